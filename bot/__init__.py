@@ -1,0 +1,1 @@
+"""Studybot's application: the conversation core, its Telegram and terminal adapters, and state."""

@@ -1,0 +1,42 @@
+"""Plain data types shared by the indexer, the search and the quiz generator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One answer-sized passage of the notes: a lecture or topic, or a piece of a long one."""
+
+    id: str  # stable: derived from source + path + text, not from position
+    source: str  # path relative to the corpus folder, with forward slashes
+    line_start: int  # 1-based, inclusive
+    line_end: int  # 1-based, inclusive
+    path: tuple[str, ...]  # heading path, outermost first: ("STORAGE SERVICES", "S3 Object Lock")
+    title: str  # the innermost heading, or the topic line
+    text: str  # clean text: no <p>, no **, tidy whitespace; lines kept
+    lang: str  # "en" or "es"
+
+    @property
+    def breadcrumb(self) -> str:
+        return " › ".join(self.path) if self.path else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked search result."""
+
+    rank: int  # 1-based
+    score: float
+    chunk: Chunk
+    snippet: str  # safe Telegram HTML: only <b>…</b>; &, <, > escaped everywhere else
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Everything a caller needs to answer one query."""
+
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    suggestion: str | None = None  # "did you mean" query, when the query looks misspelt
