@@ -1,0 +1,81 @@
+"""Render a group's leaderboard (streaks, this week's correct answers) as escaped Telegram HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from gettext import NullTranslations
+from html import escape
+
+MEDALS = ("🥇", "🥈", "🥉")
+MAX_ROWS = 10
+MAX_NAME = 32
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderRow:
+    """One member's standing in a group."""
+
+    user_id: int
+    name: str
+    group_streak: int  # current streak of days answering in this group
+    best_streak: int
+    week_correct: int  # correct answers in this group since Monday (chat's local week)
+
+
+def display_name(name: str | None, user_id: int) -> str:
+    """A printable name: trimmed, one line, never empty; still unescaped."""
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        return f"#{user_id}"
+    return cleaned if len(cleaned) <= MAX_NAME else cleaned[: MAX_NAME - 1] + "…"
+
+
+def rank_by_week(rows: Sequence[LeaderRow]) -> list[LeaderRow]:
+    return sorted(rows, key=lambda r: (-r.week_correct, -r.group_streak, _name_key(r)))
+
+
+def rank_by_streak(rows: Sequence[LeaderRow]) -> list[LeaderRow]:
+    return sorted(rows, key=lambda r: (-r.group_streak, -r.best_streak, _name_key(r)))
+
+
+def _name_key(row: LeaderRow) -> str:
+    return display_name(row.name, row.user_id).casefold()
+
+
+def _place(index: int) -> str:
+    return MEDALS[index] if index < len(MEDALS) else f"{index + 1}."
+
+
+def render_leaderboard(
+    rows: Sequence[LeaderRow], chat_title: str | None, t: NullTranslations
+) -> str:
+    """The ``/top`` message: two short rankings, names HTML-escaped."""
+    _ = t.gettext
+    title = escape(chat_title or "") if chat_title else escape(_("this group"))
+    lines = [_("🏆 <b>Leaderboard — {title}</b>").format(title=title)]
+    week = [r for r in rank_by_week(rows) if r.week_correct > 0][:MAX_ROWS]
+    streaks = [r for r in rank_by_streak(rows) if r.group_streak > 0][:MAX_ROWS]
+    if not week and not streaks:
+        lines.append("")
+        lines.append(_("Nobody has answered a quiz here yet. Try /quiz!"))
+        return "\n".join(lines)
+    lines.append("")
+    lines.append(_("<b>This week's correct answers</b>"))
+    if week:
+        for i, row in enumerate(week):
+            name = escape(display_name(row.name, row.user_id))
+            lines.append(f"{_place(i)} {name} — {row.week_correct}")
+    else:
+        lines.append(_("No correct answers yet this week."))
+    lines.append("")
+    lines.append(_("<b>Streaks in this group</b>"))
+    if streaks:
+        for i, row in enumerate(streaks):
+            name = escape(display_name(row.name, row.user_id))
+            days = t.ngettext("{n} day", "{n} days", row.group_streak).format(n=row.group_streak)
+            best = _("best {n}").format(n=row.best_streak)
+            lines.append(f"{_place(i)} {name} — 🔥 {days} ({best})")
+    else:
+        lines.append(_("No running streaks."))
+    return "\n".join(lines)

@@ -1,0 +1,202 @@
+"""Turn quiz items into what the bot sends: a native quiz poll within Telegram's limits, the
+"Read the note" button (signed callback data), the passage it opens, and the terminal version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from gettext import NullTranslations
+from html import escape
+from typing import Protocol
+
+from bot.core.replies import Button, Keyboard, Poll
+
+MAX_QUESTION = 300
+MAX_OPTION = 100
+MIN_OPTIONS = 2
+MAX_OPTIONS = 10
+MAX_EXPLANATION = 200
+MAX_EXPLANATION_LINE_FEEDS = 2
+MAX_CALLBACK_BYTES = 64
+MAX_MESSAGE = 4096
+NOTE_PREFIX = "qn"
+NEXT_CALLBACK = "qx:next"
+_SIG_LEN = 10
+
+
+class QuizItemLike(Protocol):
+    """The fields of ``index.quiz.QuizItem`` this module reads."""
+
+    id: str
+    kind: str
+    lang: str
+    question: str
+    options: tuple[str, ...]
+    answer: int
+    explanation: str
+    source: str
+    path: tuple[str, ...]
+    chunk_id: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuizPost:
+    """A native quiz poll within Telegram's limits, and the keyboard shown under it."""
+
+    poll: Poll
+    buttons: Keyboard = ()
+
+    @property
+    def item_id(self) -> str:
+        return self.poll.ref
+
+
+def item_key(item_id: str) -> str:
+    """A short, stable key for an item id (fits in callback data whatever the id's length)."""
+    return hashlib.blake2s(item_id.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def _signature(payload: str, secret: bytes) -> str:
+    return hmac.new(secret, payload.encode("utf-8"), hashlib.sha256).hexdigest()[:_SIG_LEN]
+
+
+def note_callback_data(item_id: str, secret: bytes) -> str:
+    """``qn:<key>:<sig>``: opens the passage of ``item_id``; forged data fails the signature."""
+    payload = f"{NOTE_PREFIX}:{item_key(item_id)}"
+    data = f"{payload}:{_signature(payload, secret)}"
+    assert len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+    return data
+
+
+def parse_note_callback(data: str | None, secret: bytes) -> str | None:
+    """The item key inside valid ``qn:`` callback data, else None (malformed or forged)."""
+    if not data or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES:
+        return None
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != NOTE_PREFIX:
+        return None
+    payload = f"{parts[0]}:{parts[1]}"
+    if not hmac.compare_digest(parts[2], _signature(payload, secret)):
+        return None
+    return parts[1]
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` on one tidy line, cut with an ellipsis to at most ``limit`` characters."""
+    cleaned = " ".join(text.split())
+    if len(cleaned) <= limit:
+        return cleaned
+    return cleaned[: limit - 1].rstrip() + "…"
+
+
+def fit_explanation(text: str, limit: int = MAX_EXPLANATION) -> str:
+    """At most ``limit`` characters and two line feeds, as Telegram requires of explanations."""
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_EXPLANATION_LINE_FEEDS + 1:
+        keep = MAX_EXPLANATION_LINE_FEEDS
+        lines = [*lines[:keep], " ".join(lines[keep:])]
+    joined = "\n".join(lines)
+    if len(joined) <= limit:
+        return joined
+    return joined[: limit - 1].rstrip() + "…"
+
+
+def build_quiz_post(
+    item: QuizItemLike, t: NullTranslations, secret: bytes, *, anonymous: bool = False
+) -> QuizPost | None:
+    """The poll for ``item``, or None when it cannot be shown faithfully within the limits."""
+    options = tuple(fit(option, MAX_OPTION) for option in item.options)
+    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        return None
+    if any(not option for option in options) or len(set(options)) != len(options):
+        return None
+    if not 0 <= item.answer < len(options):
+        return None
+    question = fit(item.question, MAX_QUESTION)
+    if not question:
+        return None
+    poll = Poll(
+        question=question,
+        options=options,
+        correct_index=item.answer,
+        explanation=fit_explanation(item.explanation or ""),
+        is_anonymous=anonymous,
+        ref=item.id,
+    )
+    button = Button(t.gettext("📖 Read the note"), data=note_callback_data(item.id, secret))
+    return QuizPost(poll=poll, buttons=((button,),))
+
+
+def next_question_keyboard(t: NullTranslations) -> Keyboard:
+    return ((Button(t.gettext("➡️ Next question"), data=NEXT_CALLBACK),),)
+
+
+def render_note(item: QuizItemLike, passage: str | None, t: NullTranslations) -> str:
+    """The passage a question came from, as HTML: breadcrumb, source line, then the text."""
+    _ = t.gettext
+    crumb = " › ".join(item.path) if item.path else item.source
+    header = _("📖 <b>{crumb}</b>").format(crumb=escape(crumb))
+    where = _("<i>{source}, line {line}</i>").format(source=escape(item.source), line=item.line)
+    body = passage if passage is not None else item.explanation
+    budget = MAX_MESSAGE - len(header) - len(where) - 16
+    text = body.strip()
+    if len(escape(text)) > budget:
+        while len(escape(text)) > budget - 1:
+            text = text[: int(len(text) * 0.9)]
+        text = text.rstrip() + "…"
+    return f"{header}\n{where}\n\n{escape(text)}"
+
+
+def render_note_missing(t: NullTranslations) -> str:
+    return t.gettext("This note is no longer available. Try a fresh /quiz!")
+
+
+def render_no_questions(t: NullTranslations) -> str:
+    return t.gettext("No questions are ready yet: the notes are still being read. Try again soon.")
+
+
+def render_text_question(item: QuizItemLike, number: int | None, t: NullTranslations) -> str:
+    """The question as plain text for the terminal chat: numbered options, answer by number."""
+    _ = t.gettext
+    head = _("Question {n}").format(n=number) if number else _("Question")
+    lines = [f"{head}: {item.question}"]
+    for index, option in enumerate(item.options, start=1):
+        lines.append(f"  {index}. {option}")
+    lines.append(_("Answer with the option's number."))
+    return "\n".join(lines)
+
+
+def parse_option_number(text: str, option_count: int) -> int | None:
+    """``"2"`` → 1 (zero-based) when it names one of the options, else None."""
+    word = text.strip().rstrip(".)")
+    if not word.isdigit() or len(word) > 3:
+        return None
+    number = int(word)
+    return number - 1 if 1 <= number <= option_count else None
+
+
+def render_text_feedback(item: QuizItemLike, chosen: int, t: NullTranslations) -> str:
+    """What the terminal says after an answer: right or wrong, the answer, and why."""
+    _ = t.gettext
+    correct = item.options[item.answer]
+    if chosen == item.answer:
+        verdict = _("✅ Correct!")
+    else:
+        verdict = _("❌ Not quite. The answer is: {answer}").format(answer=correct)
+    lines = [verdict]
+    if item.explanation:
+        lines.append(item.explanation.strip())
+    crumb = " › ".join(item.path) if item.path else item.source
+    where = _("(from {crumb}, {source}:{line})")
+    lines.append(where.format(crumb=crumb, source=item.source, line=item.line))
+    return "\n".join(lines)
+
+
+def option_lengths_ok(options: Sequence[str]) -> bool:
+    """True when every option already fits Telegram's limit (no cutting needed)."""
+    return all(0 < len(option) <= MAX_OPTION for option in options)
