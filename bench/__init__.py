@@ -1,0 +1,1 @@
+"""``make bench``: timed measurements of Studybot (search speed and quality, ...) as tables."""
