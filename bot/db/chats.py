@@ -1,0 +1,92 @@
+"""The chats the bot is in: type, title, whether it may still post there, and chat-wide settings."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.base import insert_unless_present, utcnow
+from bot.db.models import Chat
+from bot.db.users import is_valid_timezone
+
+
+async def upsert_chat(
+    session: AsyncSession, chat_id: int, chat_type: str, title: str | None
+) -> None:
+    """Record a chat seen in an update: create it (active), or refresh its type and title."""
+    kind = (chat_type or "unknown")[:16]
+    name = title[:256] if title else None
+    created = await insert_unless_present(
+        session,
+        Chat,
+        id=chat_id,
+        type=kind,
+        title=name,
+        active=True,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    if not created:
+        await session.execute(
+            update(Chat)
+            .where(Chat.id == chat_id)
+            .where((Chat.type != kind) | Chat.title.is_distinct_from(name))
+            .values(type=kind, title=name, updated_at=utcnow())
+        )
+
+
+async def ensure_chat(session: AsyncSession, chat_id: int, chat_type: str | None = None) -> None:
+    """Make sure a row exists for the chat, guessing its type from the id when unknown."""
+    kind = chat_type or ("private" if chat_id > 0 else "group")
+    await insert_unless_present(
+        session,
+        Chat,
+        id=chat_id,
+        type=kind,
+        active=True,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+
+
+async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
+    return await session.get(Chat, chat_id)
+
+
+async def set_chat_active(session: AsyncSession, chat_id: int, active: bool) -> None:
+    """Mark whether the bot can post in the chat (False once kicked or blocked)."""
+    await ensure_chat(session, chat_id)
+    await session.execute(
+        update(Chat).where(Chat.id == chat_id).values(active=active, updated_at=utcnow())
+    )
+
+
+async def is_chat_active(session: AsyncSession, chat_id: int) -> bool:
+    """False only for a chat known to have removed or blocked the bot."""
+    active = await session.scalar(select(Chat.active).where(Chat.id == chat_id))
+    return True if active is None else bool(active)
+
+
+async def set_chat_timezone(session: AsyncSession, chat_id: int, tz: str | None) -> None:
+    """Store the chat's IANA zone (None forgets it). Raises ValueError for an unknown zone."""
+    if tz is not None and not is_valid_timezone(tz):
+        raise ValueError(f"unknown time zone: {tz!r}")
+    await ensure_chat(session, chat_id)
+    await session.execute(
+        update(Chat).where(Chat.id == chat_id).values(timezone=tz, updated_at=utcnow())
+    )
+
+
+async def chat_timezone(session: AsyncSession, chat_id: int) -> str | None:
+    return await session.scalar(select(Chat.timezone).where(Chat.id == chat_id))
+
+
+async def set_chat_language(session: AsyncSession, chat_id: int, lang: str | None) -> None:
+    await ensure_chat(session, chat_id)
+    await session.execute(
+        update(Chat).where(Chat.id == chat_id).values(language=lang, updated_at=utcnow())
+    )
+
+
+async def chat_language(session: AsyncSession, chat_id: int) -> str | None:
+    return await session.scalar(select(Chat.language).where(Chat.id == chat_id))

@@ -1,0 +1,86 @@
+"""Alembic, configured in code: upgrade or downgrade a database given its (async) URL."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+    """An Alembic ``Config`` without an ini file: scripts in ``migrations/``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _run_on_connection(connection: Connection, action: str, revision: str) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch migrations rebuild tables; with foreign keys on, the DROP would cascade.
+        # The pragma only takes effect outside a transaction, hence the raw connection.
+        connection.connection.dbapi_connection.cursor().execute("PRAGMA foreign_keys=OFF")
+    try:
+        with connection.begin():
+            config = alembic_config(connection=connection)
+            getattr(command, action)(config, revision)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+    finally:
+        if sqlite:
+            connection.connection.dbapi_connection.cursor().execute("PRAGMA foreign_keys=ON")
+
+
+async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
+    async with engine.connect() as connection:
+        await connection.run_sync(_run_on_connection, "upgrade", revision)
+
+
+async def downgrade_engine(engine: AsyncEngine, revision: str = "base") -> None:
+    async with engine.connect() as connection:
+        await connection.run_sync(_run_on_connection, "downgrade", revision)
+
+
+def _current(connection: Connection) -> Any:
+    from alembic.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def current_revision_engine(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        return await connection.run_sync(_current)
+
+
+async def _with_engine(url: str, action: str, revision: str) -> None:
+    from bot.db.session import make_engine
+
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run_on_connection, action, revision)
+    finally:
+        await engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` (``studybot db upgrade``)."""
+    asyncio.run(_with_engine(url, "upgrade", revision))
+
+
+def downgrade(url: str, revision: str = "base") -> None:
+    """Revert migrations down to ``revision`` (``studybot db downgrade``)."""
+    asyncio.run(_with_engine(url, "downgrade", revision))

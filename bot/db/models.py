@@ -1,0 +1,194 @@
+"""Every table of Studybot's state, declared once with SQLAlchemy typed mappings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+    text,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base, UTCDateTime, utcnow
+
+GLOBAL_SCOPE = 0
+"""``streaks.scope_chat_id`` for the student's own streak (Telegram never uses chat id 0)."""
+
+DEFAULT_REMINDER_TIME = time(20, 0)
+
+
+class User(Base):
+    """A Telegram user who talked to the bot; ``id`` is the Telegram user id."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(256), default="", server_default="")
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(8))  # explicit /lang choice
+    timezone: Mapped[str | None] = mapped_column(String(64))  # explicit /timezone choice (IANA)
+    reminder_time: Mapped[time] = mapped_column(
+        Time, default=DEFAULT_REMINDER_TIME, server_default=text("'20:00:00'")
+    )
+    reminder_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Chat(Base):
+    """A chat the bot is (or was) in: private, group, supergroup or channel."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """An update id already handled, so a duplicate delivery is ignored (pruned after a while)."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class QuizCard(Base):
+    """One student's spaced-repetition state for one quiz item (an fsrs card as JSON)."""
+
+    __tablename__ = "quiz_cards"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    card_json: Mapped[str] = mapped_column(Text)
+    due: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviews: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    lapses: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_quiz_cards_user_due", "user_id", "due"),)
+
+
+class PollSent(Base):
+    """A quiz poll the bot posted: which item, where, and which option is right."""
+
+    __tablename__ = "polls"
+
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    correct_option: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    is_daily: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Answer(Base):
+    """One student's answer to one poll; a second delivery of the same answer is not a new row."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    poll_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("polls.poll_id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    local_date: Mapped[date] = mapped_column(Date)  # the day in the student's zone
+
+    __table_args__ = (
+        UniqueConstraint("poll_id", "user_id"),
+        Index("ix_answers_user_day", "user_id", "local_date"),
+        Index("ix_answers_chat_day", "chat_id", "local_date"),
+    )
+
+
+class DailySubscription(Base):
+    """A chat's daily quiz: when (local HH:MM in an IANA zone), how many questions, paused?"""
+
+    __tablename__ = "daily_subscriptions"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    post_time: Mapped[time] = mapped_column(Time)
+    timezone: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (CheckConstraint("count BETWEEN 1 AND 10", name="count_range"),)
+
+
+class DailyPost(Base):
+    """Ledger of daily posts, claimed before sending: one post per chat per local day."""
+
+    __tablename__ = "daily_posts"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    local_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Streak(Base):
+    """Consecutive local days with an answer, per student and scope (global or a group)."""
+
+    __tablename__ = "streaks"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    scope_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # 0 = global
+    current: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    best: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_day: Mapped[date | None] = mapped_column(Date)
+    freezes: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_freeze_earned: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint("freezes BETWEEN 0 AND 2", name="freezes_range"),
+        CheckConstraint("current >= 0 AND best >= current", name="counts"),
+        Index("ix_streaks_scope", "scope_chat_id"),
+    )
+
+
+class ReminderSent(Base):
+    """Ledger of evening reminders: at most one per student per local day."""
+
+    __tablename__ = "reminders_sent"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    local_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

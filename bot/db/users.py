@@ -1,0 +1,129 @@
+"""Who the students are: names, language and time-zone choices, reminder settings."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.base import insert_unless_present, utcnow
+from bot.db.models import Chat, User
+
+
+def is_valid_timezone(name: str) -> bool:
+    """True for an IANA zone name zoneinfo knows (``Europe/Madrid``), False for anything else."""
+    if not name or len(name) > 64 or name.startswith("/") or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+async def ensure_user(session: AsyncSession, user_id: int, first_name: str = "") -> None:
+    """Make sure a row exists for the user (keeps an existing row as it is)."""
+    await insert_unless_present(
+        session,
+        User,
+        id=user_id,
+        first_name=first_name[:256],
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+
+
+async def upsert_user(
+    session: AsyncSession, user_id: int, first_name: str | None, language_code: str | None
+) -> None:
+    """Record a user seen in an update: create the row, or refresh name and Telegram language."""
+    name = (first_name or "")[:256]
+    code = (language_code or None) and language_code[:16]
+    created = await insert_unless_present(
+        session,
+        User,
+        id=user_id,
+        first_name=name,
+        telegram_language=code,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    if not created:
+        await session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .where((User.first_name != name) | (User.telegram_language.is_distinct_from(code)))
+            .values(first_name=name, telegram_language=code, updated_at=utcnow())
+        )
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def user_language(session: AsyncSession, user_id: int) -> str | None:
+    """The language the user chose with /lang, or None when they never chose."""
+    return await session.scalar(select(User.language).where(User.id == user_id))
+
+
+async def set_user_language(session: AsyncSession, user_id: int, lang: str | None) -> None:
+    """Store the user's explicit language choice (None forgets it)."""
+    await ensure_user(session, user_id)
+    await session.execute(
+        update(User).where(User.id == user_id).values(language=lang, updated_at=utcnow())
+    )
+
+
+async def user_timezone(session: AsyncSession, user_id: int) -> str | None:
+    """The IANA zone the user chose with /timezone, or None."""
+    return await session.scalar(select(User.timezone).where(User.id == user_id))
+
+
+async def set_user_timezone(session: AsyncSession, user_id: int, tz: str | None) -> None:
+    """Store the user's IANA zone (None forgets it). Raises ValueError for an unknown zone."""
+    if tz is not None and not is_valid_timezone(tz):
+        raise ValueError(f"unknown time zone: {tz!r}")
+    await ensure_user(session, user_id)
+    await session.execute(
+        update(User).where(User.id == user_id).values(timezone=tz, updated_at=utcnow())
+    )
+
+
+async def set_user_reminder(
+    session: AsyncSession, user_id: int, *, at: time | None = None, enabled: bool | None = None
+) -> None:
+    """Change when (local time) and whether the evening streak reminder is sent."""
+    values: dict[str, object] = {"updated_at": utcnow()}
+    if at is not None:
+        values["reminder_time"] = at.replace(second=0, microsecond=0, tzinfo=None)
+    if enabled is not None:
+        values["reminder_enabled"] = enabled
+    await ensure_user(session, user_id)
+    await session.execute(update(User).where(User.id == user_id).values(**values))
+
+
+async def user_reminder(session: AsyncSession, user_id: int) -> tuple[time, bool] | None:
+    """(local reminder time, enabled) for the user, or None for an unknown user."""
+    row = (
+        await session.execute(
+            select(User.reminder_time, User.reminder_enabled).where(User.id == user_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def effective_timezone(
+    session: AsyncSession, user_id: int | None, chat_id: int | None, default: str = "UTC"
+) -> str:
+    """The zone that decides a student's "today": their own, else the chat's, else ``default``."""
+    if user_id is not None:
+        tz = await session.scalar(select(User.timezone).where(User.id == user_id))
+        if tz and is_valid_timezone(tz):
+            return tz
+    if chat_id is not None:
+        tz = await session.scalar(select(Chat.timezone).where(Chat.id == chat_id))
+        if tz and is_valid_timezone(tz):
+            return tz
+    return default if is_valid_timezone(default) else "UTC"
