@@ -1,0 +1,1 @@
+"""The conversation core: what the bot says, as plain data, for any transport."""

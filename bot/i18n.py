@@ -1,0 +1,78 @@
+"""UI strings from the gettext catalogs (bot/locales/<lang>/LC_MESSAGES/*.po), read with Babel.
+
+Every ``.po`` file of a language is merged at import (the search feature's ``studybot.po`` and the
+quiz feature's ``quiz.po`` sit side by side), so no ``.mo`` compilation step is needed.
+Call sites use ``tr(lang, "English text {name}", name=...)``, ``trn(lang, singular, plural, n)``,
+and mark strings translated later with ``N_("...")``. Placeholders use ``str.format`` syntax.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+
+log = logging.getLogger(__name__)
+
+Messages = dict[str | tuple[str, str], str | tuple[str, ...]]
+
+
+def load_catalog(lang: str, locales_dir: Path = LOCALES_DIR) -> Messages:
+    """All messages of ``lang``, merged from every .po file of that language (later files win)."""
+    merged: Messages = {}
+    for po_path in sorted((locales_dir / lang / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            merged[message.id] = message.string
+    return merged
+
+
+@cache
+def catalog(lang: str) -> Messages:
+    return load_catalog(lang)
+
+
+def normalize_language(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _format(text: str, params: dict[str, object]) -> str:
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        log.warning("translation placeholders do not match for %r", text)
+        return text
+
+
+def tr(lang: str, msgid: str, **params: object) -> str:
+    """``msgid`` translated into ``lang`` (falls back to the msgid), with ``params`` filled in."""
+    found = catalog(normalize_language(lang)).get(msgid)
+    text = found if isinstance(found, str) and found else msgid
+    return _format(text, params)
+
+
+def trn(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
+    """Plural-aware translation; ``n`` is also available as the ``{n}`` placeholder."""
+    found = catalog(normalize_language(lang)).get((singular, plural))
+    index = 0 if n == 1 else 1  # en and es share this plural rule
+    if isinstance(found, tuple) and len(found) > index and found[index]:
+        text = found[index]
+    else:
+        text = singular if index == 0 else plural
+    return _format(text, {"n": n, **params})
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Mark ``msgid`` for extraction without translating it now."""
+    return msgid
