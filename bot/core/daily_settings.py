@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time
+from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.i18n import tr
 
 DEFAULT_DAILY_COUNT = 3
 MIN_DAILY_COUNT = 1
@@ -17,7 +20,7 @@ MAX_DAILY_COUNT = 10
 DEFAULT_REMINDER_TIME = time(20, 0)
 ZONE_EXAMPLE = "Europe/Madrid"
 
-_TIME_RE = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+_TIME_RE = re.compile(r"^(\d{1,2})[:.h](\d{2})$", re.ASCII)
 _ZONE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 
 
@@ -193,3 +196,136 @@ def parse_remind_command(text: str) -> RemindCommand:
 
 def format_time(at: time) -> str:
     return f"{at.hour:02d}:{at.minute:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class DailyStatus:
+    """A chat's daily-quiz settings, as shown by ``/daily``."""
+
+    active: bool
+    at: time | None = None
+    zone: str | None = None
+    count: int = DEFAULT_DAILY_COUNT
+    paused: bool = False
+
+
+def render_settings_error(error: SettingsError, lang: str) -> str:
+    """A clear, polite explanation of what was wrong, with an example that works (HTML)."""
+    value = escape(error.value)
+    if error.code == "bad_time":
+        return tr(
+            lang,
+            "“{value}” is not a time of day. Use 24-hour HH:MM, "
+            "for example <code>/daily 07:30</code>.",
+            value=value,
+        )
+    if error.code == "bad_zone":
+        return tr(
+            lang,
+            "I don't know the time zone “{value}”. Use an IANA name like <code>{example}</code> "
+            "or <code>America/Mexico_City</code>.",
+            value=value,
+            example=ZONE_EXAMPLE,
+        )
+    if error.code == "bad_count":
+        return tr(
+            lang,
+            "The number of questions must be between {low} and {high}, e.g. "
+            "<code>/daily count 3</code>.",
+            low=MIN_DAILY_COUNT,
+            high=MAX_DAILY_COUNT,
+        )
+    if error.code == "usage_remind":
+        return tr(lang, "Use <code>/remind HH:MM</code> or <code>/remind off</code>.")
+    return render_daily_usage(lang)
+
+
+def render_daily_usage(lang: str) -> str:
+    return tr(
+        lang,
+        "<b>Daily quiz</b>\n"
+        "<code>/daily HH:MM [Area/City]</code> — a quiz every day at that local time\n"
+        "<code>/daily count N</code> — questions per day ({low}–{high})\n"
+        "<code>/daily off</code> — stop\n"
+        "In groups only admins can change this. In channels polls are anonymous, so answers "
+        "there don't count for streaks.",
+        low=MIN_DAILY_COUNT,
+        high=MAX_DAILY_COUNT,
+    )
+
+
+def render_daily_status(status: DailyStatus, lang: str) -> str:
+    """The ``/daily`` answer without arguments."""
+    if not status.active or status.at is None:
+        return tr(lang, "No daily quiz in this chat yet.") + "\n\n" + render_daily_usage(lang)
+    text = tr(
+        lang,
+        "📅 Daily quiz at <b>{at}</b> ({zone}), {count} per day.",
+        at=format_time(status.at),
+        zone=escape(status.zone or "UTC"),
+        count=status.count,
+    )
+    if status.paused:
+        text += "\n" + tr(
+            lang, "It is paused because I could not post here. Send /daily HH:MM to resume."
+        )
+    return text
+
+
+def render_daily_set(at: time, zone: str, count: int, lang: str) -> str:
+    return tr(
+        lang,
+        "✅ Daily quiz set for <b>{at}</b> ({zone}), {count} per day. "
+        "<code>/daily off</code> stops it.",
+        at=format_time(at),
+        zone=escape(zone),
+        count=count,
+    )
+
+
+def render_daily_off(was_active: bool, lang: str) -> str:
+    if not was_active:
+        return tr(lang, "There was no daily quiz here. Nothing to stop.")
+    return tr(lang, "🛑 Daily quiz stopped. <code>/daily HH:MM</code> starts it again.")
+
+
+def render_daily_count(count: int, active: bool, lang: str) -> str:
+    text = tr(lang, "✅ {count} questions per daily quiz.", count=count)
+    if not active:
+        text += " " + tr(lang, "Set a time with <code>/daily HH:MM</code> to start it.")
+    return text
+
+
+def render_admins_only(lang: str) -> str:
+    return tr(lang, "Sorry, only this group's admins can change the daily quiz.")
+
+
+def render_timezone(zone: str, changed: bool, lang: str) -> str:
+    if changed:
+        return tr(
+            lang,
+            "🌍 Your time zone is now <b>{zone}</b>. Streak days follow it.",
+            zone=escape(zone),
+        )
+    return tr(
+        lang,
+        "🌍 Your time zone: <b>{zone}</b>. Change it with <code>/timezone Area/City</code>, "
+        "e.g. <code>/timezone {example}</code>.",
+        zone=escape(zone),
+        example=ZONE_EXAMPLE,
+    )
+
+
+def render_remind(at: time | None, lang: str) -> str:
+    if at is None:
+        return tr(lang, "🔕 No evening reminders. <code>/remind 20:00</code> turns them back on.")
+    return tr(
+        lang,
+        "⏰ If your streak is at risk I'll remind you at <b>{at}</b> (your time). "
+        "<code>/remind off</code> stops it.",
+        at=format_time(at),
+    )
+
+
+def render_private_only(lang: str) -> str:
+    return tr(lang, "This setting is personal: send it to me in a private chat.")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from gettext import NullTranslations
 from html import escape
+
+from bot.i18n import tr, trn
 
 MEDALS = ("🥇", "🥈", "🥉")
 MAX_ROWS = 10
@@ -47,35 +48,32 @@ def _place(index: int) -> str:
     return MEDALS[index] if index < len(MEDALS) else f"{index + 1}."
 
 
-def render_leaderboard(
-    rows: Sequence[LeaderRow], chat_title: str | None, t: NullTranslations
-) -> str:
+def render_leaderboard(rows: Sequence[LeaderRow], chat_title: str | None, lang: str) -> str:
     """The ``/top`` message: two short rankings, names HTML-escaped."""
-    _ = t.gettext
-    title = escape(chat_title or "") if chat_title else escape(_("this group"))
-    lines = [_("🏆 <b>Leaderboard — {title}</b>").format(title=title)]
+    title = escape(chat_title or "") if chat_title else escape(tr(lang, "this group"))
+    lines = [tr(lang, "🏆 <b>Leaderboard — {title}</b>", title=title)]
     week = [r for r in rank_by_week(rows) if r.week_correct > 0][:MAX_ROWS]
     streaks = [r for r in rank_by_streak(rows) if r.group_streak > 0][:MAX_ROWS]
     if not week and not streaks:
         lines.append("")
-        lines.append(_("Nobody has answered a quiz here yet. Try /quiz!"))
+        lines.append(tr(lang, "Nobody has answered a quiz here yet. Try /quiz!"))
         return "\n".join(lines)
     lines.append("")
-    lines.append(_("<b>This week's correct answers</b>"))
+    lines.append(tr(lang, "<b>This week's correct answers</b>"))
     if week:
         for i, row in enumerate(week):
             name = escape(display_name(row.name, row.user_id))
             lines.append(f"{_place(i)} {name} — {row.week_correct}")
     else:
-        lines.append(_("No correct answers yet this week."))
+        lines.append(tr(lang, "No correct answers yet this week."))
     lines.append("")
-    lines.append(_("<b>Streaks in this group</b>"))
+    lines.append(tr(lang, "<b>Streaks in this group</b>"))
     if streaks:
         for i, row in enumerate(streaks):
             name = escape(display_name(row.name, row.user_id))
-            days = t.ngettext("{n} day", "{n} days", row.group_streak).format(n=row.group_streak)
-            best = _("best {n}").format(n=row.best_streak)
+            days = trn(lang, "{n} day", "{n} days", row.group_streak)
+            best = tr(lang, "best {n}", n=row.best_streak)
             lines.append(f"{_place(i)} {name} — 🔥 {days} ({best})")
     else:
-        lines.append(_("No running streaks."))
+        lines.append(tr(lang, "No running streaks."))
     return "\n".join(lines)

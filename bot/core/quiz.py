@@ -8,11 +8,11 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
-from gettext import NullTranslations
 from html import escape
 from typing import Protocol
 
 from bot.core.replies import Button, Keyboard, Poll
+from bot.i18n import tr
 
 MAX_QUESTION = 300
 MAX_OPTION = 100
@@ -107,7 +107,7 @@ def fit_explanation(text: str, limit: int = MAX_EXPLANATION) -> str:
 
 
 def build_quiz_post(
-    item: QuizItemLike, t: NullTranslations, secret: bytes, *, anonymous: bool = False
+    item: QuizItemLike, lang: str, secret: bytes, *, anonymous: bool = False
 ) -> QuizPost | None:
     """The poll for ``item``, or None when it cannot be shown faithfully within the limits."""
     options = tuple(fit(option, MAX_OPTION) for option in item.options)
@@ -128,20 +128,19 @@ def build_quiz_post(
         is_anonymous=anonymous,
         ref=item.id,
     )
-    button = Button(t.gettext("📖 Read the note"), data=note_callback_data(item.id, secret))
+    button = Button(tr(lang, "📖 Read the note"), data=note_callback_data(item.id, secret))
     return QuizPost(poll=poll, buttons=((button,),))
 
 
-def next_question_keyboard(t: NullTranslations) -> Keyboard:
-    return ((Button(t.gettext("➡️ Next question"), data=NEXT_CALLBACK),),)
+def next_question_keyboard(lang: str) -> Keyboard:
+    return ((Button(tr(lang, "➡️ Next question"), data=NEXT_CALLBACK),),)
 
 
-def render_note(item: QuizItemLike, passage: str | None, t: NullTranslations) -> str:
+def render_note(item: QuizItemLike, passage: str | None, lang: str) -> str:
     """The passage a question came from, as HTML: breadcrumb, source line, then the text."""
-    _ = t.gettext
     crumb = " › ".join(item.path) if item.path else item.source
-    header = _("📖 <b>{crumb}</b>").format(crumb=escape(crumb))
-    where = _("<i>{source}, line {line}</i>").format(source=escape(item.source), line=item.line)
+    header = tr(lang, "📖 <b>{crumb}</b>", crumb=escape(crumb))
+    where = tr(lang, "<i>{source}, line {line}</i>", source=escape(item.source), line=item.line)
     body = passage if passage is not None else item.explanation
     budget = MAX_MESSAGE - len(header) - len(where) - 16
     text = body.strip()
@@ -152,22 +151,21 @@ def render_note(item: QuizItemLike, passage: str | None, t: NullTranslations) ->
     return f"{header}\n{where}\n\n{escape(text)}"
 
 
-def render_note_missing(t: NullTranslations) -> str:
-    return t.gettext("This note is no longer available. Try a fresh /quiz!")
+def render_note_missing(lang: str) -> str:
+    return tr(lang, "This note is no longer available. Try a fresh /quiz!")
 
 
-def render_no_questions(t: NullTranslations) -> str:
-    return t.gettext("No questions are ready yet: the notes are still being read. Try again soon.")
+def render_no_questions(lang: str) -> str:
+    return tr(lang, "No questions are ready yet: the notes are still being read. Try again soon.")
 
 
-def render_text_question(item: QuizItemLike, number: int | None, t: NullTranslations) -> str:
+def render_text_question(item: QuizItemLike, number: int | None, lang: str) -> str:
     """The question as plain text for the terminal chat: numbered options, answer by number."""
-    _ = t.gettext
-    head = _("Question {n}").format(n=number) if number else _("Question")
+    head = tr(lang, "Question {n}", n=number) if number else tr(lang, "Question")
     lines = [f"{head}: {item.question}"]
     for index, option in enumerate(item.options, start=1):
         lines.append(f"  {index}. {option}")
-    lines.append(_("Answer with the option's number."))
+    lines.append(tr(lang, "Answer with the option's number."))
     return "\n".join(lines)
 
 
@@ -180,20 +178,21 @@ def parse_option_number(text: str, option_count: int) -> int | None:
     return number - 1 if 1 <= number <= option_count else None
 
 
-def render_text_feedback(item: QuizItemLike, chosen: int, t: NullTranslations) -> str:
+def render_text_feedback(item: QuizItemLike, chosen: int, lang: str) -> str:
     """What the terminal says after an answer: right or wrong, the answer, and why."""
-    _ = t.gettext
     correct = item.options[item.answer]
     if chosen == item.answer:
-        verdict = _("✅ Correct!")
+        verdict = tr(lang, "✅ Correct!")
     else:
-        verdict = _("❌ Not quite. The answer is: {answer}").format(answer=correct)
+        verdict = tr(lang, "❌ Not quite. The answer is: {answer}", answer=correct)
     lines = [verdict]
     if item.explanation:
         lines.append(item.explanation.strip())
     crumb = " › ".join(item.path) if item.path else item.source
-    where = _("(from {crumb}, {source}:{line})")
-    lines.append(where.format(crumb=crumb, source=item.source, line=item.line))
+    where = tr(
+        lang, "(from {crumb}, {source}:{line})", crumb=crumb, source=item.source, line=item.line
+    )
+    lines.append(where)
     return "\n".join(lines)
 
 

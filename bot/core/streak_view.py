@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from gettext import NullTranslations
 from html import escape
+
+from bot.i18n import tr, trn
 
 MAX_FREEZES = 2
 
@@ -35,70 +36,80 @@ class AnswerOutcome:
     best_reached: bool = False
 
 
-def _days(t: NullTranslations, n: int) -> str:
-    return t.ngettext("{n} day", "{n} days", n).format(n=n)
+def _days(lang: str, n: int) -> str:
+    return trn(lang, "{n} day", "{n} days", n)
 
 
-def render_streak(facts: StreakFacts, t: NullTranslations) -> str:
+def render_streak(facts: StreakFacts, lang: str) -> str:
     """The ``/streak`` message (HTML)."""
-    _ = t.gettext
     flame = "🔥" if facts.current > 0 else "🧊"
     lines = [
-        _("{flame} <b>Current streak:</b> {days}").format(
-            flame=flame, days=_days(t, facts.current)
+        tr(
+            lang,
+            "{flame} <b>Current streak:</b> {days}",
+            flame=flame,
+            days=_days(lang, facts.current),
         ),
-        _("🏅 <b>Best streak:</b> {days}").format(days=_days(t, facts.best)),
-        _("❄️ <b>Freezes:</b> {n} of {max}").format(n=facts.freezes, max=MAX_FREEZES),
+        tr(lang, "🏅 <b>Best streak:</b> {days}", days=_days(lang, facts.best)),
+        tr(lang, "❄️ <b>Freezes:</b> {n} of {max}", n=facts.freezes, max=MAX_FREEZES),
     ]
     if facts.answered_today:
         lines.append(
-            t.ngettext(
-                "✅ Today: done ({n} answer).", "✅ Today: done ({n} answers).", facts.answers_today
-            ).format(n=facts.answers_today)
+            trn(
+                lang,
+                "✅ Today: done ({n} answer).",
+                "✅ Today: done ({n} answers).",
+                facts.answers_today,
+            )
         )
     elif facts.current > 0:
-        lines.append(_("⏳ Today: not yet — answer one question to keep your streak."))
+        lines.append(tr(lang, "⏳ Today: not yet — answer one question to keep your streak."))
     else:
-        lines.append(_("⏳ Today: not yet — answer one question to start a streak."))
+        lines.append(tr(lang, "⏳ Today: not yet — answer one question to start a streak."))
     if facts.group_current is not None:
-        title = escape(facts.group_title or _("this group"))
+        title = escape(facts.group_title or tr(lang, "this group"))
         lines.append("")
         lines.append(
-            _("👥 In {title}: {current} (best {best})").format(
+            tr(
+                lang,
+                "👥 In {title}: {current} (best {best})",
                 title=title,
-                current=_days(t, facts.group_current),
+                current=_days(lang, facts.group_current),
                 best=facts.group_best or 0,
             )
         )
     lines.append("")
-    lines.append(_("A freeze is earned every 7 days in a row (2 at most); a missed day uses one."))
+    lines.append(
+        tr(lang, "A freeze is earned every 7 days in a row (2 at most); a missed day uses one.")
+    )
     return "\n".join(lines)
 
 
-def render_answer_note(outcome: AnswerOutcome, t: NullTranslations) -> str | None:
+def render_answer_note(outcome: AnswerOutcome, lang: str) -> str | None:
     """A short private note after an answer, or None when there is nothing worth saying."""
-    _ = t.gettext
     parts: list[str] = []
     if outcome.freezes_used:
         parts.append(
-            t.ngettext(
+            trn(
+                lang,
                 "❄️ A freeze saved your streak for a missed day.",
                 "❄️ {n} freezes saved your streak for missed days.",
                 outcome.freezes_used,
-            ).format(n=outcome.freezes_used)
+            )
         )
     if outcome.first_today:
-        parts.append(_("🔥 Streak: {days}.").format(days=_days(t, outcome.streak)))
+        parts.append(tr(lang, "🔥 Streak: {days}.", days=_days(lang, outcome.streak)))
     if outcome.best_reached and outcome.first_today and outcome.streak > 1:
-        parts.append(_("🏅 That's your best streak so far!"))
+        parts.append(tr(lang, "🏅 That's your best streak so far!"))
     if outcome.freeze_earned:
-        parts.append(_("❄️ You earned a streak freeze."))
+        parts.append(tr(lang, "❄️ You earned a streak freeze."))
     return " ".join(parts) if parts else None
 
 
-def render_reminder(current: int, t: NullTranslations) -> str:
+def render_reminder(current: int, lang: str) -> str:
     """The evening nudge in private chat when today's answer is still missing."""
-    _ = t.gettext
-    return _(
-        "⏰ Your {days} streak ends at midnight. One question keeps it alive: /quiz"
-    ).format(days=_days(t, current))
+    return tr(
+        lang,
+        "⏰ Your {days} streak ends at midnight. One question keeps it alive: /quiz",
+        days=_days(lang, current),
+    )
