@@ -145,7 +145,8 @@ def test_note_callback_roundtrip_and_forgery():
     assert key is not None
     assert parse_note_callback(data, b"other-secret") is None
     assert parse_note_callback(data[:-1] + ("0" if data[-1] != "0" else "1"), SECRET) is None
-    assert parse_note_callback("qn:abc", SECRET) is None
+    assert parse_note_callback("qn1:abc", SECRET) is None
+    assert parse_note_callback(None, SECRET) is None
     assert parse_note_callback("x" * 100, SECRET) is None
 
 

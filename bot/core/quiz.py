@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Protocol
 
+from bot.core.callbacks import pack, unpack
 from bot.core.replies import Button, Keyboard, Poll
 from bot.i18n import tr
 
@@ -22,8 +23,8 @@ MAX_EXPLANATION = 200
 MAX_EXPLANATION_LINE_FEEDS = 2
 MAX_CALLBACK_BYTES = 64
 MAX_MESSAGE = 4096
-NOTE_PREFIX = "qn"
-NEXT_CALLBACK = "qx:next"
+NOTE_KIND = "qn1"  # callback kinds of this feature (see bot.core.callbacks)
+NEXT_KIND = "qx1"
 _SIG_LEN = 10
 
 
@@ -65,24 +66,28 @@ def _signature(payload: str, secret: bytes) -> str:
 
 
 def note_callback_data(item_id: str, secret: bytes) -> str:
-    """``qn:<key>:<sig>``: opens the passage of ``item_id``; forged data fails the signature."""
-    payload = f"{NOTE_PREFIX}:{item_key(item_id)}"
-    data = f"{payload}:{_signature(payload, secret)}"
-    assert len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
-    return data
+    """``qn1:<key>:<sig>``: opens the passage of ``item_id``; forged data fails the signature."""
+    key = item_key(item_id)
+    return pack(NOTE_KIND, key, _signature(key, secret))
 
 
-def parse_note_callback(data: str | None, secret: bytes) -> str | None:
-    """The item key inside valid ``qn:`` callback data, else None (malformed or forged)."""
-    if not data or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES:
+def parse_note_callback(data: object, secret: bytes) -> str | None:
+    """The item key inside valid ``qn1`` callback data, else None (malformed or forged)."""
+    fields = unpack(data, NOTE_KIND, 2)
+    if fields is None:
         return None
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != NOTE_PREFIX:
+    key, signature = fields
+    if not hmac.compare_digest(signature, _signature(key, secret)):
         return None
-    payload = f"{parts[0]}:{parts[1]}"
-    if not hmac.compare_digest(parts[2], _signature(payload, secret)):
-        return None
-    return parts[1]
+    return key
+
+
+def next_callback_data() -> str:
+    return pack(NEXT_KIND, "n")
+
+
+def is_next_callback(data: object) -> bool:
+    return unpack(data, NEXT_KIND, 1) == ("n",)
 
 
 def fit(text: str, limit: int) -> str:
@@ -133,7 +138,7 @@ def build_quiz_post(
 
 
 def next_question_keyboard(lang: str) -> Keyboard:
-    return ((Button(tr(lang, "➡️ Next question"), data=NEXT_CALLBACK),),)
+    return ((Button(tr(lang, "➡️ Next question"), data=next_callback_data()),),)
 
 
 def render_note(item: QuizItemLike, passage: str | None, lang: str) -> str:

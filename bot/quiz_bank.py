@@ -1,0 +1,90 @@
+"""The question bank the bot asks from: built once from the index chunks, off the event loop,
+and looked up by item id, by the short key in "Read the note" buttons, and in a stable order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Sequence
+
+from bot.core.quiz import item_key
+from index.model import Chunk
+from index.quiz import QuizItem, build_question_bank
+
+log = logging.getLogger(__name__)
+
+
+class QuizBank:
+    """An immutable set of quiz items with the look-ups the bot needs."""
+
+    def __init__(self, items: Iterable[QuizItem], chunks: Iterable[Chunk] = ()) -> None:
+        self.items: tuple[QuizItem, ...] = tuple(items)
+        self._by_id = {item.id: item for item in self.items}
+        self._by_key = {item_key(item.id): item for item in self.items}
+        self._chunks = {chunk.id: chunk for chunk in chunks}
+        self.item_ids: tuple[str, ...] = tuple(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def get(self, item_id: str) -> QuizItem | None:
+        return self._by_id.get(item_id)
+
+    def by_key(self, key: str) -> QuizItem | None:
+        """The item behind a "Read the note" button's key (None once the notes changed)."""
+        return self._by_key.get(key)
+
+    def passage(self, item: QuizItem) -> str | None:
+        """The text of the chunk ``item`` was made from, when known."""
+        chunk = self._chunks.get(item.chunk_id)
+        return chunk.text if chunk is not None else None
+
+    @classmethod
+    def from_chunks(cls, chunks: Sequence[Chunk]) -> QuizBank:
+        """Blocking: derive every good item from ``chunks``."""
+        return cls(build_question_bank(list(chunks)), chunks)
+
+
+class QuizBankHolder:
+    """Holds the bank once it is built in a worker thread; empty (not ready) until then."""
+
+    def __init__(self, bank: QuizBank | None = None) -> None:
+        self._bank = bank
+        self._ready = asyncio.Event()
+        self._task: asyncio.Task[QuizBank] | None = None
+        if bank is not None:
+            self._ready.set()
+
+    @property
+    def bank(self) -> QuizBank | None:
+        return self._bank
+
+    def start(self, load_chunks: Callable[[], Sequence[Chunk]]) -> asyncio.Task[QuizBank]:
+        """Build the bank in a thread from ``load_chunks()`` (also blocking); returns the task."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._build(load_chunks))
+        return self._task
+
+    async def _build(self, load_chunks: Callable[[], Sequence[Chunk]]) -> QuizBank:
+        def build() -> QuizBank:
+            return QuizBank.from_chunks(load_chunks())
+
+        try:
+            bank = await asyncio.to_thread(build)
+        except Exception:
+            log.exception("could not build the question bank")
+            bank = QuizBank(())
+        self._bank = bank
+        self._ready.set()
+        log.info("question bank ready: %d items", len(bank))
+        return bank
+
+    async def wait(self, timeout: float | None = None) -> QuizBank | None:
+        """The bank, waiting up to ``timeout`` seconds for it (None if still not built)."""
+        if self._bank is not None:
+            return self._bank
+        try:
+            await asyncio.wait_for(self._ready.wait(), timeout)
+        except TimeoutError:
+            return None
+        return self._bank
