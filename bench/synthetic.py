@@ -12,7 +12,9 @@ from pathlib import Path
 
 from index.corpus import discover_note_files, read_note_text
 
-# A new section starts at a Markdown heading or after a separator line (----, ####, ****, ....).
+# A part starts at a top-level heading ("# ..."); within a part, a section starts at a deeper
+# heading or after a separator line (----, ####, ****, ....).
+_PART = re.compile(r"^#\s")
 _HEADING = re.compile(r"^#{1,6}\s")
 _SEPARATOR = re.compile(r"^\s*[-#*.=•]{5,}\s*$")
 _DURATION = re.compile(r"\((\d{1,2}):(\d{2})\)\s*$")
@@ -66,23 +68,42 @@ class SyntheticCorpus:
         return [(source, [line_map[n - 1] for n in range(first, last + 1)])]
 
 
-def split_sections(lines: list[str]) -> list[list[int]]:
+def split_sections(lines: list[str], indexes: list[int] | None = None) -> list[list[int]]:
     """Line indexes (0-based) grouped into sections: a heading or separator starts a new one."""
     sections: list[list[int]] = [[]]
-    for index, line in enumerate(lines):
-        starts_section = _HEADING.match(line) or _SEPARATOR.match(line)
-        if starts_section and sections[-1]:
+    for index in range(len(lines)) if indexes is None else indexes:
+        line = lines[index]
+        if (_HEADING.match(line) or _SEPARATOR.match(line)) and sections[-1]:
             sections.append([])
         sections[-1].append(index)
     return [section for section in sections if section]
 
 
+def split_parts(lines: list[str]) -> list[list[int]]:
+    """Line indexes grouped into parts, each starting at a top-level ``# `` heading."""
+    parts: list[list[int]] = [[]]
+    for index, line in enumerate(lines):
+        if _PART.match(line) and parts[-1]:
+            parts.append([])
+        parts[-1].append(index)
+    return [part for part in parts if part]
+
+
 def vary_lines(lines: list[str], rng: random.Random) -> tuple[list[str], list[int]]:
-    """One varied copy of a note's lines, and for each output line its 1-based source line."""
-    sections = split_sections(lines)
-    head, rest = sections[:1], sections[1:]
+    """One varied copy of a note's lines, and for each output line its 1-based source line.
+
+    Parts are shuffled (the first stays first), and so are the sections inside each part (its
+    opening section stays first), so lectures stay under their course section.
+    """
+    parts = split_parts(lines)
+    rest = parts[1:]
     rng.shuffle(rest)
-    order = [index for section in head + rest for index in section]
+    order: list[int] = []
+    for part in parts[:1] + rest:
+        sections = split_sections(lines, part)
+        tail = sections[1:]
+        rng.shuffle(tail)
+        order.extend(index for section in sections[:1] + tail for index in section)
     swaps = _pick_swaps(rng)
     number_rate = rng.uniform(0.15, 0.4)
     varied = [_vary_line(lines[index], rng, swaps, number_rate) for index in order]

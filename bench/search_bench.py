@@ -1,0 +1,217 @@
+"""Search section of ``make bench``: index build time, warm query latency and ranking quality of
+Studybot and of an SQLite FTS5 baseline, on the shipped notes and on a 50× synthetic corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.fts5 import Fts5Index
+from bench.relevance import RelevanceReport, Resolver, evaluate
+from bench.synthetic import SyntheticCorpus, generate_corpus
+from bench.table import Table
+
+SHIPPED_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+FULL = {"factor": 50, "rounds": 20, "big_rounds": 5}
+QUICK = {"factor": 10, "rounds": 3, "big_rounds": 1}
+K = 5
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("search section")
+    group.add_argument("--factor", type=int, help="synthetic corpus size, × the notes (50)")
+    group.add_argument("--rounds", type=int, help="query rounds over the relevance set, 1× (20)")
+    group.add_argument("--big-rounds", type=int, help="query rounds on the synthetic corpus (5)")
+
+
+@dataclass(frozen=True, slots=True)
+class EngineRun:
+    engine: str
+    corpus: str
+    chunks: int
+    build_seconds: float
+    latencies_ns: list[int]
+    report: RelevanceReport
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.latencies_ns) / 1e6
+
+    @property
+    def p99_ms(self) -> float:
+        return percentile(self.latencies_ns, 99) / 1e6
+
+
+def percentile(values: Sequence[int], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return float(ordered[rank - 1])
+
+
+def time_queries(search: Callable[[str], object], queries: Sequence[str], rounds: int) -> list[int]:
+    """Nanoseconds per call of ``search`` over ``queries``, ``rounds`` times (after one warm-up)."""
+    for query in queries:
+        search(query)
+    timings = []
+    for _ in range(rounds):
+        for query in queries:
+            started = time.perf_counter_ns()
+            search(query)
+            timings.append(time.perf_counter_ns() - started)
+    return timings
+
+
+def measure_corpus(
+    corpus_dir: Path,
+    index_dir: Path,
+    label: str,
+    cases: Sequence,
+    rounds: int,
+    resolve: Resolver | None = None,
+) -> list[EngineRun]:
+    """Build both engines over ``corpus_dir`` and measure them on the relevance cases."""
+    from index.search import open_searcher
+    from index.store import ensure_index
+
+    started = time.perf_counter()
+    ensure_index(corpus_dir, index_dir, rebuild=True)
+    studybot_build = time.perf_counter() - started
+    searcher = open_searcher(index_dir)
+    chunks = searcher.chunks()
+
+    started = time.perf_counter()
+    fts = Fts5Index(chunks)
+    fts_build = time.perf_counter() - started
+
+    queries = [case.query for case in cases]
+    extra = {"resolve": resolve} if resolve is not None else {}
+    engines = (
+        (
+            "Studybot",
+            studybot_build,
+            lambda q: searcher.search(q, limit=K),
+            lambda q, k: [hit.chunk for hit in searcher.search(q, limit=k).hits],
+        ),
+        ("FTS5 bm25", fts_build, lambda q: fts.search(q, K), fts.search),
+    )
+    runs = []
+    for name, build_seconds, timed, ranked in engines:
+        latencies = time_queries(timed, queries, rounds)
+        report = evaluate(ranked, cases, k=K, **extra)
+        runs.append(EngineRun(name, label, len(chunks), build_seconds, latencies, report))
+    fts.close()
+    return runs
+
+
+def run(args: argparse.Namespace) -> list[Table]:
+    from tests.relevance_cases import CASES
+
+    preset = QUICK if getattr(args, "quick", False) else FULL
+    factor = getattr(args, "factor", None) or preset["factor"]
+    rounds = getattr(args, "rounds", None) or preset["rounds"]
+    big_rounds = getattr(args, "big_rounds", None) or preset["big_rounds"]
+
+    with tempfile.TemporaryDirectory(prefix="studybot-bench-") as tmp:
+        work = Path(tmp)
+        small = measure_corpus(SHIPPED_CORPUS, work / "index-1x", "1×", CASES, rounds)
+        synthetic: SyntheticCorpus = generate_corpus(
+            SHIPPED_CORPUS, work / f"corpus-{factor}x", factor=factor
+        )
+        big = measure_corpus(
+            synthetic.root,
+            work / f"index-{factor}x",
+            f"{factor}×",
+            CASES,
+            big_rounds,
+            resolve=synthetic.resolve,
+        )
+        small_bytes = sum(p.stat().st_size for p in SHIPPED_CORPUS.rglob("*") if p.is_file())
+        big_bytes = synthetic.size_bytes
+
+    return [
+        results_table(small + big, len(CASES), rounds, big_rounds),
+        scaling_table(small, big, big_bytes / small_bytes),
+        category_table(small),
+    ]
+
+
+def results_table(runs: Sequence[EngineRun], cases: int, rounds: int, big_rounds: int) -> Table:
+    table = Table(
+        "Search: build, warm latency and ranking quality",
+        [
+            "engine",
+            "corpus",
+            "chunks",
+            "build s",
+            "queries",
+            "p50 ms",
+            "p99 ms",
+            f"MRR@{K}",
+            "hit@1",
+            "hit@3",
+        ],
+    )
+    for run_ in runs:
+        table.add_row(
+            run_.engine,
+            run_.corpus,
+            run_.chunks,
+            f"{run_.build_seconds:.2f}",
+            len(run_.latencies_ns),
+            f"{run_.p50_ms:.3f}",
+            f"{run_.p99_ms:.3f}",
+            f"{run_.report.mrr:.3f}",
+            f"{run_.report.hit_at_1:.3f}",
+            f"{run_.report.hit_at_3:.3f}",
+        )
+    table.notes.append(
+        f"{cases} relevance cases (tests/relevance_cases.py); latency = one warm searcher, "
+        f"limit {K}, {rounds} rounds at 1×, {big_rounds} on the synthetic corpus; "
+        "build = from scratch (Studybot: ensure_index rebuild; FTS5: in-memory table)."
+    )
+    return table
+
+
+def scaling_table(small: Sequence[EngineRun], big: Sequence[EngineRun], growth: float) -> Table:
+    table = Table(
+        "Search: how cost grows with the corpus",
+        ["engine", "corpus growth", "chunks ×", "build ×", "p50 ×", "p99 ×", f"MRR@{K} Δ"],
+    )
+    for one, many in zip(small, big, strict=True):
+        table.add_row(
+            one.engine,
+            f"{growth:.1f}×",
+            f"{many.chunks / one.chunks:.1f}×",
+            f"{many.build_seconds / one.build_seconds:.1f}×",
+            f"{many.p50_ms / one.p50_ms:.1f}×",
+            f"{many.p99_ms / one.p99_ms:.1f}×",
+            f"{many.report.mrr - one.report.mrr:+.3f}",
+        )
+    table.notes.append("Ratios are synthetic / shipped notes, measured in this run.")
+    return table
+
+
+def category_table(runs: Sequence[EngineRun]) -> Table:
+    categories = sorted({c for run_ in runs for c in run_.report.by_category})
+    columns = ["category", "cases"]
+    for run_ in runs:
+        columns += [f"{run_.engine} MRR", f"{run_.engine} hit@3"]
+    table = Table(f"Search: quality by query kind ({runs[0].corpus})", columns)
+    for category in categories:
+        count = sum(1 for r in runs[0].report.results if r.case.category == category)
+        row: list[str | int] = [category, count]
+        for run_ in runs:
+            mrr, hit3 = run_.report.by_category.get(category, (0.0, 0.0))
+            row += [f"{mrr:.3f}", f"{hit3:.3f}"]
+        table.add_row(*row)
+    return table
