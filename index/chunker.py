@@ -1,0 +1,266 @@
+"""Cut parsed note sections into answer-sized chunks with stable ids: the notes → ``Chunk`` step.
+
+A chunk is one lecture or topic; long ones are split at paragraph or bullet boundaries (about
+``TARGET_CHARS``, never more than ``MAX_CHARS``), a line that is too long on its own at sentence
+ends, and only as a last resort at a space or mid-word. Tiny neighbouring topics of one outline
+block are merged. Everything is linear in the size of the input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.corpus import discover_note_files, note_source, read_note_text
+from index.lang import detect_lang
+from index.model import Chunk
+from index.parse import parse_note
+from index.parse_text import Line, Section
+
+log = logging.getLogger(__name__)
+
+TARGET_CHARS = 1200  # a chunk grows past this only while it is still tiny
+MAX_CHARS = 2000  # hard cap on len(Chunk.text)
+MIN_CHARS = 300  # smaller pieces are merged with a neighbour of the same block when they fit
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s)")
+
+
+@dataclass(slots=True)
+class _Atom:
+    """An unbreakable run of rendered lines (a bullet with its children, a sentence, ...)."""
+
+    text: str
+    first: int
+    last: int
+    blank_before: bool
+
+
+@dataclass(slots=True)
+class _Piece:
+    path: tuple[str, ...]
+    title: str
+    group: int | None
+    first: int
+    last: int
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+
+    def add(self, atom: _Atom) -> None:
+        if self.parts:
+            joiner = "\n\n" if atom.blank_before else "\n"
+            self.parts.append(joiner)
+            self.length += len(joiner)
+        else:
+            self.first = atom.first
+        self.parts.append(atom.text)
+        self.length += len(atom.text)
+        self.last = atom.last
+
+    def cost_with(self, atom: _Atom) -> int:
+        joiner = (2 if atom.blank_before else 1) if self.parts else 0
+        return self.length + joiner + len(atom.text)
+
+
+def load_chunks(corpus_dir: Path) -> list[Chunk]:
+    """Chunks of every note file under ``corpus_dir``, files in sorted order; never raises on
+    file content (unreadable or broken files are skipped with a warning)."""
+    root = Path(corpus_dir)
+    chunks: list[Chunk] = []
+    for path in discover_note_files(root):
+        source = note_source(path, root)
+        try:
+            text = read_note_text(path)
+        except OSError as error:
+            log.warning("skipping %s: cannot read it (%s)", source, error)
+            continue
+        try:
+            chunks.extend(chunk_text(source, text))
+        except Exception:  # a parser bug must not stop the whole index
+            log.exception("skipping %s: could not parse it", source)
+    return _unique_ids(chunks)
+
+
+def chunk_text(source: str, text: str) -> list[Chunk]:
+    """Chunks of one note's text, in file order; ``source`` is its corpus-relative path."""
+    _, sections = parse_note(text)
+    pieces: list[_Piece] = []
+    for section in sections:
+        pieces.extend(_split_section(section))
+    chunks = [_to_chunk(source, piece) for piece in _merge_small(pieces)]
+    return _unique_ids([chunk for chunk in chunks if chunk is not None])
+
+
+def chunk_id(source: str, path: tuple[str, ...], text: str, occurrence: int = 0) -> str:
+    """Stable id: a hash of where the chunk lives and what it says, not of its position."""
+    key = "\x1f".join((source, "\x1e".join(path), text))
+    if occurrence:
+        key += f"\x1f#{occurrence}"
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _split_section(section: Section) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    current = _Piece(section.path, section.title, section.group, 0, 0)
+    for atom in _atoms(section.lines):
+        cost = current.cost_with(atom)
+        if current.parts and (
+            cost > MAX_CHARS or (cost > TARGET_CHARS and current.length >= MIN_CHARS)
+        ):
+            pieces.append(current)
+            current = _Piece(section.path, section.title, section.group, 0, 0)
+        current.add(atom)
+    if current.parts:
+        pieces.append(current)
+    if len(pieces) >= 2 and pieces[-1].length < MIN_CHARS:
+        tail = pieces[-1]
+        if pieces[-2].length + 2 + tail.length <= MAX_CHARS:
+            pieces.pop()
+            _absorb(pieces[-1], tail)
+    return pieces
+
+
+def _atoms(lines: tuple[Line, ...]) -> Iterator[_Atom]:
+    """Units of a section: a line with the lines that belong under it (deeper indentation, or
+    the bullets after an intro line); units too big for one chunk are broken down further."""
+    unit: list[Line] = []
+    unit_blank_before = False
+    blank_pending = False
+    for line in lines:
+        if line.blank:
+            blank_pending = True
+            continue
+        if unit and not blank_pending and _belongs_under(unit[0], line):
+            unit.append(line)
+        else:
+            if unit:
+                yield from _unit_atoms(unit, unit_blank_before)
+            unit = [line]
+            unit_blank_before = blank_pending
+        blank_pending = False
+    if unit:
+        yield from _unit_atoms(unit, unit_blank_before)
+
+
+def _belongs_under(head: Line, line: Line) -> bool:
+    if line.indent > head.indent:
+        return True
+    return line.is_bullet and not head.is_bullet and line.indent >= head.indent
+
+
+def _unit_atoms(unit: list[Line], blank_before: bool) -> Iterator[_Atom]:
+    rendered = [line.render() for line in unit]
+    if sum(len(text) + 1 for text in rendered) - 1 <= MAX_CHARS:
+        yield _Atom("\n".join(rendered), unit[0].number, unit[-1].number, blank_before)
+        return
+    for index, (line, text) in enumerate(zip(unit, rendered, strict=True)):
+        first_blank = blank_before and index == 0
+        if len(text) <= MAX_CHARS:
+            yield _Atom(text, line.number, line.number, first_blank)
+            continue
+        for part_index, part in enumerate(split_long_text(line.text)):
+            yield _Atom(part, line.number, line.number, first_blank and part_index == 0)
+
+
+def split_long_text(text: str, target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> list[str]:
+    """Cut one long line into pieces of at most ``limit`` characters: at the last sentence end
+    before ``target`` (or ``limit``), else at the last space, else hard. Linear time."""
+    pieces: list[str] = []
+    start = 0
+    length = len(text)
+    while length - start > limit:
+        cut = _last_sentence_end(text, start + limit // 4, start + target)
+        if cut < 0:
+            cut = _last_sentence_end(text, start + limit // 4, start + limit)
+        if cut < 0:
+            space = text.rfind(" ", start + limit // 4, start + limit)
+            cut = space if space > start else start + limit
+        piece = text[start:cut].strip()
+        if piece:
+            pieces.append(piece)
+        start = cut
+    rest = text[start:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _last_sentence_end(text: str, lowest: int, highest: int) -> int:
+    """Index just after the last sentence end in ``text[lowest:highest]``, or -1."""
+    cut = -1
+    for match in _SENTENCE_END.finditer(text, lowest, highest + 1):
+        if match.end() <= highest:
+            cut = match.end()
+    return cut
+
+
+def _merge_small(pieces: list[_Piece]) -> list[_Piece]:
+    """Merge a tiny piece with its neighbour from the same outline block when both fit in one
+    chunk; the merged chunk keeps the title of its larger part."""
+    merged: list[_Piece] = []
+    for piece in pieces:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and piece.group is not None
+            and previous.group == piece.group
+            and min(previous.length, piece.length) < MIN_CHARS
+            and previous.length + 2 + piece.length <= TARGET_CHARS
+        ):
+            if piece.length > previous.length:
+                previous.path, previous.title = piece.path, piece.title
+            _absorb(previous, piece)
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _absorb(piece: _Piece, tail: _Piece) -> None:
+    piece.parts.append("\n\n")
+    piece.parts.extend(tail.parts)
+    piece.length += 2 + tail.length
+    piece.last = tail.last
+
+
+def _to_chunk(source: str, piece: _Piece) -> Chunk | None:
+    text = _dedent("".join(piece.parts)).strip()
+    if not text:
+        return None
+    return Chunk(
+        id="",
+        source=source,
+        line_start=piece.first,
+        line_end=piece.last,
+        path=piece.path,
+        title=piece.title or (piece.path[-1] if piece.path else "Notes"),
+        text=text,
+        lang=detect_lang(text),
+    )
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    margin = min(indents, default=0)
+    if margin == 0:
+        return text
+    return "\n".join(line[margin:] for line in lines)
+
+
+def _unique_ids(chunks: list[Chunk]) -> list[Chunk]:
+    """Give every chunk its id; exact duplicates (same source, path, text) get numbered ids in
+    file order, so ids stay unique and still do not depend on unrelated edits."""
+    seen: dict[str, int] = {}
+    result: list[Chunk] = []
+    for chunk in chunks:
+        base = chunk_id(chunk.source, chunk.path, chunk.text)
+        occurrence = seen.get(base, 0)
+        seen[base] = occurrence + 1
+        if occurrence:
+            base = chunk_id(chunk.source, chunk.path, chunk.text, occurrence)
+        result.append(replace(chunk, id=base))
+    return result

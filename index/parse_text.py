@@ -1,0 +1,131 @@
+"""Line-level cleaning and the shared data of the note parsers: HTML leftovers, bold, odd bytes.
+
+Everything here is linear in the input and total: any string in, a clean string out.
+Cleaned text is plain text (never HTML-escaped: escaping happens where HTML is rendered).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_INDENT = 16  # deeper indentation is flattened to this many spaces
+TAB_WIDTH = 4
+
+# C0/C1 control characters (tab handled separately) and Unicode line/paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_BOLD = re.compile(r"\*{2,}")
+# HTML leftovers: <p>, </p>, <br>, <br/>, <div ...>, ... (bounded so a stray "<p" cannot cost much).
+_TAG = re.compile(
+    r"<\s*/?\s*(?:p|br|div|span|b|i|u|em|strong|li|ul|ol|hr)\b[^<>\n]{0,200}?/?\s*>",
+    re.IGNORECASE,
+)
+_ENTITY = re.compile(r"&(nbsp|amp|lt|gt|quot|apos|#39|#160);", re.IGNORECASE)
+_ENTITY_TEXT = {
+    "nbsp": " ",
+    "amp": "&",
+    "lt": "‹",  # not "<": a decoded "&lt;p&gt;" must not turn into a tag
+    "gt": "›",
+    "quot": '"',
+    "apos": "'",
+    "#39": "'",
+    "#160": " ",
+}
+_BULLET = re.compile(r"(?:[-*+•·▪◦‣]|\.(?=\s)|\d{1,3}[.)]|[a-zA-Z][)])(?:\s+|$)")
+_SEPARATOR = re.compile(r"[-=*#_~.+•]{3,}\d{0,3}")
+_DURATION = re.compile(r"\s*\(\s*\d{1,3}:\d{2}(?::\d{2})?\s*\)\s*$")
+_SENTENCE_CUT = re.compile(r"[.!?;:]+[\"')\]]*\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One cleaned line of a note file: its 1-based number, indentation and clean text."""
+
+    number: int
+    indent: int
+    text: str  # clean, without the indentation; "" for a blank line
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+    @property
+    def is_bullet(self) -> bool:
+        return _BULLET.match(self.text) is not None
+
+    def render(self) -> str:
+        return " " * min(self.indent, MAX_INDENT) + self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled stretch of a note file (a lecture, a topic) before it is cut into chunks."""
+
+    path: tuple[str, ...]  # heading path, outermost first
+    title: str  # innermost heading or topic line
+    lines: tuple[Line, ...]  # content, blank lines included, never blank at either end
+    group: int | None = None  # tiny sections of one group (an outline block) may be merged
+
+
+def split_lines(text: str) -> list[str]:
+    """Split into lines the way editors number them (CRLF, CR and LF are all one break)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def clean_inline(raw: str) -> str:
+    """Clean one line's content: no controls, no HTML leftovers, no bold markers, tidy spaces."""
+    text = _CONTROL.sub(" ", raw)
+    text = _ENTITY.sub(lambda m: _ENTITY_TEXT[m.group(1).lower()], text)
+    text = _BOLD.sub("", text)
+    # Tags become a space: a space cannot glue leftovers into a new "**" or "<p>".
+    text = _TAG.sub(" ", text)
+    return " ".join(text.split())
+
+
+def clean_line(number: int, raw: str) -> Line:
+    """A raw line as a ``Line``: indentation measured (tabs count 4), content cleaned."""
+    stripped = raw.lstrip(" \t\u00a0")
+    leading = raw[: len(raw) - len(stripped)]
+    indent = len(leading.replace("\t", " " * TAB_WIDTH))
+    return Line(number, indent, clean_inline(stripped))
+
+
+def is_separator(raw: str) -> bool:
+    """A separator line such as ``-----``, ``#####33``, ``*****``, ``=====`` or ``........``."""
+    stripped = raw.strip()
+    return len(stripped) <= 400 and _SEPARATOR.fullmatch(stripped) is not None
+
+
+def strip_bullet(text: str) -> str:
+    """Text without a leading list marker (``-``, ``*``, ``1.``, ``a)``, ``•``)."""
+    match = _BULLET.match(text)
+    return text[match.end() :] if match else text
+
+
+def clean_title(raw: str, max_chars: int = 100) -> str:
+    """A heading or topic line as a title: no markers, no trailing ``:``/``.``, no ``(12:23)``."""
+    text = strip_bullet(clean_inline(raw))
+    text = _DURATION.sub("", text)
+    text = text.strip(" :;,.-–—")
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars)
+        text = text[: cut if cut > max_chars // 2 else max_chars].rstrip(" :;,.-") + "…"
+    return text
+
+
+def short_title(text: str, max_words: int = 8) -> str:
+    """A title for a block whose first line is a sentence: its lead phrase, or its first words."""
+    title = clean_title(text, max_chars=200)
+    if len(title) <= 60:
+        return title
+    for marker in (" - ", ": ", ". "):
+        head = title.split(marker, 1)[0].strip()
+        if 3 <= len(head) <= 60:
+            return head
+    words = title.split()
+    return clean_title(" ".join(words[:max_words]), max_chars=60) + "…"
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a piece of text ends at a sentence boundary (punctuation at its end)."""
+    return _SENTENCE_CUT.search(text[-20:]) is not None
