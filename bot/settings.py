@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", alias="STUDYBOT_LOG_LEVEL")
     default_timezone: str = Field(default="UTC", alias="STUDYBOT_TIMEZONE")
+    webhook_secret: SecretStr | None = Field(default=None, alias="STUDYBOT_WEBHOOK_SECRET")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

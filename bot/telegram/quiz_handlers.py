@@ -1,4 +1,4 @@
-"""Quiz, daily posts and streak handlers (owned by the quiz feature); wired in by bot.telegram.app."""
+"""Quiz, daily posts and streak handlers (the quiz feature); wired in by bot.telegram.app."""
 
 from __future__ import annotations
 

@@ -1,0 +1,90 @@
+"""/start and /help: what the bot does, with examples; ``/start <payload>`` runs a search."""
+
+from __future__ import annotations
+
+from bot.core.deeplink import decode_query
+from bot.core.replies import Asker, Reply
+from bot.core.search import examples_html, search_reply
+from bot.core.services import AppServices
+from bot.i18n import N_, tr
+
+# Extra lines of /help, one msgid each (with an optional {bot} placeholder). Other features append
+# theirs with register_help_section() when their module is imported.
+HELP_SECTIONS: list[str] = []
+
+
+def register_help_section(msgid: str) -> None:
+    """Add a line (a catalog msgid) to /help, once."""
+    if msgid not in HELP_SECTIONS:
+        HELP_SECTIONS.append(msgid)
+
+
+def help_reply(asker: Asker) -> Reply:
+    """The /help text for a private chat or a group."""
+    bot = f"@{asker.bot_username}" if asker.bot_username else "@bot"
+    lines = [
+        tr(asker.lang, "👋 I'm Studybot, your study companion for the AWS certification notes."),
+        "",
+    ]
+    if asker.private:
+        lines.append(
+            tr(
+                asker.lang,
+                "🔎 Send me a few words and I'll answer with the best passage of the notes, "
+                "for example: {examples}.",
+                examples=examples_html(asker.lang),
+            )
+        )
+    else:
+        lines.append(
+            tr(
+                asker.lang,
+                "🔎 In this group, search with /search <i>words</i> or mention me: "
+                "{bot} <i>words</i>. Examples: {examples}.",
+                bot=bot,
+                examples=examples_html(asker.lang),
+            )
+        )
+    lines.append(tr(asker.lang, "◀ ▶ show other passages; 📖 shows the whole note."))
+    lines.append(
+        tr(asker.lang, "💬 In any chat, type {bot} <i>words</i> to share a passage.", bot=bot)
+    )
+    lines.extend(tr(asker.lang, msgid, bot=bot) for msgid in HELP_SECTIONS)
+    lines.append(tr(asker.lang, "🌐 /lang changes my language."))
+    return Reply("\n".join(lines))
+
+
+async def start_reply(services: AppServices, asker: Asker, payload: str) -> list[Reply]:
+    """/start: a deep-link payload carrying a query runs that search; anything else gets /help."""
+    query = decode_query(payload.strip()) if payload.strip() else None
+    if query:
+        return await search_reply(services, asker, query)
+    return [help_reply(asker)]
+
+
+def mention_hint(asker: Asker) -> Reply:
+    """Someone mentioned the bot in a group without saying what to look for."""
+    return Reply(
+        tr(
+            asker.lang,
+            "Tell me what to look for, for example: {examples}.",
+            examples=examples_html(asker.lang),
+        )
+    )
+
+
+def unknown_command(asker: Asker) -> Reply:
+    return Reply(tr(asker.lang, "I don't know that command. /help shows what I can do."))
+
+
+def apology(lang: str) -> Reply:
+    """What the user sees when handling their message failed."""
+    return Reply(tr(lang, "Sorry, something went wrong on my side. Please try again in a moment."))
+
+
+GENERIC_COMMANDS = {  # command → menu description msgid (search feature)
+    "start": N_("Start: what I can do"),
+    "help": N_("How to use me"),
+    "search": N_("Search the notes: /search words"),
+    "lang": N_("Change the language"),
+}

@@ -1,0 +1,110 @@
+"""Failures: log them with the update's context (never the token), apologise to the user, and
+mark chats that answer 403 as inactive. Also the logging filter that redacts the bot token."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Update
+from telegram.error import Forbidden
+from telegram.ext import ContextTypes
+
+from bot.core.help import apology
+from bot.telegram import render
+from bot.telegram.context import language_for
+from bot.telegram.membership import mark_chat_inactive
+
+log = logging.getLogger(__name__)
+
+REDACTED = "<redacted-token>"
+
+
+class TokenRedactingFilter(logging.Filter):
+    """Replaces the bot token (and its numeric-id:secret shape) in every record it sees."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+        secret = token.split(":", 1)[-1]
+        self._pattern = re.compile("|".join(re.escape(t) for t in {token, secret} if len(t) >= 8))
+
+    def redact(self, text: str) -> str:
+        return self._pattern.sub(REDACTED, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the raw message
+            message = str(record.msg)
+        record.msg = self.redact(message)
+        record.args = ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+def install_token_redaction(token: str) -> TokenRedactingFilter:
+    """Redact ``token`` from every log record: on every root handler, and on records created
+    later by any logger (so handlers added afterwards are covered too)."""
+    token_filter = TokenRedactingFilter(token)
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if not any(isinstance(f, TokenRedactingFilter) for f in handler.filters):
+            handler.addFilter(token_filter)
+    previous_factory = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous_factory(*args, **kwargs)
+        token_filter.filter(record)
+        return record
+
+    if not getattr(previous_factory, "_studybot_redacts", False):
+        factory._studybot_redacts = True  # type: ignore[attr-defined]
+        logging.setLogRecordFactory(factory)
+    # httpx logs every request URL, which contains the token: keep it quiet as well
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return token_filter
+
+
+def describe_update(update: object) -> str:
+    """A short, token-free description of what was being handled."""
+    if not isinstance(update, Update):
+        return f"non-update {type(update).__name__}"
+    kind = next(
+        (name for name in Update.ALL_TYPES if getattr(update, name, None) is not None), "unknown"
+    )
+    chat = update.effective_chat
+    user = update.effective_user
+    return (
+        f"update {update.update_id} ({kind}, chat {chat.id if chat else '-'}, "
+        f"user {user.id if user else '-'})"
+    )
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The application's error handler."""
+    error = context.error
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(error, Forbidden):
+        if chat is not None:
+            await mark_chat_inactive(context, chat.id)
+        log.info("forbidden while handling %s: %s", describe_update(update), error)
+        return
+    log.error("error while handling %s", describe_update(update), exc_info=error)
+    if not isinstance(update, Update) or chat is None:
+        return
+    try:
+        lang = await language_for(update, context)
+        if update.callback_query is not None:
+            await update.callback_query.answer(apology(lang).text[:200])
+        else:
+            await render.send(context.bot, chat.id, [apology(lang)])
+    except Forbidden:
+        await mark_chat_inactive(context, chat.id)
+    except Exception:  # the apology is best effort
+        log.warning("could not apologise in chat %s", chat.id, exc_info=True)
