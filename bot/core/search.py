@@ -204,7 +204,8 @@ async def show_page(services: AppServices, asker: Asker, key: str, page: int) ->
 def full_note_messages(chunk: Chunk, lang: str) -> list[Reply]:
     """The whole chunk, escaped, split at paragraph boundaries into messages ≤ 4096 units."""
     header = f"<b>{html.escape(cut_plain(chunk.breadcrumb, 300))}</b>\n📄 {_source_html(chunk)}\n\n"
-    continued = f"<i>{html.escape(tr(lang, '(continued)'))}</i>\n\n"
+    continued_label = tr(lang, "(continued)")
+    continued = f"<i>{html.escape(continued_label)}</i>\n\n"
     budget = MESSAGE_LIMIT - max(
         utf16_len(html_to_plain(header)), utf16_len(html_to_plain(continued))
     )
