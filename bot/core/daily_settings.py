@@ -7,11 +7,14 @@ either as a command value or as a ``SettingsError`` naming what was wrong.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import time
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.core.replies import Asker, Reply
+from bot.core.services import AppServices
 from bot.i18n import tr
 
 DEFAULT_DAILY_COUNT = 3
@@ -329,3 +332,116 @@ def render_remind(at: time | None, lang: str) -> str:
 
 def render_private_only(lang: str) -> str:
     return tr(lang, "This setting is personal: send it to me in a private chat.")
+
+
+# --- applying the commands to the database --------------------------------------------------
+
+AdminCheck = Callable[[], Awaitable[bool]]
+
+
+async def _yes() -> bool:
+    return True
+
+
+async def daily_reply(
+    services: AppServices,
+    asker: Asker,
+    text: str,
+    *,
+    chat_type: str = "private",
+    chat_title: str | None = None,
+    is_admin: AdminCheck = _yes,
+) -> Reply:
+    """``/daily …`` in any chat: show, set, count or stop the chat's daily quiz. In groups only
+    admins may change it (``is_admin`` is asked only for changes); channels post as admins."""
+    command = parse_daily_command(text)
+    if isinstance(command, SettingsError):
+        return Reply(render_settings_error(command, asker.lang))
+    if services.db is None:
+        return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
+    from bot.db import daily
+    from bot.db.chats import set_chat_timezone, upsert_chat
+    from bot.db.users import effective_timezone
+
+    changes = not isinstance(command, DailyShow)
+    if changes and chat_type in ("group", "supergroup") and not await is_admin():
+        return Reply(render_admins_only(asker.lang))
+    async with services.db.session() as session:
+        await upsert_chat(session, asker.chat_id, chat_type, chat_title)
+        current = await daily.daily_subscription(session, asker.chat_id)
+        if isinstance(command, DailyShow):
+            return Reply(render_daily_status(_status(current), asker.lang))
+        if isinstance(command, DailyOff):
+            stopped = await daily.unsubscribe_daily(session, asker.chat_id)
+            return Reply(render_daily_off(stopped, asker.lang))
+        if isinstance(command, DailyCount):
+            changed = await daily.set_daily_count(session, asker.chat_id, command.count)
+            return Reply(render_daily_count(command.count, changed, asker.lang))
+        zone = command.zone
+        if zone is None:
+            zone = current.timezone if current is not None else None
+        if zone is None:
+            user_id = asker.user_id if chat_type == "private" else None
+            zone = await effective_timezone(
+                session, user_id, asker.chat_id, services.settings.default_timezone
+            )
+        else:
+            await set_chat_timezone(session, asker.chat_id, zone)
+        subscription = await daily.subscribe_daily(session, asker.chat_id, command.at, zone)
+        return Reply(render_daily_set(command.at, zone, subscription.count, asker.lang))
+
+
+def _status(subscription: object | None) -> DailyStatus:
+    if subscription is None:
+        return DailyStatus(active=False)
+    return DailyStatus(
+        active=True,
+        at=subscription.post_time,  # type: ignore[attr-defined]
+        zone=subscription.timezone,  # type: ignore[attr-defined]
+        count=subscription.count,  # type: ignore[attr-defined]
+        paused=not subscription.active,  # type: ignore[attr-defined]
+    )
+
+
+async def timezone_reply(services: AppServices, asker: Asker, text: str) -> Reply:
+    """``/timezone [Area/City]``: show or set the student's own zone (their streak days)."""
+    command = parse_timezone_command(text)
+    if isinstance(command, SettingsError):
+        return Reply(render_settings_error(command, asker.lang))
+    if services.db is None or asker.user_id is None:
+        return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
+    from bot.db.users import effective_timezone, set_user_timezone
+
+    async with services.db.session() as session:
+        if isinstance(command, TimezoneSet):
+            await set_user_timezone(session, asker.user_id, command.zone)
+            return Reply(render_timezone(command.zone, True, asker.lang))
+        zone = await effective_timezone(
+            session, asker.user_id, asker.chat_id, services.settings.default_timezone
+        )
+    return Reply(render_timezone(zone, False, asker.lang))
+
+
+async def remind_reply(services: AppServices, asker: Asker, text: str) -> Reply:
+    """``/remind [off|HH:MM]``: the evening streak reminder in private chat."""
+    command = parse_remind_command(text)
+    if isinstance(command, SettingsError):
+        return Reply(render_settings_error(command, asker.lang))
+    if not asker.private:
+        return Reply(render_private_only(asker.lang))
+    if services.db is None or asker.user_id is None:
+        return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
+    from bot.db.users import set_user_reminder, user_reminder
+
+    async with services.db.session() as session:
+        if isinstance(command, RemindOff):
+            await set_user_reminder(session, asker.user_id, enabled=False)
+            return Reply(render_remind(None, asker.lang))
+        if isinstance(command, RemindAt):
+            await set_user_reminder(session, asker.user_id, at=command.at, enabled=True)
+            return Reply(render_remind(command.at, asker.lang))
+        stored = await user_reminder(session, asker.user_id)
+    if stored is None:
+        return Reply(render_remind(DEFAULT_REMINDER_TIME, asker.lang))
+    at, enabled = stored
+    return Reply(render_remind(at if enabled else None, asker.lang))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape
 
+from bot.core.replies import Asker, Reply
+from bot.core.services import AppServices
 from bot.i18n import tr, trn
 
 MEDALS = ("🥇", "🥈", "🥉")
@@ -77,3 +80,40 @@ def render_leaderboard(rows: Sequence[LeaderRow], chat_title: str | None, lang: 
     else:
         lines.append(tr(lang, "No running streaks."))
     return "\n".join(lines)
+
+
+async def leaderboard_reply(
+    services: AppServices,
+    asker: Asker,
+    *,
+    chat_title: str | None = None,
+    now: datetime | None = None,
+) -> Reply:
+    """``/top`` in a group: this week's correct answers (the chat's local week) and streaks."""
+    if asker.private:
+        return Reply(
+            tr(asker.lang, "The leaderboard lives in groups: add me to one and try /top there.")
+        )
+    if services.db is None:
+        return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
+    from bot.db.stats import weekly_leaderboard
+    from bot.db.users import effective_timezone
+    from bot.streaks import local_day, week_start
+
+    async with services.db.session() as session:
+        tz = await effective_timezone(
+            session, None, asker.chat_id, services.settings.default_timezone
+        )
+        today = local_day(now or datetime.now(UTC), tz)
+        entries = await weekly_leaderboard(session, asker.chat_id, week_start(today), today)
+    rows = [
+        LeaderRow(
+            user_id=entry.user_id,
+            name=entry.first_name,
+            group_streak=entry.group_streak,
+            best_streak=entry.best_streak,
+            week_correct=entry.week_correct,
+        )
+        for entry in entries
+    ]
+    return Reply(render_leaderboard(rows, chat_title, asker.lang))

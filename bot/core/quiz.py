@@ -8,12 +8,17 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.core.callbacks import pack, unpack
-from bot.core.replies import Button, Keyboard, Poll
+from bot.core.replies import Asker, Button, ButtonAnswer, Keyboard, Notice, Poll, Reply
+from bot.core.services import AppServices
 from bot.i18n import tr
+
+if TYPE_CHECKING:
+    from bot.quiz_bank import QuizBank, QuizBankHolder
 
 MAX_QUESTION = 300
 MAX_OPTION = 100
@@ -204,3 +209,194 @@ def render_text_feedback(item: QuizItemLike, chosen: int, lang: str) -> str:
 def option_lengths_ok(options: Sequence[str]) -> bool:
     """True when every option already fits Telegram's limit (no cutting needed)."""
     return all(0 < len(option) <= MAX_OPTION for option in options)
+
+
+# --- the quiz conversation over the services (database + question bank) ----------------------
+
+QUIZ_BANK_KEY = "quiz_bank"  # AppServices.extra key holding a bot.quiz_bank.QuizBankHolder
+BANK_WAIT_SECONDS = 5.0
+
+
+def quiz_secret(services: AppServices) -> bytes:
+    """The key that signs "Read the note" buttons: derived from the bot token, else fixed."""
+    token = services.settings.telegram_bot_token
+    material = token.get_secret_value() if token is not None else "studybot-terminal"
+    return hashlib.sha256(("quiz-note\x00" + material).encode("utf-8")).digest()
+
+
+async def current_bank(services: AppServices, wait: float = BANK_WAIT_SECONDS) -> QuizBank | None:
+    """The question bank (waiting briefly while it is still being built), or None."""
+    holder: QuizBankHolder | None = services.extra.get(QUIZ_BANK_KEY)
+    if holder is None:
+        return None
+    bank = await holder.wait(wait)
+    return bank if bank is not None and len(bank) else None
+
+
+async def pick_items(
+    services: AppServices,
+    bank: QuizBank,
+    *,
+    chat_id: int,
+    user_id: int | None,
+    private: bool,
+    count: int,
+    now: datetime | None = None,
+) -> list[QuizItemLike]:
+    """What to ask: by spaced repetition for one student in private, else the chat's least
+    recently posted items (never-posted first, in a stable per-chat order)."""
+    from bot import srs
+    from bot.db.cards import next_items_for_user
+    from bot.db.polls import items_posted_in_chat
+    from bot.db.users import effective_timezone
+
+    moment = now or datetime.now(UTC)
+    if services.db is None:
+        order = srs.order_new_items(bank.item_ids, chat_id)
+        return [item for item_id in order[:count] if (item := bank.get(item_id))]
+    async with services.db.session() as session:
+        if private and user_id is not None:
+            tz = await effective_timezone(
+                session, user_id, chat_id, services.settings.default_timezone
+            )
+            ids = await next_items_for_user(
+                session, user_id, bank.item_ids, moment, count=count, tz=tz
+            )
+        else:
+            posted = await items_posted_in_chat(session, chat_id)
+            ids = srs.pick_group_items(posted, srs.order_new_items(bank.item_ids, chat_id), count)
+    return [item for item_id in ids if (item := bank.get(item_id)) is not None]
+
+
+async def quiz_posts(
+    services: AppServices,
+    asker: Asker,
+    *,
+    count: int = 1,
+    anonymous: bool = False,
+    now: datetime | None = None,
+) -> list[QuizPost]:
+    """Up to ``count`` ready-to-send quiz polls for the asker's chat (empty: nothing to ask)."""
+    bank = await current_bank(services)
+    if bank is None:
+        return []
+    items = await pick_items(
+        services,
+        bank,
+        chat_id=asker.chat_id,
+        user_id=asker.user_id,
+        private=asker.private,
+        count=count,
+        now=now,
+    )
+    secret = quiz_secret(services)
+    posts = [build_quiz_post(item, asker.lang, secret, anonymous=anonymous) for item in items]
+    return [post for post in posts if post is not None]
+
+
+async def remember_poll(
+    services: AppServices,
+    *,
+    poll_id: str,
+    post: QuizPost,
+    chat_id: int,
+    message_id: int | None,
+    is_daily: bool = False,
+) -> None:
+    """Store a sent poll, so its answers can be attributed (unknown polls are ignored)."""
+    if services.db is None:
+        return
+    from bot.db.polls import record_poll_sent
+
+    async with services.db.session() as session:
+        await record_poll_sent(
+            session,
+            poll_id,
+            post.item_id,
+            chat_id,
+            post.poll.correct_index,
+            message_id=message_id,
+            is_daily=is_daily,
+        )
+
+
+async def open_note(services: AppServices, asker: Asker, data: object) -> ButtonAnswer:
+    """The "Read the note" button: the passage as a new message; forged or stale: a polite toast."""
+    key = parse_note_callback(data, quiz_secret(services))
+    if key is None:
+        return ButtonAnswer(Notice(tr(asker.lang, "Sorry, this button is no longer valid.")))
+    bank = await current_bank(services)
+    item = bank.by_key(key) if bank is not None else None
+    if item is None:
+        return ButtonAnswer(Notice(render_note_missing(asker.lang)))
+    return ButtonAnswer(Notice(), (Reply(render_note(item, bank.passage(item), asker.lang)),))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    """What a poll answer did, and what to tell the student in their private chat (if anything)."""
+
+    recorded: bool
+    known_poll: bool
+    private: bool = False
+    correct: bool = False
+    replies: tuple[Reply, ...] = ()
+
+
+async def answer_poll(
+    services: AppServices,
+    *,
+    poll_id: str,
+    user_id: int,
+    first_name: str,
+    lang: str,
+    option_ids: Sequence[int],
+    now: datetime | None = None,
+) -> AnswerResult:
+    """Record an answer once (unknown polls and repeats change nothing); in a private chat the
+    student then gets their streak news and a "Next question" button."""
+    if services.db is None:
+        return AnswerResult(recorded=False, known_poll=False)
+    from bot.core.streak_view import AnswerOutcome, render_answer_note
+    from bot.db.answers import record_answer
+
+    async with services.db.session() as session:
+        outcome = await record_answer(
+            session,
+            poll_id,
+            user_id,
+            list(option_ids),
+            now or datetime.now(UTC),
+            default_tz=services.settings.default_timezone,
+            first_name=first_name,
+        )
+    private = outcome.chat_id is not None and outcome.chat_id == user_id
+    if not outcome.recorded:
+        return AnswerResult(recorded=False, known_poll=outcome.known_poll, private=private)
+    replies: tuple[Reply, ...] = ()
+    if private:
+        note = render_answer_note(
+            AnswerOutcome(
+                correct=outcome.correct,
+                first_today=outcome.first_today,
+                streak=outcome.streak,
+                freezes_used=outcome.freezes_used,
+                freeze_earned=outcome.freeze_earned,
+                best_reached=outcome.best_reached,
+            ),
+            lang,
+        )
+        verdict = tr(lang, "✅ Right!") if outcome.correct else tr(lang, "❌ Not this time.")
+        text = f"{verdict} {note}" if note else verdict
+        replies = (Reply(text, buttons=next_question_keyboard(lang)),)
+    return AnswerResult(
+        recorded=True, known_poll=True, private=private, correct=outcome.correct, replies=replies
+    )
+
+
+async def quiz_command(services: AppServices, asker: Asker) -> list[QuizPost | Reply]:
+    """``/quiz`` (or "Next question"): one question now, or a polite "not ready yet"."""
+    posts = await quiz_posts(services, asker, count=1)
+    if not posts:
+        return [Reply(render_no_questions(asker.lang))]
+    return list(posts)

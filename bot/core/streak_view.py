@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 
-from bot.i18n import tr, trn
+from bot.core.replies import Asker, Photo, Reply
+from bot.core.services import AppServices
+from bot.i18n import N_, tr, trn
 
 MAX_FREEZES = 2
 
@@ -113,3 +117,93 @@ def render_reminder(current: int, lang: str) -> str:
         "⏰ Your {days} streak ends at midnight. One question keeps it alive: /quiz",
         days=_days(lang, current),
     )
+
+
+# --- /streak and /stats over the database ---------------------------------------------------
+
+STATS_WEEKS = 12
+
+
+async def _today_and_zone(services: AppServices, asker: Asker, now: datetime) -> tuple[date, str]:
+    from bot.db.users import effective_timezone
+    from bot.streaks import local_day
+
+    assert services.db is not None
+    async with services.db.session() as session:
+        tz = await effective_timezone(
+            session, asker.user_id, asker.chat_id, services.settings.default_timezone
+        )
+    return local_day(now, tz), tz
+
+
+async def streak_reply(
+    services: AppServices,
+    asker: Asker,
+    *,
+    chat_title: str | None = None,
+    now: datetime | None = None,
+) -> Reply:
+    """``/streak``: the student's streaks (plus the group's, when asked in a group)."""
+    if services.db is None or asker.user_id is None:
+        return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
+    from bot.db.streaks import streak_summary
+
+    today, _tz = await _today_and_zone(services, asker, now or datetime.now(UTC))
+    group = None if asker.private else asker.chat_id
+    async with services.db.session() as session:
+        summary = await streak_summary(session, asker.user_id, today, group)
+    facts = StreakFacts(
+        current=summary.current,
+        best=summary.best,
+        freezes=summary.freezes,
+        answered_today=summary.answered_today,
+        answers_today=summary.answers_today,
+        group_title=chat_title,
+        group_current=summary.group_current,
+        group_best=summary.group_best,
+    )
+    return Reply(render_streak(facts, asker.lang))
+
+
+def stats_summary(total: int, correct: int, lang: str) -> str:
+    """``"123 answers · 87% correct"`` (plain text)."""
+    answers = trn(lang, "{n} answer", "{n} answers", total)
+    if total == 0:
+        return answers
+    percent = round(100 * correct / total)
+    return tr(lang, "{answers} · {percent}% correct", answers=answers, percent=percent)
+
+
+async def stats_reply(
+    services: AppServices, asker: Asker, *, now: datetime | None = None
+) -> Photo | Reply:
+    """``/stats``: a PNG heatmap of the last weeks with total answers and accuracy."""
+    if services.db is None or asker.user_id is None:
+        return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
+    from bot.db.stats import answer_totals, daily_activity
+    from bot.stats_image import StatsPicture, render_stats_png
+
+    today, _tz = await _today_and_zone(services, asker, now or datetime.now(UTC))
+    since = today - timedelta(weeks=STATS_WEEKS)
+    async with services.db.session() as session:
+        activity = await daily_activity(session, asker.user_id, since, today)
+        totals = await answer_totals(session, asker.user_id)
+    summary = stats_summary(totals.answers, totals.correct, asker.lang)
+    name = asker.first_name or tr(asker.lang, "Your")
+    picture = StatsPicture(
+        title=tr(asker.lang, "{name}: last {weeks} weeks", name=name, weeks=STATS_WEEKS),
+        answers_by_day={day: value.answers for day, value in activity.items()},
+        today=today,
+        total_answers=totals.answers,
+        correct_answers=totals.correct,
+        summary_label=summary,
+        weekday_labels=tuple(tr(asker.lang, label) if label else "" for label in WEEKDAY_LABELS),
+        legend_less=tr(asker.lang, "less"),
+        legend_more=tr(asker.lang, "more"),
+    )
+    png = await asyncio.to_thread(render_stats_png, picture, STATS_WEEKS)
+    caption = tr(asker.lang, "📊 <b>Your progress</b>: {summary}", summary=escape(summary))
+    return Photo(png=png, caption=caption)
+
+
+WEEKDAY_LABELS = (N_("Mon"), "", N_("Wed"), "", N_("Fri"), "", N_("Sun"))
