@@ -1,0 +1,221 @@
+"""Acronyms and their expansions mined from the notes themselves ("Service Control Policy (SCP)").
+
+Candidates come from three patterns: ``Expansion (ACR)``, ``ACR (Expansion)`` and
+``ACR - Expansion`` at the start of a line. A candidate is kept only when the acronym's letters
+match the initials of the expansion's words (camel-case and hyphenated pieces count; "of"/"de" may
+be skipped; one extra word of slop), so "Custom Metric (ASG)" or "EC2 - VM" are not mined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from index.analysis import fold
+from index.model import Chunk
+
+_ACRONYM = r"[A-Z][A-Za-z0-9]{1,7}"
+_WORD = r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
+_BACKWARD = re.compile(rf"((?:{_WORD}[ ]+){{1,10}})\((?P<acr>{_ACRONYM})\)")
+_FORWARD_PAREN = re.compile(rf"(?<![\w(])(?P<acr>{_ACRONYM})[ ]+\((?P<exp>[^()\n]{{3,80}})\)")
+_FORWARD_DASH = re.compile(
+    rf"^[ \t]*(?:[-*•][ \t]+)?(?P<acr>{_ACRONYM})[ \t]+[-–:][ \t]+(?P<exp>[^\n]{{3,80}})", re.M
+)
+_SKIPPABLE = {
+    "of",
+    "and",
+    "for",
+    "the",
+    "to",
+    "a",
+    "an",
+    "in",
+    "on",
+    "de",
+    "del",
+    "la",
+    "el",
+    "los",
+    "las",
+    "y",
+    "en",
+    "&",
+}
+_SEGMENT = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def acronym_letters(acronym: str) -> str | None:
+    """The letters an acronym stands for: "SCP" → "scp", "EC2" → "ecc", "ENIs" → "eni".
+
+    None when the token does not look like an acronym (fewer than two capitals, mostly lower case).
+    """
+    core = acronym[:-1] if acronym.endswith("s") and acronym[:-1].isupper() else acronym
+    capitals = sum(ch.isupper() for ch in core)
+    digits = sum(ch.isdigit() for ch in core)
+    if capitals + digits < 2 or capitals < 1 or capitals + digits < len(core) - 1:
+        return None
+    letters: list[str] = []
+    for ch in core:
+        if ch.isupper():
+            letters.append(ch.lower())
+        elif ch.isdigit():
+            if not letters or ch in "01" or int(ch) > 4:
+                return None
+            letters.extend(letters[-1] * (int(ch) - 1))
+        elif not letters:
+            return None
+    return "".join(letters) if 2 <= len(letters) <= 8 else None
+
+
+def _segments(word: str) -> list[str]:
+    pieces: list[str] = []
+    for part in word.split("-"):
+        pieces.extend(_SEGMENT.findall(part) or ([part] if part else []))
+    return pieces
+
+
+def _match(letters: str, words: list[str], slop: int = 1) -> tuple[int, int] | None:
+    """Match acronym letters against words; return (first, last) word index used, or None.
+
+    Every word must consume letters with its pieces' initials (a capitalised piece such as "NG" may
+    give several), except skippable small words; ``slop`` extra words are allowed.
+    """
+    word_segments = [[s.lower() for s in _segments(w)] for w in words]
+    uppercase = [[s.isupper() and len(s) > 1 for s in _segments(w)] for w in words]
+
+    memo: dict[tuple[int, int, int], tuple[int, int] | None] = {}
+
+    def solve(i: int, j: int, budget: int) -> tuple[int, int] | None:
+        # Returns (first word index that consumed a letter, last such index) for words[i:].
+        key = (i, j, budget)
+        if key in memo:
+            return memo[key]
+        result: tuple[int, int] | None = None
+        if i == len(words):
+            result = (-1, -1) if j == len(letters) else None
+            memo[key] = result
+            return result
+        options: list[tuple[int, int, int]] = []  # (next j, budget left, consumed?)
+        if words[i].lower() in _SKIPPABLE:
+            options.append((j, budget, 0))
+        elif budget > 0 and i > 0:
+            options.append((j, budget - 1, 0))
+        for end_j, cost in _word_consumptions(word_segments[i], uppercase[i], letters, j):
+            if cost <= budget:
+                options.append((end_j, budget - cost, 1))
+        for next_j, left, consumed in options:
+            if i == 0 and not consumed:
+                continue
+            rest = solve(i + 1, next_j, left)
+            if rest is None:
+                continue
+            first, last = rest
+            result = (i, last if last >= 0 else i) if consumed else (first, last)
+            break
+        memo[key] = result
+        return result
+
+    return solve(0, 0, slop)
+
+
+def _word_consumptions(
+    segments: list[str], uppercase: list[bool], letters: str, j: int
+) -> list[tuple[int, int]]:
+    """Ways one word can consume letters from position j: (new j, slop cost)."""
+    results: list[tuple[int, int]] = []
+
+    def walk(k: int, pos: int, cost: int) -> None:
+        if k == len(segments):
+            if pos > j:
+                results.append((pos, cost))
+            return
+        seg = segments[k]
+        if pos < len(letters) and seg and seg[0] == letters[pos]:
+            # The initial, then optionally more letters of a capitalised piece ("NG", "DB").
+            walk(k + 1, pos + 1, cost)
+            if uppercase[k]:
+                extra = pos + 1
+                for ch in seg[1:]:
+                    if extra < len(letters) and ch == letters[extra]:
+                        extra += 1
+                        walk(k + 1, extra, cost)
+                    else:
+                        break
+        elif k > 0:
+            walk(k + 1, pos, cost)  # a trailing piece without its own letter ("Sign-on" in SSO)
+
+    walk(0, j, 0)
+    return results
+
+
+def _clean_words(text: str) -> list[str]:
+    return re.findall(_WORD, text)
+
+
+def _expansion_before(letters: str, before: str) -> str | None:
+    words = _clean_words(before)
+    for slop in (0, 1):
+        for size in range(1, min(len(words), len(letters) + 3) + 1):
+            candidate = words[-size:]
+            matched = _match(letters, candidate, slop)
+            if matched is not None:
+                first, last = matched
+                return " ".join(candidate[first : last + 1])
+    return None
+
+
+def _expansion_after(letters: str, after: str) -> str | None:
+    words = _clean_words(re.split(r"[,;.()/]| - ", after, maxsplit=1)[0])
+    for slop in (0, 1):
+        for size in range(1, min(len(words), len(letters) + 3) + 1):
+            candidate = words[:size]
+            matched = _match(letters, candidate, slop)
+            if matched is not None:
+                first, last = matched
+                return " ".join(candidate[first : last + 1])
+    return None
+
+
+def mine_text(text: str) -> list[tuple[str, str]]:
+    """(acronym, expansion) pairs found in one text, in order, validated."""
+    found: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        for match in _BACKWARD.finditer(line):
+            letters = acronym_letters(match.group("acr"))
+            if letters:
+                expansion = _expansion_before(letters, match.group(1))
+                if expansion:
+                    found.append((_strip_plural(match.group("acr")), expansion))
+        for pattern in (_FORWARD_PAREN, _FORWARD_DASH):
+            for match in pattern.finditer(line):
+                letters = acronym_letters(match.group("acr"))
+                if letters:
+                    expansion = _expansion_after(letters, match.group("exp"))
+                    if expansion:
+                        found.append((_strip_plural(match.group("acr")), expansion))
+    return found
+
+
+def _strip_plural(acronym: str) -> str:
+    return acronym[:-1] if acronym.endswith("s") and acronym[:-1].isupper() else acronym
+
+
+def mine_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:
+    """Folded acronym → its expansions (most frequent first, at most three), from all texts."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    spelling: dict[str, str] = {}
+    for text in texts:
+        for acronym, expansion in mine_text(text):
+            key = fold(expansion)
+            counts[fold(acronym)][key] += 1
+            spelling.setdefault(key, expansion)
+    return {
+        acronym: [spelling[key] for key, _ in counter.most_common(3)]
+        for acronym, counter in sorted(counts.items())
+    }
+
+
+def mine_chunks(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
+    """Acronyms mined from chunk titles, heading paths and text."""
+    return mine_acronyms("\n".join((*chunk.path, chunk.title, chunk.text)) for chunk in chunks)

@@ -1,0 +1,206 @@
+"""Text analysis for indexing and querying: accent folding, tokens fit for AWS notes, EN+ES stems.
+
+The same functions turn note text into index tokens (through the Whoosh analyzers below) and user
+queries into terms, so both sides always agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+# Bump when tokenisation, stemming or the schema changes: the stored index is then rebuilt.
+ANALYSIS_VERSION = 3
+
+_STEM_EN = stemmer_for_language("en")
+_STEM_ES = stemmer_for_language("es")
+
+# Words that are stop words in English or Spanish but are terms in AWS notes ("HA", "us-east-1").
+_KEEP = {"ha", "us", "up", "down", "out", "off", "no"}
+# Question words and fillers that only show up in queries.
+_QUERY_FILLERS = {
+    "vs",
+    "versus",
+    "cuanto",
+    "cuantos",
+    "cuanta",
+    "cuantas",
+    "cual",
+    "cuales",
+    "como",
+    "que",
+    "quien",
+    "donde",
+    "cuando",
+    "explain",
+    "explica",
+    "tell",
+    "dime",
+    "describe",
+    "mean",
+    "means",
+    "significa",
+    "difference",
+    "diferencia",
+    "between",
+    "entre",
+    "use",
+    "using",
+    "usar",
+    "sirve",
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Réplicas" → "replicas" ("ñ" → "n")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Accent-folded text (case kept) and, for each of its characters, the index in ``text``."""
+    if text.isascii():
+        return text, range(len(text))  # type: ignore[return-value]
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(text):
+        if ch.isascii():
+            pieces.append(ch)
+            origin.append(index)
+            continue
+        folded = "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+        )
+        pieces.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(pieces), origin
+
+
+STOP_WORDS: frozenset[str] = (
+    frozenset(
+        fold(w) for w in (set(stopwords_for_language("en")) | set(stopwords_for_language("es")))
+    )
+    - _KEEP
+)
+QUERY_STOP_WORDS: frozenset[str] = STOP_WORDS | frozenset(_QUERY_FILLERS)
+
+# A word, possibly joined to others by ":", "-", "/", "." or "_" ("sts:AssumeRole", "us-east-1").
+_COMPOUND = re.compile(r"[^\W_]+(?:[:\-/._'][^\W_]+)*")
+_PART_SPLIT = re.compile(r"[:\-/._']")
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_NUMBER_UNIT = re.compile(r"^(\d+)([a-z]+)$")
+_MAX_TOKEN = 40
+
+
+def _camel_parts(part: str) -> list[str]:
+    """ "AssumeRole" → ["assume", "role"]; "EC2" and "lowercase" stay whole."""
+    if part.islower() or part.isupper() or part.isdigit():
+        return []
+    pieces = _CAMEL.findall(part)
+    if len(pieces) < 2 or any(p.isdigit() for p in pieces):
+        return []
+    return [p.lower() for p in pieces]
+
+
+def iter_words(text: str) -> Iterator[tuple[int, list[str], int, int]]:
+    """Yield (position, tokens at that position, start char, end char) for every word of ``text``.
+
+    A compound "sts:AssumeRole" gives its parts "sts", "assumerole" (plus the camel-case pieces
+    "assume", "role" and the joined form "stsassumerole" stacked on the first part); "10Gbps"
+    gives "10gbps" stacked with "10" and "gbps". Everything is accent-folded and lower-cased.
+    """
+    folded, origin = _fold_with_offsets(text)
+    pos = 0
+    for match in _COMPOUND.finditer(folded):
+        raw = match.group(0)
+        parts = [p for p in _PART_SPLIT.split(raw) if p]
+        start = origin[match.start()]
+        end = origin[match.end() - 1] + 1
+        joined = "".join(parts).lower()
+        for index, part in enumerate(parts):
+            lower = part.lower()
+            if len(lower) > _MAX_TOKEN:
+                continue
+            tokens = [lower]
+            tokens.extend(_camel_parts(part))
+            unit = _NUMBER_UNIT.match(lower)
+            if unit:
+                tokens.extend(unit.groups())
+            if index == 0 and len(parts) > 1 and len(joined) <= _MAX_TOKEN:
+                tokens.append(joined)
+            yield pos, list(dict.fromkeys(tokens)), start, end
+            pos += 1
+
+
+def words(text: str) -> list[str]:
+    """The main token of every word, in order: "¿Cuántas réplicas?" → ["cuantas", "replicas"]."""
+    return [tokens[0] for _, tokens, _, _ in iter_words(text)]
+
+
+@lru_cache(maxsize=65536)
+def stems(word: str) -> tuple[str, ...]:
+    """The English and Spanish stems of a folded word: "hibernar" → ("hibernar", "hibern")."""
+    if word.isdigit() or len(word) <= 2:
+        return (word,)
+    return tuple(dict.fromkeys((_STEM_EN(word), _STEM_ES(word))))
+
+
+class NotesTokenizer(Tokenizer):
+    """Whoosh tokenizer for the notes; ``stemmed`` fields get EN+ES stems and lose stop words."""
+
+    def __init__(self, stemmed: bool = False) -> None:
+        self.stemmed = stemmed
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NotesTokenizer) and other.stemmed == self.stemmed
+
+    def __hash__(self) -> int:
+        return hash(("NotesTokenizer", self.stemmed))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        for pos, tokens, start, end in iter_words(value):
+            if self.stemmed:
+                if tokens[0] in STOP_WORDS:
+                    continue
+                emitted: list[str] = []
+                for token in tokens:
+                    emitted.extend(stems(token))
+                tokens = list(dict.fromkeys(emitted))
+            for text in tokens:
+                token = Token(positions, chars, removestops=removestops, mode=mode)
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = start_pos + pos
+                if chars:
+                    token.startchar = start_char + start
+                    token.endchar = start_char + end
+                yield token
+
+
+def exact_analyzer() -> NotesTokenizer:
+    return NotesTokenizer(stemmed=False)
+
+
+def stemmed_analyzer() -> NotesTokenizer:
+    return NotesTokenizer(stemmed=True)

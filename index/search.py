@@ -1,0 +1,423 @@
+"""Searching the notes: user text → terms (stop words out, typos fixed, acronyms expanded) → hits.
+
+User text never reaches Whoosh's query language: it is analysed like the notes into concepts, each
+a disjunction of terms over heading and body fields (exact and EN+ES stemmed). Passages are scored
+with BM25F over the Whoosh index's postings (held in memory, see ``index.postings``) and then
+re-ranked by how many of the query's concepts they cover.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.filedb.filestore import RamStorage
+
+from index.acronyms import _SKIPPABLE
+from index.analysis import QUERY_STOP_WORDS, iter_words, stems
+from index.model import Chunk, Hit, SearchResult
+from index.postings import PostingsTable
+from index.snippet import Words, make_snippet, prepare
+from index.spelling import SpellingCorrector
+from index.store import chunk_from_json, current_generation
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 1000
+MAX_CONCEPTS = 16
+MAX_LIMIT = 50
+_CACHE_SIZE = 512
+_REFRESH_EVERY = 1.0  # seconds between checks of the CURRENT pointer
+
+# Field weights: headings above the body, exact forms above stems.
+W_HEAD, W_HEAD_STEM, W_BODY, W_BODY_STEM = 3.0, 2.0, 1.0, 0.6
+W_EXTRA = 0.5  # camel-case pieces and number/unit splits of a word
+W_ACRONYM = 0.9  # the other side of an acronym ⇄ expansion pair
+COVERAGE_FLOOR = 0.2  # score multiplier for a passage that covers none of the concepts (never 0)
+
+
+TermWeights = dict[tuple[str, str], float]  # (field, term) → boost
+
+
+@dataclass
+class Concept:
+    """One thing the user asked about: a word (and its variants) or an acronym ⇄ expansion pair."""
+
+    label: str
+    tokens: set[str] = field(default_factory=set)  # exact tokens (for highlighting)
+    stems: set[str] = field(default_factory=set)  # stems (for highlighting)
+    groups: list[list[set[str]]] = field(default_factory=list)  # expansions: stems of each word
+    terms: TermWeights = field(default_factory=dict)  # any of these matches the concept
+    group_terms: list[tuple[float, list[TermWeights]]] = field(default_factory=list)  # all words
+
+
+@dataclass
+class _Snapshot:
+    """One loaded generation: postings from its Whoosh index and everything derived from it."""
+
+    generation: str
+    chunks: list[Chunk]
+    by_id: dict[str, Chunk]
+    by_docnum: list[Chunk | None]
+    postings: PostingsTable | None
+    acronyms: dict[str, list[str]]
+    expansions: dict[tuple[str, ...], str]
+    vocabulary: set[str]
+    stem_vocabulary: set[str]
+    speller: SpellingCorrector
+    snippet_words: dict[str, tuple[str, Words]] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls) -> _Snapshot:
+        return cls("", [], {}, [], None, {}, {}, set(), set(), SpellingCorrector({}))
+
+
+FIELDS = ("head", "head_stem", "body", "body_stem")
+
+
+def _load_snapshot(generation: Path) -> _Snapshot:
+    storage = RamStorage()
+    for path in generation.iterdir():
+        if path.is_file() and not path.name.endswith(".json"):
+            storage.files[path.name] = path.read_bytes()
+    chunks = [
+        chunk_from_json(c) for c in json.loads((generation / "chunks.json").read_text("utf-8"))
+    ]
+    acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
+    ix = storage.open_index()
+    with ix.reader() as reader:
+        by_id = {chunk.id: chunk for chunk in chunks}
+        by_docnum: list[Chunk | None] = [None] * reader.doc_count_all()
+        for docnum, stored in reader.iter_docs():
+            by_docnum[docnum] = by_id.get(stored["id"])
+        postings = PostingsTable(reader, FIELDS)
+    frequencies: dict[str, int] = {}
+    for fieldname in ("body", "head"):
+        for term, plist in postings.fields[fieldname].items():
+            frequencies[term] = frequencies.get(term, 0) + len(plist.docnums)
+    stem_vocabulary = postings.terms("head_stem") | postings.terms("body_stem")
+    expansions: dict[tuple[str, ...], str] = {}
+    for acronym, forms in acronyms.items():
+        for form in forms:
+            key = tuple(w for w in _main_words(form) if w not in _SKIPPABLE)
+            if len(key) >= 2:
+                expansions.setdefault(key, acronym)
+    return _Snapshot(
+        generation=generation.name,
+        chunks=chunks,
+        by_id=by_id,
+        by_docnum=by_docnum,
+        postings=postings,
+        acronyms=acronyms,
+        expansions=expansions,
+        vocabulary=set(frequencies),
+        stem_vocabulary=stem_vocabulary,
+        speller=SpellingCorrector(frequencies),
+    )
+
+
+def _main_words(text: str) -> list[str]:
+    return [tokens[0] for _, tokens, _, _ in iter_words(text)]
+
+
+def _field_terms(
+    postings: PostingsTable,
+    exact: Iterable[tuple[str, float]],
+    stemmed: Iterable[tuple[str, float]],
+) -> TermWeights:
+    """(field, term) → boost over the four fields, leaving out terms a field does not contain."""
+    weights: TermWeights = {}
+    for token, weight in exact:
+        for name, field_weight in (("head", W_HEAD), ("body", W_BODY)):
+            if postings.has(name, token):
+                key = (name, token)
+                weights[key] = max(weights.get(key, 0.0), field_weight * weight)
+    for stem, weight in stemmed:
+        for name, field_weight in (("head_stem", W_HEAD_STEM), ("body_stem", W_BODY_STEM)):
+            if postings.has(name, stem):
+                key = (name, stem)
+                weights[key] = max(weights.get(key, 0.0), field_weight * weight)
+    return weights
+
+
+def _group_terms(
+    postings: PostingsTable, words: list[str]
+) -> tuple[list[TermWeights], list[set[str]]]:
+    """Per word of an expansion, its stem terms; empty when some word is not in the index."""
+    stem_sets = [set(stems(w)) for w in words]
+    members = [_field_terms(postings, [], [(s, 1.0) for s in sorted(g)]) for g in stem_sets]
+    if not all(members):
+        return [], stem_sets
+    return members, stem_sets
+
+
+def _accumulate(postings: PostingsTable, terms: TermWeights) -> dict[int, float]:
+    scores: dict[int, float] = {}
+    for (name, term), boost in terms.items():
+        plist = postings.get(name, term)
+        if plist is None:
+            continue
+        for docnum, weight in zip(plist.docnums, plist.weights, strict=True):
+            scores[docnum] = scores.get(docnum, 0.0) + boost * weight
+    return scores
+
+
+def score_concepts(
+    postings: PostingsTable, concepts: list[Concept]
+) -> dict[int, tuple[float, int]]:
+    """docnum → (BM25F score summed over concepts, number of concepts matched)."""
+    scores: dict[int, float] = {}
+    covered: dict[int, int] = {}
+    for concept in concepts:
+        concept_scores = _accumulate(postings, concept.terms)
+        for boost, members in concept.group_terms:
+            member_scores = [_accumulate(postings, member) for member in members]
+            common = set(member_scores[0]).intersection(*member_scores[1:])
+            for docnum in common:
+                total = boost * sum(m[docnum] for m in member_scores)
+                concept_scores[docnum] = concept_scores.get(docnum, 0.0) + total
+        for docnum, value in concept_scores.items():
+            scores[docnum] = scores.get(docnum, 0.0) + value
+            covered[docnum] = covered.get(docnum, 0) + 1
+    return {docnum: (scores[docnum], covered[docnum]) for docnum in scores}
+
+
+class Searcher:
+    """A long-lived, thread-safe searcher over the live index generation."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.RLock()
+        self._snapshot = _Snapshot.empty()
+        self._cache: OrderedDict[tuple[str, str, int], SearchResult] = OrderedDict()
+        self._checked_at = 0.0
+        self.refresh()
+
+    # -- generations ---------------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Load the live generation if it changed; True when a new one was loaded."""
+        self._checked_at = time.monotonic()
+        for _ in range(3):  # the generation may be replaced while we read it
+            generation = current_generation(self.index_dir)
+            if generation is None or generation.name == self._snapshot.generation:
+                return False
+            try:
+                snapshot = _load_snapshot(generation)
+            except (OSError, ValueError, KeyError) as error:
+                log.warning("could not load index generation %s: %s", generation, error)
+                continue
+            with self._lock:
+                self._snapshot = snapshot
+                self._cache.clear()
+            return True
+        return False
+
+    def _maybe_refresh(self) -> None:
+        if time.monotonic() - self._checked_at >= _REFRESH_EVERY:
+            self.refresh()
+
+    @property
+    def generation(self) -> str:
+        return self._snapshot.generation
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        self._maybe_refresh()
+        return self._snapshot.by_id.get(chunk_id)
+
+    def chunks(self) -> list[Chunk]:
+        self._maybe_refresh()
+        return list(self._snapshot.chunks)
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 5) -> SearchResult:
+        """Ranked passages for any user text; never raises (logs and returns no hits instead)."""
+        text = query if isinstance(query, str) else str(query)
+        try:
+            self._maybe_refresh()
+            snapshot = self._snapshot
+            limit = max(0, min(int(limit), MAX_LIMIT))
+            key = (snapshot.generation, text, limit)
+            with self._lock:
+                cached = self._cache.get(key)
+                if cached is not None:
+                    self._cache.move_to_end(key)
+                    return cached
+            result = self._search(snapshot, text, limit)
+            with self._lock:
+                self._cache[key] = result
+                if len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            return result
+        except Exception:  # a search must never take the bot down
+            log.exception("search failed for %r", text[:200])
+            return SearchResult(query=text)
+
+    def _search(self, snapshot: _Snapshot, text: str, limit: int) -> SearchResult:
+        if snapshot.postings is None or limit == 0:
+            return SearchResult(query=text)
+        concepts, suggestion = self.analyse(snapshot, text)
+        if not concepts:
+            return SearchResult(query=text, suggestion=suggestion)
+        total = len(concepts)
+        ranked: list[tuple[float, int]] = []
+        for docnum, (score, covered) in score_concepts(snapshot.postings, concepts).items():
+            coverage = covered / total
+            final = score * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage)
+            ranked.append((final, docnum))
+        best = heapq.nsmallest(limit, ranked, key=lambda item: (-item[0], item[1]))
+        hits: list[Hit] = []
+        matcher = _word_matcher(concepts)
+        for final, docnum in best:
+            chunk = snapshot.by_docnum[docnum]
+            if chunk is None:
+                continue
+            prepared = snapshot.snippet_words.get(chunk.id)
+            if prepared is None:
+                prepared = snapshot.snippet_words[chunk.id] = prepare(chunk.text)
+            snippet = make_snippet(chunk.text, matcher, prepared=prepared)
+            hits.append(Hit(rank=len(hits) + 1, score=final, chunk=chunk, snippet=snippet))
+        return SearchResult(query=text, hits=hits, suggestion=suggestion)
+
+    # -- query analysis ------------------------------------------------------------------------
+
+    def analyse(self, snapshot: _Snapshot, text: str) -> tuple[list[Concept], str | None]:
+        """Turn user text into concepts, correcting unknown words; also the "did you mean" text."""
+        text = text[:MAX_QUERY_CHARS]
+        positions = list(iter_words(text))
+        keep = [p for p in positions if p[1][0] not in QUERY_STOP_WORDS]
+        if not keep:
+            keep = positions
+        corrections: list[tuple[int, int, str]] = []  # (start, end, replacement) in the text
+        words: list[tuple[str, list[str]]] = []  # (main token, extra tokens)
+        seen: set[str] = set()
+        for _, tokens, start, end in keep:
+            main, extras = tokens[0], tokens[1:]
+            if not self._known(snapshot, tokens):
+                fixed = snapshot.speller.correct(main)
+                if fixed is not None:
+                    corrections.append((start, end, fixed))
+                    main, extras = fixed, []
+            if main in seen:
+                continue
+            seen.add(main)
+            words.append((main, extras))
+            if len(words) >= MAX_CONCEPTS:
+                break
+        suggestion = _apply_corrections(text, corrections) if corrections else None
+        return self._concepts(snapshot, words), suggestion
+
+    @staticmethod
+    def _known(snapshot: _Snapshot, tokens: list[str]) -> bool:
+        main = tokens[0]
+        if not main.isalpha() or main in snapshot.vocabulary:
+            return True
+        if any(s in snapshot.stem_vocabulary for s in stems(main)):
+            return True
+        return any(t in snapshot.vocabulary for t in tokens[1:])
+
+    @staticmethod
+    def _concepts(snapshot: _Snapshot, words: list[tuple[str, list[str]]]) -> list[Concept]:
+        postings = snapshot.postings
+        assert postings is not None
+        mains = [main for main, _ in words]
+        concepts: list[Concept] = []
+        i = 0
+        while i < len(words):
+            span = _expansion_at(snapshot, mains, i)
+            if span is not None:
+                length, acronym = span
+                span_words = mains[i : i + length]
+                concept = Concept(label=" ".join(span_words), tokens={acronym})
+                members, stem_sets = _group_terms(postings, span_words)
+                concept.groups.append(stem_sets)
+                concept.terms = _field_terms(postings, [(acronym, W_ACRONYM)], [])
+                if members:
+                    concept.group_terms.append((1.0, members))
+                concepts.append(concept)
+                i += length
+                continue
+            main, extras = words[i]
+            main_stems = set(stems(main))
+            concept = Concept(label=main, tokens={main, *extras}, stems=main_stems)
+            exact = [(main, 1.0)] + [(t, W_EXTRA if len(t) < len(main) else 1.0) for t in extras]
+            concept.terms = _field_terms(postings, exact, [(s, 1.0) for s in sorted(main_stems)])
+            for expansion in snapshot.acronyms.get(main, [])[:2]:
+                expansion_words = [w for w in _main_words(expansion) if w not in _SKIPPABLE]
+                if len(expansion_words) >= 2:
+                    members, stem_sets = _group_terms(postings, expansion_words)
+                    concept.groups.append(stem_sets)
+                    if members:
+                        concept.group_terms.append((W_ACRONYM, members))
+            concepts.append(concept)
+            i += 1
+        return concepts
+
+
+def _expansion_at(snapshot: _Snapshot, mains: list[str], start: int) -> tuple[int, str] | None:
+    """(length, acronym) when the query words from ``start`` spell a known expansion."""
+    for key, acronym in snapshot.expansions.items():
+        length = len(key)
+        if start + length > len(mains):
+            continue
+        window = mains[start : start + length]
+        if all(set(stems(q)) & set(stems(k)) for q, k in zip(window, key, strict=True)):
+            return length, acronym
+    return None
+
+
+def _word_matcher(concepts: list[Concept]) -> Callable[[list[str]], int | None]:
+    """For snippets: which concept (index) a word's tokens belong to, if any."""
+    token_owner: dict[str, int] = {}
+    stem_owner: dict[str, int] = {}
+    for index, concept in reversed(list(enumerate(concepts))):
+        for token in concept.tokens:
+            token_owner[token] = index
+        for stem in concept.stems:
+            stem_owner[stem] = index
+        for group in concept.groups:
+            for word in group:
+                for stem in word:
+                    stem_owner[stem] = index
+
+    def match(tokens: list[str]) -> int | None:
+        for token in tokens:
+            owner = token_owner.get(token)
+            if owner is None:
+                for stem in stems(token):
+                    owner = stem_owner.get(stem)
+                    if owner is not None:
+                        break
+            if owner is not None:
+                return owner
+        return None
+
+    return match
+
+
+def _apply_corrections(text: str, corrections: list[tuple[int, int, str]]) -> str:
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, replacement in sorted(corrections):
+        if start < cursor:
+            continue
+        pieces.append(text[cursor:start])
+        pieces.append(replacement)
+        cursor = end
+    pieces.append(text[cursor:])
+    return " ".join("".join(pieces).split())
+
+
+def open_searcher(index_dir: Path) -> Searcher:
+    """A searcher over the index in ``index_dir`` (empty until an index exists there)."""
+    return Searcher(Path(index_dir))
