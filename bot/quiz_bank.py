@@ -6,10 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from bot.core.quiz import item_key
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
+
+if TYPE_CHECKING:
+    from bot.core.services import AppServices
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +92,16 @@ class QuizBankHolder:
         except TimeoutError:
             return None
         return self._bank
+
+
+def ensure_bank(services: AppServices) -> QuizBankHolder:
+    """The services' bank holder, created and started (from the searcher's chunks) on first use."""
+    from bot.core.quiz import QUIZ_BANK_KEY
+
+    holder = services.extra.get(QUIZ_BANK_KEY)
+    if holder is None:
+        holder = QuizBankHolder()
+        services.extra[QUIZ_BANK_KEY] = holder
+    if holder.bank is None:
+        holder.start(services.searcher.chunks)
+    return holder

@@ -226,9 +226,9 @@ def quiz_secret(services: AppServices) -> bytes:
 
 async def current_bank(services: AppServices, wait: float = BANK_WAIT_SECONDS) -> QuizBank | None:
     """The question bank (waiting briefly while it is still being built), or None."""
-    holder: QuizBankHolder | None = services.extra.get(QUIZ_BANK_KEY)
-    if holder is None:
-        return None
+    from bot.quiz_bank import ensure_bank
+
+    holder: QuizBankHolder = ensure_bank(services)
     bank = await holder.wait(wait)
     return bank if bank is not None and len(bank) else None
 
