@@ -50,7 +50,7 @@ async def users_at_risk(
     if require_private_chat:
         query = query.join(Chat, Chat.id == User.id).where(Chat.active.is_(True))
     at_risk: list[AtRiskUser] = []
-    for user, streak in (await session.execute(query)).tuples():
+    for user, streak in await session.execute(query):
         tz = user.timezone if user.timezone and is_valid_timezone(user.timezone) else fallback
         local = local_now(now, tz)
         today = local.date()

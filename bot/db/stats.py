@@ -65,11 +65,8 @@ async def weekly_leaderboard(
     user_ids = set(week) | set(streaks)
     if not user_ids:
         return []
-    names = dict(
-        (await session.execute(select(User.id, User.first_name).where(User.id.in_(user_ids))))
-        .tuples()
-        .all()
-    )
+    name_rows = await session.execute(select(User.id, User.first_name).where(User.id.in_(user_ids)))
+    names: dict[int, str] = {user_id: name for user_id, name in name_rows}
     entries = []
     for user_id in user_ids:
         row = streaks.get(user_id)
