@@ -1,0 +1,240 @@
+"""The quiz feature's core over a real database: /quiz → answer → /streak, /daily, /top, /stats,
+and the terminal chat answering by number."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.core.daily_settings import daily_reply, remind_reply, timezone_reply
+from bot.core.leaderboard import leaderboard_reply
+from bot.core.quiz import (
+    QUIZ_BANK_KEY,
+    QuizPost,
+    answer_poll,
+    is_next_callback,
+    open_note,
+    quiz_command,
+    quiz_posts,
+    remember_poll,
+)
+from bot.core.replies import Asker, Photo, Reply
+from bot.core.search import SearchMemory
+from bot.core.services import AppServices
+from bot.core.streak_view import stats_reply, streak_reply
+from bot.db import Database
+from bot.db.daily import daily_subscription
+from bot.quiz_bank import QuizBank, QuizBankHolder
+from bot.settings import Settings
+from index.model import Chunk
+from index.quiz import QuizItem
+
+USER = 4242
+GROUP = -100777
+
+
+def make_items(n: int = 6) -> list[QuizItem]:
+    return [
+        QuizItem(
+            id=f"item{i:02d}",
+            kind="cloze",
+            lang="en",
+            question=f"Question number {i}: which service ___?",
+            options=(f"A{i}", f"B{i}", f"C{i}", f"D{i}"),
+            answer=i % 4,
+            explanation=f"Because of note line {i}.",
+            source="notes.txt",
+            path=("SECTION", f"Lecture {i}"),
+            chunk_id=f"chunk{i}",
+            line=10 + i,
+        )
+        for i in range(n)
+    ]
+
+
+def make_chunks(n: int = 6) -> list[Chunk]:
+    return [
+        Chunk(
+            f"chunk{i}",
+            "notes.txt",
+            10,
+            20,
+            ("SECTION", f"Lecture {i}"),
+            f"Lecture {i}",
+            f"The full passage <{i}> about the service.",
+            "en",
+        )
+        for i in range(n)
+    ]
+
+
+class NoSearch:
+    def search(self, query, limit=5):  # pragma: no cover - not used here
+        raise AssertionError
+
+    def chunk(self, chunk_id):
+        return None
+
+    def chunks(self):
+        return make_chunks()
+
+
+@pytest.fixture
+async def services(tmp_path: Path) -> AsyncIterator[AppServices]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'quiz.db'}")
+    await db.start()
+    settings = Settings(STUDYBOT_DATA_DIR=str(tmp_path), STUDYBOT_TIMEZONE="UTC")
+    svc = AppServices(settings=settings, searcher=NoSearch(), db=db, searches=SearchMemory())
+    svc.extra[QUIZ_BANK_KEY] = QuizBankHolder(QuizBank(make_items(), make_chunks()))
+    yield svc
+    await db.close()
+
+
+def private(lang: str = "en") -> Asker:
+    return Asker(user_id=USER, chat_id=USER, lang=lang, private=True, first_name="Ana")
+
+
+def in_group(user_id: int = USER) -> Asker:
+    return Asker(user_id=user_id, chat_id=GROUP, lang="en", private=False, first_name="Ana")
+
+
+async def ask_and_answer(services: AppServices, asker: Asker, *, right: bool, poll_id: str):
+    [post] = await quiz_posts(services, asker)
+    await remember_poll(services, poll_id=poll_id, post=post, chat_id=asker.chat_id, message_id=1)
+    chosen = post.poll.correct_index if right else (post.poll.correct_index + 1) % 4
+    result = await answer_poll(
+        services,
+        poll_id=poll_id,
+        user_id=asker.user_id,
+        first_name="Ana",
+        lang="en",
+        option_ids=[chosen],
+    )
+    return post, result
+
+
+async def test_quiz_answer_then_streak_shows_one_day(services):
+    items = await quiz_command(services, private())
+    assert len(items) == 1 and isinstance(items[0], QuizPost)
+    post, result = await ask_and_answer(services, private(), right=True, poll_id="p1")
+    assert result.recorded and result.private and result.correct
+    [follow_up] = result.replies
+    assert "1 day" in follow_up.text
+    assert is_next_callback(follow_up.flat_buttons[0].data)
+    streak = await streak_reply(services, private())
+    assert "Current streak:</b> 1 day" in streak.text
+
+
+async def test_answer_is_recorded_once_and_unknown_polls_are_ignored(services):
+    await ask_and_answer(services, private(), right=True, poll_id="p1")
+    again = await answer_poll(
+        services, poll_id="p1", user_id=USER, first_name="Ana", lang="en", option_ids=[0]
+    )
+    assert not again.recorded and not again.replies
+    unknown = await answer_poll(
+        services, poll_id="nope", user_id=USER, first_name="Ana", lang="en", option_ids=[0]
+    )
+    assert not unknown.recorded and not unknown.known_poll
+
+
+async def test_wrong_answer_comes_back_before_new_items(services):
+    post, _ = await ask_and_answer(services, private(), right=False, poll_id="p1")
+    later = datetime(2100, 1, 1, tzinfo=UTC)  # long after the wrong card is due again
+    [next_post] = await quiz_posts(services, private(), now=later)
+    assert next_post.item_id == post.item_id
+
+
+async def test_group_rotates_questions_without_repeats(services):
+    seen = []
+    for n in range(4):
+        [post] = await quiz_posts(services, in_group())
+        await remember_poll(services, poll_id=f"g{n}", post=post, chat_id=GROUP, message_id=n)
+        seen.append(post.item_id)
+    assert len(set(seen)) == 4
+
+
+async def test_note_button_opens_the_passage_and_refuses_forgery(services):
+    [post] = await quiz_posts(services, private())
+    data = post.buttons[0][0].data
+    answer = await open_note(services, private(), data)
+    assert answer.replies and "&lt;" in answer.replies[0].text  # passage escaped
+    forged = await open_note(services, private(), data[:-2] + "zz")
+    assert not forged.replies and forged.notice.text
+
+
+async def test_daily_settings_roundtrip(services):
+    reply = await daily_reply(services, private(), "/daily 07:30 Europe/Madrid")
+    assert "07:30" in reply.text and "Europe/Madrid" in reply.text
+    async with services.db.session() as s:
+        sub = await daily_subscription(s, USER)
+    assert sub.post_time == time(7, 30) and sub.timezone == "Europe/Madrid" and sub.count == 3
+    assert "5" in (await daily_reply(services, private(), "/daily count 5")).text
+    shown = await daily_reply(services, private(), "/daily")
+    assert "07:30" in shown.text and "5 per day" in shown.text
+    bad = await daily_reply(services, private(), "/daily 07:30 Atlantis/Nowhere")
+    assert "Europe/Madrid" in bad.text and "Atlantis/Nowhere" in bad.text
+    assert "stopped" in (await daily_reply(services, private(), "/daily off")).text
+    async with services.db.session() as s:
+        assert await daily_subscription(s, USER) is None
+
+
+async def test_daily_in_a_group_needs_an_admin(services):
+    async def no() -> bool:
+        return False
+
+    refused = await daily_reply(
+        services, in_group(), "/daily 08:00", chat_type="supergroup", is_admin=no
+    )
+    assert "admins" in refused.text
+    async with services.db.session() as s:
+        assert await daily_subscription(s, GROUP) is None
+    shown = await daily_reply(services, in_group(), "/daily", chat_type="supergroup", is_admin=no)
+    assert "No daily quiz" in shown.text
+
+
+async def test_timezone_and_remind(services):
+    assert "Asia/Tokyo" in (await timezone_reply(services, private(), "/timezone Asia/Tokyo")).text
+    assert "Asia/Tokyo" in (await timezone_reply(services, private(), "/timezone")).text
+    assert "21:00" in (await remind_reply(services, private(), "/remind 21:00")).text
+    assert "No evening reminders" in (await remind_reply(services, private(), "/remind off")).text
+    assert "private chat" in (await remind_reply(services, in_group(), "/remind off")).text
+
+
+async def test_top_ranks_group_members(services):
+    await ask_and_answer(services, in_group(1), right=True, poll_id="a")
+    await ask_and_answer(services, in_group(2), right=False, poll_id="b")
+    reply = await leaderboard_reply(services, in_group(), chat_title="AWS <study>")
+    assert isinstance(reply, Reply)
+    assert "AWS &lt;study&gt;" in reply.text and "Ana — 1" in reply.text
+
+
+async def test_stats_is_a_png_photo(services):
+    await ask_and_answer(services, private(), right=True, poll_id="p1")
+    photo = await stats_reply(services, private())
+    assert isinstance(photo, Photo)
+    image = Image.open(io.BytesIO(photo.png))
+    image.load()
+    assert image.format == "PNG"
+    assert "1 answer" in photo.caption and "100% correct" in photo.caption
+
+
+async def test_terminal_quiz_answer_by_number_counts_for_the_streak(services):
+    from bot import terminal
+    from bot.quiz_terminal import install
+
+    install()
+    out = io.StringIO()
+    session = terminal.TerminalSession(services, private(), out)
+    await terminal.handle_line(session, "/quiz")
+    assert "[4]" in out.getvalue()
+    await terminal.handle_line(session, "2")
+    text = out.getvalue()
+    assert ("✓" in text) or ("✗" in text)
+    assert "Next question" in text
+    await terminal.handle_line(session, "/streak")
+    assert "Current streak: 1 day" in out.getvalue()
