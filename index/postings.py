@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
 
-K1 = 1.2
-# Length normalisation per field: headings are short and similar, so they get less of it.
+# Term-frequency saturation and length normalisation per field: a heading either names the word
+# or not (a repeat adds little), and headings are short and alike, so they get little length norm.
+K1_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 1.2, "body_stem": 1.2}
 B_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 0.75, "body_stem": 0.75}
 
 
@@ -36,7 +37,8 @@ class PostingsTable:
         lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
         average = (sum(lengths) / n) or 1.0
         b = B_BY_FIELD.get(fieldname, 0.75)
-        norms = [K1 * ((1 - b) + b * length / average) for length in lengths]
+        k1 = K1_BY_FIELD.get(fieldname, 1.2)
+        norms = [k1 * ((1 - b) + b * length / average) for length in lengths]
         table: dict[str, PostingList] = {}
         for raw, info in reader.iter_field(fieldname):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -49,7 +51,7 @@ class PostingsTable:
                 docnum = matcher.id()
                 tf = matcher.weight()
                 docnums.append(docnum)
-                weights.append(idf * tf * (K1 + 1) / (tf + norms[docnum]))
+                weights.append(idf * tf * (k1 + 1) / (tf + norms[docnum]))
                 matcher.next()
             table[term] = PostingList(tuple(docnums), tuple(weights))
         return table

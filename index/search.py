@@ -22,6 +22,7 @@ from whoosh.filedb.filestore import RamStorage
 
 from index.acronyms import _SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
+from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
 from index.postings import PostingsTable
 from index.snippet import Words, make_snippet, prepare
@@ -37,10 +38,11 @@ _CACHE_SIZE = 512
 _REFRESH_EVERY = 1.0  # seconds between checks of the CURRENT pointer
 
 # Field weights: headings above the body, exact forms above stems.
-W_HEAD, W_HEAD_STEM, W_BODY, W_BODY_STEM = 3.0, 2.0, 1.0, 0.6
+W_HEAD, W_HEAD_STEM, W_BODY, W_BODY_STEM = 2.0, 1.5, 1.0, 0.8
 W_EXTRA = 0.5  # camel-case pieces and number/unit splits of a word
 W_ACRONYM = 0.9  # the other side of an acronym ⇄ expansion pair
-COVERAGE_FLOOR = 0.2  # score multiplier for a passage that covers none of the concepts (never 0)
+W_TRANSLATION = 0.6  # the glossary's word in the other language
+COVERAGE_FLOOR = 0.1  # score multiplier for a passage that covers none of the concepts (never 0)
 
 
 TermWeights = dict[tuple[str, str], float]  # (field, term) → boost
@@ -159,13 +161,25 @@ def _group_terms(
 
 
 def _accumulate(postings: PostingsTable, terms: TermWeights) -> dict[int, float]:
-    scores: dict[int, float] = {}
+    """Per document: the best-weighted variant in each field, summed over fields.
+
+    Variants of one word (its exact form, English and Spanish stems, translations) are
+    alternatives, so a passage that has several of them does not count the word twice.
+    """
+    by_field: dict[str, dict[int, float]] = {}
     for (name, term), boost in terms.items():
         plist = postings.get(name, term)
         if plist is None:
             continue
+        best = by_field.setdefault(name, {})
         for docnum, weight in zip(plist.docnums, plist.weights, strict=True):
-            scores[docnum] = scores.get(docnum, 0.0) + boost * weight
+            value = boost * weight
+            if value > best.get(docnum, 0.0):
+                best[docnum] = value
+    scores: dict[int, float] = {}
+    for best in by_field.values():
+        for docnum, value in best.items():
+            scores[docnum] = scores.get(docnum, 0.0) + value
     return scores
 
 
@@ -351,7 +365,13 @@ class Searcher:
             main_stems = set(stems(main))
             concept = Concept(label=main, tokens={main, *extras}, stems=main_stems)
             exact = [(main, 1.0)] + [(t, W_EXTRA if len(t) < len(main) else 1.0) for t in extras]
-            concept.terms = _field_terms(postings, exact, [(s, 1.0) for s in sorted(main_stems)])
+            stemmed = [(s, 1.0) for s in sorted(main_stems)]
+            for other in sorted(translations(main)):
+                exact.append((other, W_TRANSLATION))
+                stemmed.extend((s, W_TRANSLATION) for s in stems(other))
+                concept.tokens.add(other)
+                concept.stems.update(stems(other))
+            concept.terms = _field_terms(postings, exact, stemmed)
             for expansion in snapshot.acronyms.get(main, [])[:2]:
                 expansion_words = [w for w in _main_words(expansion) if w not in _SKIPPABLE]
                 if len(expansion_words) >= 2:
