@@ -1,0 +1,187 @@
+"""Build the bank of good quiz items from chunks, and pick a spread-out, seeded selection."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+
+from index.model import Chunk
+from index.quiz.candidates import (
+    GENERIC_TERMS,
+    NoteLine,
+    TermJudge,
+    acronym_expansions,
+    definitions,
+    note_lines,
+    number_facts,
+    unit_family,
+    vocabulary,
+)
+from index.quiz.distractors import TermPool
+from index.quiz.item import QuizItem
+from index.quiz.kinds import Candidate, cloze_candidate, match_candidate, numeric_candidate
+from index.quiz.rules import passes
+from index.quiz.text import normalise
+
+MIN_SCORE = {"match": 2.0, "cloze": 2.4, "numeric": 2.2}
+MAX_DF_SHARE = 0.08  # terms found in more chunks than this share are too common to blank
+
+
+def _term_spans(text: str, term: str) -> list[tuple[int, int]]:
+    pattern = re.compile(r"(?<![\w-])" + re.escape(term) + r"(?:s|es)?(?![\w-])", re.IGNORECASE)
+    return [match.span() for match in pattern.finditer(text)]
+
+
+def _nearby_numbers(lines: Sequence[NoteLine], index: int, unit: str) -> list[str]:
+    """Numbers with the same unit in the lines around ``lines[index]``, nearest first."""
+    found: list[tuple[int, str]] = []
+    here = lines[index]
+    for other_index in range(max(0, index - 6), min(len(lines), index + 7)):
+        other = lines[other_index]
+        if other_index == index or other.chunk_index != here.chunk_index:
+            continue
+        for fact in number_facts(other):
+            if fact.unit.casefold() == unit.casefold():
+                found.append((abs(other_index - index), fact.number))
+    return [number for _, number in sorted(found)]
+
+
+def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set[str]]]:
+    lines = note_lines(chunks)
+    expansions = acronym_expansions(lines)
+    judge = TermJudge(lines)
+    defs = definitions(lines, judge)
+    pool = TermPool(judge.specific)
+    for definition in defs:
+        pool.add(definition.term, definition.line)
+    vocab = {
+        key: term
+        for key, term in vocabulary(defs, chunks).items()
+        if key not in GENERIC_TERMS and judge.specific(term)
+    }
+    heading_terms = {
+        key: term
+        for key, term in vocab.items()
+        if normalise(term) not in {normalise(d.term) for d in defs}
+    }
+    for line in lines:
+        for title in line.chunk.path[-1:]:
+            key = normalise(title)
+            if key in heading_terms:
+                pool.add(heading_terms[key], line)
+    # How many chunks mention each vocabulary term, to keep blanks on specific terms.
+    chunk_texts = [normalise(chunk.text) for chunk in chunks]
+    df: Counter[str] = Counter()
+    for key in vocab:
+        needle = f" {key} "
+        df[key] = sum(needle in f" {text} " for text in chunk_texts)
+    too_common = max(3, int(len(chunks) * MAX_DF_SHARE))
+
+    out: list[Candidate] = []
+    defined_lines = {definition.line.position for definition in defs}
+    for definition in defs:
+        candidate = match_candidate(definition, pool)
+        if candidate is not None:
+            out.append(candidate)
+    by_first_word: dict[str, list[str]] = defaultdict(list)
+    for key in vocab:
+        by_first_word[key.split()[0]].append(key)
+    for index, line in enumerate(lines):
+        for fact in number_facts(line):
+            if unit_family(fact.unit) == "count" and not fact.unit and len(fact.number) > 6:
+                continue
+            candidate = numeric_candidate(fact, _nearby_numbers(lines, index, fact.unit))
+            if candidate is not None:
+                out.append(candidate)
+        if line.position in defined_lines:
+            continue  # a definition line is asked as a match question, not blanked
+        words = set(normalise(line.text).split())
+        best: Candidate | None = None
+        for word in words:
+            for key in by_first_word.get(word, ()):
+                if df[key] > too_common or df[key] == 0:
+                    continue
+                term = vocab[key]
+                spans = _term_spans(line.text, term)
+                if len(spans) != 1:
+                    continue
+                start, end = spans[0]
+                written = line.text[start:end]
+                if normalise(written) != key:
+                    written = term  # a plural in the line: ask for the term as defined
+                candidate = cloze_candidate(line, written, spans[0], pool, df[key])
+                if candidate is not None and (best is None or candidate.score > best.score):
+                    best = candidate
+        if best is not None:
+            out.append(best)
+    return out, expansions
+
+
+def _select(candidates: list[Candidate], expansions: dict[str, set[str]]) -> list[QuizItem]:
+    """Keep good candidates only: above the kind's bar, passing every rule, one item per line."""
+    best_per_line: dict[tuple[str, int], Candidate] = {}
+    for candidate in candidates:
+        item = candidate.item
+        if candidate.score < MIN_SCORE[item.kind] or not passes(item, expansions):
+            continue
+        key = (item.source, item.line, normalise(candidate.line.text))
+        current = best_per_line.get(key)
+        if current is None or (candidate.score, item.id) > (current.score, current.item.id):
+            best_per_line[key] = candidate
+    chosen: dict[str, QuizItem] = {}
+    for candidate in best_per_line.values():
+        chosen.setdefault(candidate.item.id, candidate.item)
+    return sorted(chosen.values(), key=lambda item: (item.source, item.line, item.kind, item.id))
+
+
+@lru_cache(maxsize=4)
+def _bank(chunks: tuple[Chunk, ...]) -> tuple[QuizItem, ...]:
+    candidates, expansions = _candidates(chunks)
+    return tuple(_select(candidates, expansions))
+
+
+def build_question_bank(chunks: Sequence[Chunk]) -> list[QuizItem]:
+    """Every good item the notes allow, in a deterministic order (source, line, kind)."""
+    return list(_bank(tuple(chunks)))
+
+
+def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizItem]:
+    """``count`` items chosen by ``seed``, spread over sources and sections; same seed, same list.
+
+    The bank is built once per set of chunks (cached), so repeated calls are cheap.
+    """
+    bank = build_question_bank(chunks)
+    if count <= 0 or not bank:
+        return []
+    rng = random.Random(seed)
+    groups: dict[tuple[str, str], list[QuizItem]] = defaultdict(list)
+    for item in bank:
+        groups[(item.source, item.path[0] if item.path else "")].append(item)
+    by_source: dict[str, list[list[QuizItem]]] = defaultdict(list)
+    for (source, _section), items in sorted(groups.items()):
+        shuffled = items[:]
+        rng.shuffle(shuffled)
+        by_source[source].append(shuffled)
+    for sections in by_source.values():
+        rng.shuffle(sections)
+    sources = sorted(by_source)
+    rng.shuffle(sources)
+    picked: list[QuizItem] = []
+    cursor = {source: 0 for source in sources}
+    while len(picked) < count and any(by_source[source] for source in sources):
+        for source in sources:
+            sections = by_source[source]
+            if not sections or len(picked) >= count:
+                continue
+            position = cursor[source] % len(sections)
+            picked.append(sections[position].pop())
+            if not sections[position]:
+                sections.pop(position)
+            else:
+                cursor[source] = position + 1
+    _ = math  # keep import list honest for future weighting
+    return picked

@@ -1,0 +1,460 @@
+"""Mine quiz material from note lines: definitions ("X - description"), key terms and numbers."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.model import Chunk
+from index.quiz.text import (
+    clean_line,
+    contains_phrase,
+    guess_lang,
+    is_meta_line,
+    normalise,
+    word_list,
+)
+
+MAX_LINE = 600  # longer lines are prose dumps, not facts
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLine:
+    """One cleaned, quiz-worthy line of a chunk."""
+
+    chunk: Chunk
+    chunk_index: int  # position of the chunk in the list handed to the generator
+    line_no: int  # 1-based line in the source file (best effort)
+    text: str  # cleaned: no bullets, emphasis or HTML
+    lang: str
+
+    @property
+    def position(self) -> tuple[str, int, int]:
+        return (self.chunk.source, self.chunk_index, self.line_no)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A line that pairs a term with what it is or does."""
+
+    line: NoteLine
+    term: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumberFact:
+    """A number (with its unit, if any) inside a line."""
+
+    line: NoteLine
+    start: int  # span of the blank in line.text
+    end: int
+    number: str  # as written: "16.000", "99.99", "10"
+    unit: str  # as written after the number, "" for a bare count
+    joiner: str  # "" or " ": how number and unit are written together
+
+
+def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
+    """Every non-meta line of every chunk, cleaned, with its source line number and language."""
+    lines: list[NoteLine] = []
+    for index, chunk in enumerate(chunks):
+        raw_lines = chunk.text.split("\n")
+        span = chunk.line_end - chunk.line_start + 1
+        exact = len(raw_lines) == span
+        for offset, raw in enumerate(raw_lines):
+            if len(raw) > MAX_LINE or is_meta_line(raw):
+                continue
+            text = clean_line(raw)
+            if len(text) < 8 or is_meta_line(text):
+                continue
+            line_no = (
+                chunk.line_start + offset
+                if exact
+                else min(chunk.line_start + offset, max(chunk.line_end, chunk.line_start))
+            )
+            lines.append(NoteLine(chunk, index, line_no, text, guess_lang(text, chunk.lang)))
+    return lines
+
+
+# --- terms -----------------------------------------------------------------------------------
+
+# Generic labels that head note lines ("Pros: …", "Operations: …"): never answers.
+_LABELS = frozenset(
+    normalise(word)
+    for word in word_list(
+        "pros cons use case use cases use casds caso de uso casos de uso operations security "
+        "reliability performance cost costs example ejemplo note nota limitaciones "
+        "limitations atributos attributes beneficios benefits resumen summary proceso process "
+        "estrategias default others otros good to know flow phases supports features e.g eg "
+        "i.e ie step paso tip important importante why how what when where answer question "
+        "result output input source target destination type types tipo tipos option options "
+        "opcion usado para used for cuando si no yes sirve"
+    )
+) | frozenset(
+    normalise(phrase.replace("_", " "))
+    for phrase in word_list(
+        "use_case use_cases caso_de_uso casos_de_uso good_to_know e.g i.e usado_para used_for "
+        "se_usa sirve_para cosas_a_saber access_controls"
+    )
+)
+_FUNCTION_WORDS = frozenset(
+    word_list(
+        "a an the of for and or to in on with by de del la el los las para con en y o por a un "
+        "una is are es son se"
+    )
+)
+# Words that make a "term" a phrase or a sentence: verbs, adverbs, joiners.
+_NOT_IN_TERMS = frozenset(
+    word_list(
+        "or and with without y o con sin also instead then however entonces luego además ademas "
+        "only solo sólo just puede pueden tiene tienen tener hay permite permiten can could may "
+        "must will should allows allow provides provide uses use using usa usar need needs "
+        "needed se si if when cuando that que this these esto este esta there here aquí is are "
+        "es son was were be happens happen supports support soporta soportan has have needs "
+        "requires becomes run runs corre"
+    )
+)
+_KEEP_SMALL = frozenset({"of", "for", "de", "del", "to", "on", "in", "en", "at", "as", "a", "the"})
+_IMPERATIVES = frozenset(
+    word_list(
+        "push pull create configure connect add install enable disable deploy set go click open "
+        "select choose define launch attach detach copy move upload download crear configurar "
+        "conectar agregar instalar habilitar seleccionar elegir definir lanzar copiar mover subir "
+        "bajar comparison comparación comparacion difference differences diferencias"
+    )
+)
+_TERM_TOKEN = re.compile(r"^(?=.*\w)[\w@&+./-]+$")
+_LECTURE_WORDS = frozenset(
+    word_list(
+        "architecture refresher advanced basics overview part deep dive 101 demo intro "
+        "introduction fundamentals section quiz review summary resumen lecture exam examen"
+    )
+)
+_HEADING_DESC_WORDS = frozenset(
+    word_list(
+        "features overview basics refresher part intro introduction summary resumen types tipos "
+        "cases limits"
+    )
+)
+
+
+def term_shape(term: str) -> str:
+    """'acronym' for short upper-case/alphanumeric codes (GP2, SSE-KMS), else 'name'."""
+    letters = [ch for ch in term if ch.isalpha()]
+    if (
+        " " not in term
+        and letters
+        and (
+            sum(ch.isupper() for ch in letters) >= max(2, len(letters) * 0.6)
+            or any(ch.isdigit() for ch in term)
+        )
+    ):
+        return "acronym"
+    return "name"
+
+
+def tidy_term(raw: str) -> str:
+    """The term without a trailing parenthetical, quotes or punctuation: 'GP2 (SSD)' → 'GP2'."""
+    term = re.sub(r"\s*\([^)]*\)\s*$", "", raw.strip())
+    term = term.strip(" \"'“”«»:;,.-–—")
+    return re.sub(r"\s+", " ", term)
+
+
+def looks_like_term(term: str) -> bool:
+    """A short name of a thing (service, feature, option), not a sentence nor a generic label."""
+    if not 2 <= len(term) <= 40:
+        return False
+    words = term.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    if not all(_TERM_TOKEN.match(word) for word in words):
+        return False
+    norm = normalise(term)
+    if not norm or norm in _LABELS or norm.replace(" ", "").isdigit():
+        return False
+    if words[0].casefold() in _FUNCTION_WORDS or words[-1].casefold() in _FUNCTION_WORDS:
+        return False
+    if sum(word.casefold() in _FUNCTION_WORDS for word in words) > 1:
+        return False
+    if any(word.casefold() in _NOT_IN_TERMS for word in words):
+        return False
+    if words[0].casefold() in _IMPERATIVES or normalise(words[0]) in _LECTURE_WORDS:
+        return False  # a step ("Push Image") or a lecture title ("Comparison of …")
+    if any(re.match(r"^[A-Z]{2,}[a-z]{2,}", word) for word in words):
+        return False  # "USer", "LIMItacion": a typo, not a name
+    if (
+        len(words) > 1
+        and all(word.isupper() for word in words if word.isalpha())
+        and len(words) > 2
+    ):
+        return False  # SHOUTED NOTE, not a name
+    if not any(ch.isalpha() for ch in term):
+        return False
+    # A term carries a capital or a digit somewhere ("st1", "Spot Fleets", "NACLs").
+    return any(ch.isupper() or ch.isdigit() for ch in term)
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+_ARROW = re.compile(r"^(?P<term>[^:>]{2,45}?)\s*(?:->|→|=>)\s*(?P<desc>.+)$")
+_DASH = re.compile(r"^(?P<term>[^:]{2,45}?)\s+[-–—]+\s+(?P<desc>.+)$")
+_COLON = re.compile(r"^(?P<term>[^:()]{2,45}?)\s*:\s*(?P<desc>[^/].+)$")
+_IS_EN = re.compile(
+    r"^(?P<term>[A-Z][\w@&+./-]*(?: [\w@&+./-]+){0,4}?) (?:is|are) (?P<desc>(?:a|an|the) .+)$"
+)
+_IS_ES = re.compile(
+    r"^(?P<term>[A-Z][\w@&+./-]*(?: [\w@&+./-]+){0,4}?) (?:es|son) "
+    r"(?P<desc>(?:un|una|el|la|los|las) .+)$"
+)
+_TRAILING_ACRONYM = re.compile(r"^(?P<desc>.{12,}?)\s*\((?P<term>[A-Z][A-Za-z0-9-]{1,8})\)\.?$")
+_INNER_ACRONYM = re.compile(
+    r"(?P<words>(?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*)\s*\((?P<acr>[A-Z][A-Za-z0-9-]{1,8})\)"
+)
+
+
+class TermJudge:
+    """Tells specific names (Kinesis, Stored Mode, GP2) from common words (Files, Aplicaciones).
+
+    Learns from the notes which words are written capitalised in mid-sentence (proper nouns).
+    """
+
+    def __init__(self, lines: Sequence[NoteLine]) -> None:
+        self._capital: Counter[str] = Counter()
+        self._lower: Counter[str] = Counter()
+        for line in lines:
+            words = re.findall(r"[^\W\d_][\w-]*", line.text)
+            for word in words[1:]:
+                key = normalise(word)
+                if word[0].isupper():
+                    self._capital[key] += 1
+                else:
+                    self._lower[key] += 1
+
+    def proper(self, word: str) -> bool:
+        key = normalise(word)
+        capital, lower = self._capital[key], self._lower[key]
+        return capital >= 2 and capital >= 3 * lower
+
+    def specific_word(self, word: str) -> bool:
+        core = word.strip("()[]{}.,;:")
+        if not core:
+            return False
+        if any(ch.isdigit() for ch in core) and any(ch.isalpha() for ch in core):
+            return True
+        if term_shape(core) == "acronym":
+            return True
+        if any(ch.isupper() for ch in core[1:]) and any(ch.islower() for ch in core):
+            return True  # CamelCase: CloudWatch, ElastiCache
+        return core[:1].isupper() and self.proper(core)
+
+    def specific(self, term: str) -> bool:
+        """True for names worth asking about: a code, a proper noun, or a Title Case phrase."""
+        words = term.split()
+        if any(self.specific_word(word) for word in words):
+            return True
+        if len(words) >= 2:
+            content = [w for w in words if w.casefold() not in _KEEP_SMALL]
+            return len(content) >= 2 and all(w[:1].isupper() for w in content)
+        return False
+
+
+def initials(words: str) -> str:
+    return "".join(
+        word[0] for word in re.split(r"[\s-]+", words) if word and word[0].isalpha()
+    ).upper()
+
+
+def is_expansion(acronym: str, phrase: str) -> bool:
+    """True when ``phrase`` spells ``acronym`` out: 'Cross Region Replication' for CRR."""
+    letters = re.sub(r"[^A-Z]", "", acronym.upper())
+    if len(letters) < 2:
+        return False
+    capitals = initials(" ".join(w for w in phrase.split() if w[:1].isupper() or w[:1].isdigit()))
+    every = initials(phrase)
+    return letters in (capitals, every) or (len(letters) >= 2 and capitals.endswith(letters))
+
+
+def acronym_expansions(lines: Sequence[NoteLine]) -> dict[str, set[str]]:
+    """Acronym → the phrases that spell it out in the notes: CRR → {Cross Region Replication}."""
+    found: dict[str, set[str]] = {}
+    for line in lines:
+        for match in _INNER_ACRONYM.finditer(line.text):
+            words, acronym = match.group("words"), match.group("acr")
+            parts = words.split()
+            for size in range(2, len(parts) + 1):
+                phrase = " ".join(parts[-size:])
+                if is_expansion(acronym, phrase):
+                    found.setdefault(acronym.upper(), set()).add(phrase)
+                    break
+    for line in lines:
+        match = re.match(
+            r"^(?P<acr>[A-Z][A-Z0-9-]{1,8})\s*(?:=|-|:)\s*(?P<words>[A-Z][\w-]*(?:\s+[\w-]+){1,6})",
+            line.text,
+        )
+        if match and is_expansion(match.group("acr"), match.group("words")):
+            parts = match.group("words").split()
+            for size in range(2, len(parts) + 1):
+                phrase = " ".join(parts[:size])
+                if initials(phrase) == re.sub(r"[^A-Z]", "", match.group("acr")):
+                    found.setdefault(match.group("acr").upper(), set()).add(phrase)
+                    break
+    return found
+
+
+def _split_definition(text: str) -> tuple[str, str] | None:
+    if text.rstrip().endswith(":"):
+        return None  # a list header: "ECS - Está compuesto por:"
+    for pattern in (_ARROW, _DASH, _COLON, _IS_EN, _IS_ES):
+        match = pattern.match(text)
+        if match:
+            term, desc = tidy_term(match.group("term")), match.group("desc").strip()
+            if re.search(r"\d\w{0,3}$", term) and desc[:1].isdigit():
+                return None  # "1s - 7 days" is a range, not a definition
+            if looks_like_term(term):
+                return term, desc
+    match = _TRAILING_ACRONYM.match(text)
+    if match and not is_expansion(match.group("term"), match.group("desc")):
+        desc = match.group("desc").strip()
+        if "(" not in desc and len(desc.split()) <= 12 and desc[:1].isupper():
+            return match.group("term"), desc
+    return None
+
+
+GENERIC_TERMS = frozenset({"aws", "amazon", "aws amazon", "amazon aws", "cloud", "nube"})
+
+
+def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> list[Definition]:
+    """Term/description pairs, without generic labels (terms 'defined' in many unrelated places).
+
+    With a ``judge``, a term must be a specific name, unless it belongs to an enumeration
+    (three or more definitions close together in one chunk, like Cluster / Spread / Partition).
+    """
+    raw: list[Definition] = []
+    for line in lines:
+        split = _split_definition(line.text)
+        if split is None:
+            continue
+        term, desc = split
+        desc = desc.strip(" -–—:;>")
+        if "->" in desc or "=>" in desc or "→" in desc:
+            continue  # a flow of steps, not a definition
+        desc_words = normalise(desc).split()
+        if len(desc_words) <= 6 and any(word in _HEADING_DESC_WORDS for word in desc_words):
+            continue  # "DynamoDB - Security & Other Features": a heading
+        if len(desc) < 12 or len(desc.split()) < 3 or normalise(term) in GENERIC_TERMS:
+            continue
+        raw.append(Definition(line, term, desc))
+    uses = Counter(normalise(item.term) for item in raw)
+    kept = [item for item in raw if uses[normalise(item.term)] <= 3]
+    if judge is None:
+        return kept
+    out = []
+    for item in kept:
+        if judge.specific(item.term):
+            out.append(item)
+            continue
+        neighbours = sum(
+            1
+            for other in kept
+            if other is not item
+            and other.line.chunk_index == item.line.chunk_index
+            and abs(other.line.line_no - item.line.line_no) <= 6
+        )
+        if neighbours >= 2 and item.term[:1].isupper():
+            out.append(item)
+    return out
+
+
+def vocabulary(defs: Sequence[Definition], chunks: Sequence[Chunk]) -> dict[str, str]:
+    """Known terms (normalised → as written): defined terms, and headings that look like terms."""
+    vocab: dict[str, str] = {}
+    for item in defs:
+        vocab.setdefault(normalise(item.term), item.term)
+    for chunk in chunks:
+        for title in chunk.path:
+            title = tidy_term(re.sub(r"\(\d{1,2}:\d{2}\)", "", title))
+            title_words = set(normalise(title).split())
+            if (
+                looks_like_term(title)
+                and len(title.split()) <= 4
+                and not title_words & _LECTURE_WORDS
+            ):
+                vocab.setdefault(normalise(title), title)
+    return vocab
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+_UNITS = (
+    "%|x|Gbps|Mbps|Kbps|Gbit/s|Mbit/s|GB/s|MB/s|MiB/s|GiB/s|Mb/s|Gb/s|KB/s|msg/s|req/s|"
+    "KiB|MiB|GiB|TiB|KB|MB|GB|TB|PB|EB|Kb|Mb|Gb|Tb|ms|milisegundos|milliseconds|"
+    "segundos|segundo|seconds|second|secs|sec|seg|minutos|minuto|minutes|minute|mins|min|"
+    "horas|hora|hours|hour|hrs|hs|días|dias|día|dia|days|day|semanas|weeks|meses|mes|months|month|"
+    "años|año|years|year|vCPUs|vCPU|IOPS|TPS|RPS"
+)
+_NUMBER = re.compile(
+    r"(?<![\w.,/:$€-])(?P<num>\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)"
+    r"(?P<joiner>\s?)(?P<unit>(?:" + _UNITS + r")(?![\w]))?"
+)
+_RANGE_AFTER = re.compile(r"^\s*(?:-|–|to|a|y|and|or|o|/|:|x\s*\d)\s*\d", re.IGNORECASE)
+_RANGE_BEFORE = re.compile(
+    r"(?:\d\s*(?:-|–|to|a|y|and|or|o|/)|(?:from|de|entre|between))\s*$", re.IGNORECASE
+)
+_COUNT_NOUN = re.compile(r"^\s([A-Za-zÁÉÍÓÚáéíóúñ][\w-]{2,})")
+
+
+def unit_family(unit: str) -> str:
+    """A coarse kind for a unit: percent, multiplier, size, rate, time or count."""
+    folded = unit.casefold()
+    if not folded:
+        return "count"
+    if folded == "%":
+        return "percent"
+    if folded == "x":
+        return "multiplier"
+    if "/s" in folded or folded.endswith("ps"):
+        return "rate"
+    if folded in {"kib", "mib", "gib", "tib", "kb", "mb", "gb", "tb", "pb", "eb"}:
+        return "size"
+    if folded in {"vcpu", "vcpus", "iops", "tps", "rps"}:
+        return "count"
+    return "time"
+
+
+def number_facts(line: NoteLine) -> list[NumberFact]:
+    """Numbers of a line that make fair blanks: not in names (EC2, t2.micro), ranges or years."""
+    facts: list[NumberFact] = []
+    text = line.text
+    for match in _NUMBER.finditer(text):
+        num, unit, joiner = match.group("num"), match.group("unit") or "", match.group("joiner")
+        start, end = match.start("num"), match.end("unit") if unit else match.end("num")
+        if not unit:
+            joiner = ""
+        after = text[end:]
+        before = text[:start]
+        if after[:1].isalnum() or after.startswith(("-", ".", "/", ":")) and after[1:2].isalnum():
+            continue
+        if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+            continue
+        if re.search(r"\d\s*,\s*$", before) or re.match(r"^\s*,\s*\d", after):
+            continue  # one of a list of numbers: "(5500, 1000, 30000 req/s)"
+        if re.match(r"^\d{4}$", num) and 1990 <= int(num) <= 2035 and not unit:
+            continue  # a year
+        if num.startswith("0") and len(num) > 1 and num[1].isdigit():
+            continue  # 0400: a mode, not a quantity
+        if unit.casefold() == "x" and joiner != "":
+            continue  # "2 x" is not a multiplier
+        if not unit:
+            noun = _COUNT_NOUN.match(after)
+            if noun is None or noun.group(1).casefold() in _FUNCTION_WORDS:
+                continue
+        facts.append(NumberFact(line, start, end, num, unit, joiner))
+    return facts
+
+
+def mentions(text: str, term: str) -> bool:
+    return contains_phrase(text, term)

@@ -1,0 +1,368 @@
+"""Wrong options: sibling terms from nearby notes, and plausible numbers in the same unit."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from index.quiz.candidates import NoteLine, term_shape
+from index.quiz.text import contains_phrase, normalise, stem_words
+
+MAX_OPTION = 100
+MAX_LEN_RATIO = 2.5
+MAX_LEN_SPREAD = 25
+
+
+@dataclass(slots=True)
+class TermEntry:
+    """A known term and where in the notes it is defined or titled."""
+
+    term: str
+    shape: str
+    specific: bool
+    places: list[tuple[str, int, int, tuple[str, ...]]] = field(default_factory=list)
+
+
+class TermPool:
+    """All known terms, queried for the ones nearest to a place in the notes.
+
+    ``specific`` tells names (Kinesis, GP2) from common words; a specific answer only gets
+    specific distractors, so "Kinesis" is not offered next to "Database".
+    """
+
+    def __init__(self, specific: Callable[[str], bool] = lambda term: True) -> None:
+        self._entries: dict[str, TermEntry] = {}
+        self._specific = specific
+
+    def add(self, term: str, line: NoteLine) -> None:
+        key = normalise(term)
+        if not key:
+            return
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = TermEntry(term, term_shape(term), self._specific(term))
+        parent = line.chunk.path[:-1] if len(line.chunk.path) > 1 else line.chunk.path
+        entry.places.append((line.chunk.source, line.chunk_index, line.line_no, parent))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entries(self) -> Iterable[TermEntry]:
+        return self._entries.values()
+
+    def places_of(self, term: str) -> list[tuple[str, int, int, tuple[str, ...]]]:
+        entry = self._entries.get(normalise(term))
+        return list(entry.places) if entry else []
+
+    def nearest(
+        self, answer: str, line: NoteLine, question: str, count: int = 3, banned: Iterable[str] = ()
+    ) -> list[tuple[str, float]]:
+        """Up to ``count`` sibling terms of the answer's shape, each with a closeness score.
+
+        Closeness is measured from the question's line and from where the answer itself is
+        defined, so the siblings of an enumeration (GP2 / IO1 / ST1 / SC1) come first.
+        """
+        shape = term_shape(answer)
+        answer_specific = self._specific(answer)
+        parent = line.chunk.path[:-1] if len(line.chunk.path) > 1 else line.chunk.path
+        anchors = [(line.chunk.source, line.chunk_index, line.line_no, parent)]
+        anchors += [place for place in self.places_of(answer) if place[0] == line.chunk.source][:6]
+        banned_list = [answer, *banned]
+        ranked: list[tuple[float, int, str]] = []
+        for entry in self._entries.values():
+            if entry.shape != shape or len(entry.term) > MAX_OPTION:
+                continue
+            if answer_specific and not entry.specific:
+                continue
+            best: tuple[float, int] | None = None
+            for anchor_source, chunk_index, line_no, anchor_parent in anchors:
+                for place_source, place_chunk, place_line, place_parent in entry.places:
+                    if place_source != anchor_source:
+                        continue
+                    distance = abs(place_line - line_no)
+                    if place_chunk == chunk_index and distance <= 15:
+                        tier = 3.0
+                    elif place_chunk == chunk_index or (
+                        anchor_parent and place_parent == anchor_parent and distance <= 400
+                    ):
+                        tier = 2.0
+                    elif abs(place_chunk - chunk_index) <= 3 and distance <= 150:
+                        tier = 1.0
+                    elif abs(place_chunk - chunk_index) <= 8 and distance <= 300:
+                        tier = 0.5
+                    else:
+                        continue
+                    if best is None or (tier, -distance) > (best[0], -best[1]):
+                        best = (tier, distance)
+            if best is not None:
+                ranked.append((best[0], best[1], entry.term))
+        ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
+        chosen: list[tuple[str, float]] = []
+        for tier, _distance, term in ranked:
+            if any(are_variants(term, other) for other in banned_list):
+                continue
+            if contains_phrase(question, term):
+                continue
+            if not lengths_compatible([answer, *(c for c, _ in chosen), term]):
+                continue
+            chosen.append((term, tier))
+            banned_list.append(term)
+            if len(chosen) == count:
+                break
+        return chosen
+
+
+def are_variants(first: str, second: str) -> bool:
+    """Same term up to case, accents, plurals, or one containing the other ('SQS', 'Amazon SQS')."""
+    a, b = stem_words(first), stem_words(second)
+    if not a or not b:
+        return False
+    if a == b or "".join(a) == "".join(b):
+        return True
+    return contains_phrase(first, second) or contains_phrase(second, first)
+
+
+def lengths_compatible(options: Sequence[str]) -> bool:
+    lengths = [len(option) for option in options]
+    shortest, longest = min(lengths), max(lengths)
+    return longest <= MAX_LEN_RATIO * shortest and longest - shortest <= MAX_LEN_SPREAD
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+_GROUPED = re.compile(r"^\d{1,3}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*$")
+_DECIMAL = re.compile(r"^\d+(?P<sep>[.,])(?P<frac>\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberStyle:
+    group_sep: str = ""
+    decimal_sep: str = ""
+    decimals: int = 0
+
+
+def parse_number(text: str) -> tuple[float, NumberStyle] | None:
+    """The value of a number as written in the notes, and how to write others like it."""
+    grouped = _GROUPED.match(text)
+    if grouped:
+        return float(text.replace(grouped.group("sep"), "")), NumberStyle(
+            group_sep=grouped.group("sep")
+        )
+    decimal = _DECIMAL.match(text)
+    if decimal:
+        value = float(text.replace(decimal.group("sep"), "."))
+        return value, NumberStyle(
+            decimal_sep=decimal.group("sep"), decimals=len(decimal.group("frac"))
+        )
+    if text.isdigit():
+        return float(text), NumberStyle()
+    return None
+
+
+def format_number(value: float, style: NumberStyle) -> str:
+    if style.decimals:
+        return f"{value:.{style.decimals}f}".replace(".", style.decimal_sep)
+    whole = str(int(round(value)))
+    if style.group_sep and len(whole) > 3:
+        parts = []
+        while whole:
+            parts.insert(0, whole[-3:])
+            whole = whole[:-3]
+        return style.group_sep.join(parts)
+    return whole
+
+
+_LADDERS = {
+    "percent": [1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95, 99, 100],
+    "seconds": [
+        1,
+        2,
+        5,
+        10,
+        15,
+        20,
+        30,
+        45,
+        60,
+        90,
+        120,
+        180,
+        300,
+        600,
+        900,
+        1800,
+        3600,
+        7200,
+        86400,
+    ],
+    "minutes": [1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240],
+    "hours": [1, 2, 3, 4, 6, 8, 12, 24, 36, 48, 72, 96, 168],
+    "days": [1, 2, 3, 5, 7, 10, 14, 30, 35, 45, 60, 90, 180, 365, 730],
+    "years": [1, 2, 3, 5, 7, 10, 15, 20],
+}
+_GENERIC = [
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    8,
+    10,
+    12,
+    15,
+    16,
+    20,
+    24,
+    25,
+    30,
+    32,
+    40,
+    48,
+    50,
+    60,
+    64,
+    75,
+    80,
+    90,
+    100,
+    120,
+    128,
+    150,
+    200,
+    250,
+    256,
+    300,
+    400,
+    500,
+    512,
+    600,
+    750,
+    800,
+]
+_TIME_WORDS = {
+    "seconds": ("seg", "sec", "secs", "second", "seconds", "segundo", "segundos"),
+    "minutes": ("min", "mins", "minute", "minutes", "minuto", "minutos"),
+    "hours": ("h", "hs", "hrs", "hour", "hours", "hora", "horas"),
+    "days": ("day", "days", "dia", "dias", "día", "días"),
+    "years": ("year", "years", "año", "años"),
+}
+
+
+def _ladder(unit: str, family: str) -> list[float]:
+    if family == "percent":
+        return [float(v) for v in _LADDERS["percent"]]
+    folded = unit.casefold()
+    for name, words in _TIME_WORDS.items():
+        if folded in words:
+            return [float(v) for v in _LADDERS[name]]
+    values: list[float] = []
+    for scale in (0.001, 0.01, 0.1, 1, 1000, 1_000_000, 1_000_000_000):
+        values.extend(v * scale for v in _GENERIC)
+    for scale in (10, 100):
+        values.extend(
+            v * scale for v in (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 25, 30, 50, 64, 75)
+        )
+    return sorted(set(values))
+
+
+def _seeded(key: str) -> random.Random:
+    return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
+
+
+def number_candidates(value: float, family: str, style: NumberStyle, unit: str = "") -> list[float]:
+    """Plausible wrong values near ``value`` on a ladder of usual limits for the unit, best first.
+
+    Too-close values (within 25%) are left out, except for small bare counts (7 → 5, 6, 8).
+    """
+    if value <= 0:
+        return []
+    is_int = value == int(value) and not style.decimals
+    bare_small = family == "count" and not unit and is_int and value <= 12
+    pool = set(_ladder(unit, family))
+    if bare_small:
+        pool.update(value + delta for delta in (-3, -2, -1, 1, 2, 3, 4))
+    out = []
+    for candidate in pool:
+        if candidate <= 0 or candidate == value:
+            continue
+        if is_int and candidate != int(candidate):
+            continue
+        if family == "percent" and candidate > 100:
+            continue
+        ratio = candidate / value
+        if not 0.05 <= ratio <= 20:
+            continue
+        if not bare_small and 0.8 < ratio < 1.25:
+            continue
+        out.append(candidate)
+    out.sort(key=lambda c: (abs(math.log(c / value)), c))
+    return out
+
+
+def nines_options(number: str) -> list[str] | None:
+    """For durability figures (99.99, 99.999999999): the same with other counts of nines."""
+    match = re.fullmatch(r"99(?P<sep>[.,])(?P<frac>9+)", number)
+    if not match:
+        return None
+    nines = len(match.group("frac"))
+    counts = [
+        c
+        for c in (nines - 2, nines - 1, nines + 1, nines + 2, nines - 3, nines + 3)
+        if 1 <= c <= 12
+    ]
+    return ["99" + match.group("sep") + "9" * c for c in counts]
+
+
+def numeric_options(
+    number: str, unit: str, joiner: str, family: str, nearby: Sequence[str], question: str, key: str
+) -> list[str] | None:
+    """Three wrong numbers in the answer's unit, written like the answer, or None when none fit."""
+    parsed = parse_number(number)
+    if parsed is None:
+        return None
+    value, style = parsed
+    answer_text = number + joiner + unit
+    chosen: list[str] = []
+    seen = {normalise(answer_text)}
+    rng = _seeded(key)
+
+    def offer(text_number: str) -> None:
+        option = text_number + joiner + unit
+        norm = normalise(option)
+        if norm in seen or len(chosen) >= 3:
+            return
+        if re.search(r"(?<![\d.,])" + re.escape(text_number) + r"(?![\d])", question):
+            return  # a distractor printed in the question itself
+        seen.add(norm)
+        chosen.append(option)
+
+    nines = nines_options(number)
+    if nines is not None:
+        for option in nines:
+            offer(option)
+        return chosen if len(chosen) == 3 else None
+    near_values = []
+    for other in nearby:
+        parsed_other = parse_number(other)
+        if parsed_other is None or parsed_other[0] <= 0 or value <= 0:
+            continue
+        ratio = parsed_other[0] / value
+        if (
+            0.05 <= ratio <= 20
+            and not 0.8 < ratio < 1.25
+            and not (family == "percent" and parsed_other[0] > 100)
+        ):
+            near_values.append(parsed_other[0])
+    for other_value in sorted(set(near_values), key=lambda v: abs(math.log(v / value)))[:1]:
+        offer(format_number(other_value, style))
+    candidates = number_candidates(value, family, style, unit)
+    top = candidates[:5]
+    rng.shuffle(top)
+    for candidate in top + candidates[5:]:
+        offer(format_number(candidate, style))
+    return chosen if len(chosen) == 3 else None

@@ -1,0 +1,144 @@
+"""Text helpers for the quiz generator: normalisation, line cleaning, language guess, trimming."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BULLET = re.compile(r"^\s*(?:[-*•·.>]+|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
+_BOLD = re.compile(r"\*\*|__|<\/?[a-zA-Z][^>]*>")
+_SPACES = re.compile(r"\s+")
+
+# Lines that are about the course, the shell or the network, not about the subject.
+_META = re.compile(
+    r"\(\d{1,2}:\d{2}\)|\[(?:advanced)?demo\]|section quiz|https?://|www\.|\bssh\s+-|"
+    r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|\b[\w-]+\.(?:pem|txt|html?|json|ya?ml|py|sh|zip|conf)\b|"
+    r"\bchmod\b|\bsudo\b|\$\s|\bs3://|@[\w-]+\.|\bputty\b|\b[A-Z0-9]+_[A-Z0-9_]+\b|\w=\w",
+    re.IGNORECASE,
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise(text: str) -> str:
+    """Casefolded, accent-free, punctuation-as-space, single-spaced form used for comparisons."""
+    text = strip_accents(text).casefold()
+    text = re.sub(r"[^\w%]+|_", " ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def stem(word: str) -> str:
+    """A crude singular, enough to treat 'instances'/'instance', 'políticas'/'política' alike."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("es") and word[-3] in "sxz":
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def stem_words(text: str) -> list[str]:
+    return [stem(word) for word in normalise(text).split()]
+
+
+def contains_phrase(haystack: str, needle: str) -> bool:
+    """True when ``needle`` is in ``haystack`` as whole words, ignoring case, accents, plurals."""
+    words = stem_words(needle)
+    if not words:
+        return False
+    hay = stem_words(haystack)
+    size = len(words)
+    return any(hay[i : i + size] == words for i in range(len(hay) - size + 1))
+
+
+def clean_line(raw: str) -> str:
+    """The line without bullets, markdown emphasis, HTML leftovers or runs of spaces."""
+    text = _BOLD.sub("", raw)
+    text = text.replace("\u00a0", " ")
+    previous = None
+    while previous != text:
+        previous = text
+        text = _BULLET.sub("", text, count=1)
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_meta_line(text: str) -> bool:
+    """Course meta, URLs, IPs, shell commands and file names: never quiz material."""
+    stripped = text.lstrip()
+    if stripped.startswith("#") or not stripped:
+        return True
+    if re.fullmatch(r"[\W_]+\d*", stripped):
+        return True
+    return bool(_META.search(text))
+
+
+def word_list(text: str) -> list[str]:
+    return text.split()
+
+
+_ES_WORDS = frozenset(
+    word_list(
+        "el la los las un una unos unas de del que en es son se por para con sin cuando como "
+        "pero más mas muy hay puede pueden tiene tienen solo sólo está están esta este entre "
+        "hasta desde sobre cada todo todos datos nuevo nueva mismo misma otro otra usar usa "
+        "también tambien donde cual cuales ser hacer lo le al nos"
+    )
+)
+_EN_WORDS = frozenset(
+    word_list(
+        "the a an of to in is are be by for with without when how but more very there can could "
+        "has have only this that these those between up from on each all data new same other "
+        "use uses also where which what it its as and or not no into your you we they their"
+    )
+)
+
+
+def guess_lang(text: str, default: str = "en") -> str:
+    """'es' or 'en' for one note line, by function words and Spanish letters; else ``default``."""
+    words = normalise(text).split()
+    raw_words = text.casefold().split()
+    es = sum(word in _ES_WORDS for word in words)
+    en = sum(word in _EN_WORDS for word in words)
+    es += 2 * sum(any(ch in "ñ¿¡áéíóú" for ch in word) for word in raw_words)
+    if es > en:
+        return "es"
+    if en > es:
+        return "en"
+    return default if default in ("en", "es") else "en"
+
+
+def trim_words(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, ending in '…' when cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—/(") + "…"
+
+
+def window_around(text: str, start: int, end: int, limit: int) -> str:
+    """A slice of ``text`` of at most ``limit`` chars keeping [start, end), cut between words."""
+    if len(text) <= limit:
+        return text
+    keep = end - start
+    spare = max(limit - keep - 2, 0)
+    left = max(start - spare // 2, 0)
+    right = min(end + (spare - (start - left)), len(text))
+    left = max(0, min(left, right - (limit - 2)))
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    piece = text[left:right].strip()
+    return ("…" if left > 0 else "") + piece + ("…" if right < len(text) else "")
