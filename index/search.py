@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from index.analysis import QUERY_STOP_WORDS, iter_words, stems
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
 from index.postings import PostingsTable
-from index.snippet import Words, make_snippet, prepare
+from index.snippet import PreparedText, make_snippet, prepare
 from index.spelling import SpellingCorrector
 from index.store import chunk_from_json, current_generation
 
@@ -59,6 +59,14 @@ class Concept:
     terms: TermWeights = field(default_factory=dict)  # any of these matches the concept
     group_terms: list[tuple[float, list[TermWeights]]] = field(default_factory=list)  # all words
 
+    def highlight_keys(self) -> set[str]:
+        """Tokens and stems whose words are shown in bold."""
+        keys = self.tokens | self.stems
+        for group in self.groups:
+            for word in group:
+                keys |= word
+        return keys
+
 
 @dataclass
 class _Snapshot:
@@ -70,11 +78,11 @@ class _Snapshot:
     by_docnum: list[Chunk | None]
     postings: PostingsTable | None
     acronyms: dict[str, list[str]]
-    expansions: dict[tuple[str, ...], str]
+    expansions: dict[str, list[tuple[tuple[str, ...], str]]]  # first word's stem → (words, acronym)
     vocabulary: set[str]
     stem_vocabulary: set[str]
     speller: SpellingCorrector
-    snippet_words: dict[str, tuple[str, Words]] = field(default_factory=dict)
+    prepared: dict[str, PreparedText] = field(default_factory=dict)  # snippets, by chunk id
 
     @classmethod
     def empty(cls) -> _Snapshot:
@@ -105,12 +113,14 @@ def _load_snapshot(generation: Path) -> _Snapshot:
         for term, plist in postings.fields[fieldname].items():
             frequencies[term] = frequencies.get(term, 0) + len(plist.docnums)
     stem_vocabulary = postings.terms("head_stem") | postings.terms("body_stem")
-    expansions: dict[tuple[str, ...], str] = {}
+    expansions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for acronym, forms in acronyms.items():
         for form in forms:
             key = tuple(w for w in _main_words(form) if w not in _SKIPPABLE)
             if len(key) >= 2:
-                expansions.setdefault(key, acronym)
+                for stem in stems(key[0]):
+                    expansions.setdefault(stem, []).append((key, acronym))
+    prepared = {chunk.id: prepare(chunk.text) for chunk in chunks}
     return _Snapshot(
         generation=generation.name,
         chunks=chunks,
@@ -119,6 +129,7 @@ def _load_snapshot(generation: Path) -> _Snapshot:
         postings=postings,
         acronyms=acronyms,
         expansions=expansions,
+        prepared=prepared,
         vocabulary=set(frequencies),
         stem_vocabulary=stem_vocabulary,
         speller=SpellingCorrector(frequencies),
@@ -291,15 +302,15 @@ class Searcher:
             ranked.append((final, docnum))
         best = heapq.nsmallest(limit, ranked, key=lambda item: (-item[0], item[1]))
         hits: list[Hit] = []
-        matcher = _word_matcher(concepts)
+        highlight = [c.highlight_keys() for c in concepts]
         for final, docnum in best:
             chunk = snapshot.by_docnum[docnum]
             if chunk is None:
                 continue
-            prepared = snapshot.snippet_words.get(chunk.id)
+            prepared = snapshot.prepared.get(chunk.id)
             if prepared is None:
-                prepared = snapshot.snippet_words[chunk.id] = prepare(chunk.text)
-            snippet = make_snippet(chunk.text, matcher, prepared=prepared)
+                prepared = snapshot.prepared[chunk.id] = prepare(chunk.text)
+            snippet = make_snippet(prepared, highlight)
             hits.append(Hit(rank=len(hits) + 1, score=final, chunk=chunk, snippet=snippet))
         return SearchResult(query=text, hits=hits, suggestion=suggestion)
 
@@ -386,7 +397,8 @@ class Searcher:
 
 def _expansion_at(snapshot: _Snapshot, mains: list[str], start: int) -> tuple[int, str] | None:
     """(length, acronym) when the query words from ``start`` spell a known expansion."""
-    for key, acronym in snapshot.expansions.items():
+    candidates = [c for stem in stems(mains[start]) for c in snapshot.expansions.get(stem, ())]
+    for key, acronym in sorted(candidates, key=lambda c: -len(c[0])):
         length = len(key)
         if start + length > len(mains):
             continue
@@ -394,35 +406,6 @@ def _expansion_at(snapshot: _Snapshot, mains: list[str], start: int) -> tuple[in
         if all(set(stems(q)) & set(stems(k)) for q, k in zip(window, key, strict=True)):
             return length, acronym
     return None
-
-
-def _word_matcher(concepts: list[Concept]) -> Callable[[list[str]], int | None]:
-    """For snippets: which concept (index) a word's tokens belong to, if any."""
-    token_owner: dict[str, int] = {}
-    stem_owner: dict[str, int] = {}
-    for index, concept in reversed(list(enumerate(concepts))):
-        for token in concept.tokens:
-            token_owner[token] = index
-        for stem in concept.stems:
-            stem_owner[stem] = index
-        for group in concept.groups:
-            for word in group:
-                for stem in word:
-                    stem_owner[stem] = index
-
-    def match(tokens: list[str]) -> int | None:
-        for token in tokens:
-            owner = token_owner.get(token)
-            if owner is None:
-                for stem in stems(token):
-                    owner = stem_owner.get(stem)
-                    if owner is not None:
-                        break
-            if owner is not None:
-                return owner
-        return None
-
-    return match
 
 
 def _apply_corrections(text: str, corrections: list[tuple[int, int, str]]) -> str:

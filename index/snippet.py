@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from index.analysis import iter_words
+from index.analysis import iter_words, stems
 
 SNIPPET_CHARS = 300
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
-# Given the tokens of one word, the query concept it matches (an int), or None.
-WordMatcher = Callable[[list[str]], int | None]
 
 
 def tidy(text: str) -> str:
@@ -24,35 +23,56 @@ def tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
-Words = list[tuple[list[str], int, int]]
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """A passage ready for snippets: tidied text, word spans, and word positions by token/stem."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    positions: dict[str, tuple[int, ...]]  # token or stem → indexes into ``spans``
 
 
-def prepare(text: str) -> tuple[str, Words]:
-    """The tidied text and its words (tokens, start, end): what a snippet needs, worth caching."""
+def prepare(text: str) -> PreparedText:
+    """Analyse a passage once; the result can be cached and reused for every query."""
     text = tidy(text)
-    return text, [(tokens, start, end) for _, tokens, start, end in iter_words(text)]
+    spans: list[tuple[int, int]] = []
+    positions: dict[str, list[int]] = {}
+    for index, (_, tokens, start, end) in enumerate(iter_words(text)):
+        spans.append((start, end))
+        keys = set(tokens)
+        for token in tokens:
+            keys.update(stems(token))
+        for key in keys:
+            positions.setdefault(key, []).append(index)
+    return PreparedText(text, tuple(spans), {k: tuple(v) for k, v in positions.items()})
 
 
 def make_snippet(
-    text: str,
-    matcher: WordMatcher,
+    text: str | PreparedText,
+    concepts: Sequence[Iterable[str]],
     max_chars: int = SNIPPET_CHARS,
-    prepared: tuple[str, Words] | None = None,
 ) -> str:
     """The part of ``text`` (about ``max_chars`` long) with most distinct query concepts, as HTML.
 
-    ``prepared`` is ``prepare(text)`` when the caller has it cached.
+    ``concepts`` holds, per query concept, the tokens and stems that stand for it; words of the
+    passage that have one of them are bold.
     """
-    text, words = prepared if prepared is not None else prepare(text)
+    prepared = text if isinstance(text, PreparedText) else prepare(text)
+    text = prepared.text
     if not text:
         return ""
+    owner: dict[int, int] = {}
+    for concept_index, keys in enumerate(concepts):
+        for key in keys:
+            for word_index in prepared.positions.get(key, ()):
+                owner.setdefault(word_index, concept_index)
     spans: list[tuple[int, int, int]] = []  # (start, end, concept)
     last_end = -1
-    for tokens, start, end in words:
-        concept = matcher(tokens)
-        if concept is None or start < last_end:
+    for word_index in sorted(owner):
+        start, end = prepared.spans[word_index]
+        if start < last_end:  # parts of one compound share its span
             continue
-        spans.append((start, end, concept))
+        spans.append((start, end, owner[word_index]))
         last_end = end
     begin, finish = _best_window(text, spans, max_chars)
     shown = [(s, e) for s, e, _ in spans if s >= begin and e <= finish]
