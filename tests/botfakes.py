@@ -11,7 +11,9 @@ from bot.settings import Settings
 from index.model import Chunk, Hit, SearchResult
 
 
-def make_chunk(cid: str, title: str, text: str, *, path: tuple[str, ...] = (), line: int = 1) -> Chunk:
+def make_chunk(
+    cid: str, title: str, text: str, *, path: tuple[str, ...] = (), line: int = 1
+) -> Chunk:
     lines = text.count("\n") + 1
     return Chunk(
         id=cid,
