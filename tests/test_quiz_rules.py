@@ -1,0 +1,196 @@
+"""Unit tests of the quiz generator's pieces: rules, numbers, terms, ids, renderings."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from index.model import Chunk
+from index.quiz import QuizItem, build_question_bank
+from index.quiz.candidates import NoteLine, definitions, number_facts, note_lines
+from index.quiz.distractors import numeric_options
+from index.quiz.item import explanation_for, item_id, place_answer
+from index.quiz.rules import answer_leaks, problems
+from index.quiz.text import contains_phrase, guess_lang, is_meta_line, trim_words
+
+
+def chunk(text: str, *, path=("EC2", "Purchase options"), source="notes.txt", lang="en", start=1):
+    lines = text.split("\n")
+    return Chunk(
+        id=f"c{abs(hash((text, path))) % 10**8}",
+        source=source,
+        line_start=start,
+        line_end=start + len(lines) - 1,
+        path=path,
+        title=path[-1],
+        text=text,
+        lang=lang,
+    )
+
+
+def item(**changes) -> QuizItem:
+    base = QuizItem(
+        id="0123456789abcdef",
+        kind="match",
+        lang="en",
+        question="Which service or term matches: “Pay per second, most expensive, no commitment”?",
+        options=("Reserved", "On-Demand", "Spot Instances", "Dedicated Hosts"),
+        answer=1,
+        explanation="On-Demand - Pay per second, most expensive — notes.txt:3",
+        source="notes.txt",
+        path=("EC2",),
+        chunk_id="c1",
+        line=3,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_a_good_item_passes():
+    assert problems(item()) == []
+
+
+def test_answer_in_question_is_caught_with_case_accents_and_plurals():
+    assert problems(item(question="Which matches: on-demand pricing, most expensive?"))
+    assert problems(item(question="¿Qué corresponde a: instancias ON DEMANDS caras?"))
+    assert answer_leaks("Usa la Política de réplica", "políticas", {})
+    assert answer_leaks("Jobs go to CrossRegion storage", "Cross Region", {})
+
+
+def test_acronym_expansion_in_question_is_a_leak():
+    expansions = {"CRR": {"Cross Region Replication"}}
+    assert answer_leaks("Which matches: Cross Region Replication for compliance?", "CRR", expansions)
+    assert answer_leaks("Which matches: Server Name Indication in the handshake?", "SNI", {})
+    assert answer_leaks("¿Qué es CRR en S3?", "Cross Region Replication", expansions)
+    assert not answer_leaks("Which matches: copies objects to another region?", "CRR", expansions)
+
+
+def test_distinctive_answer_word_repeated_in_question_is_a_giveaway():
+    leaky = item(
+        question="Which service or term matches: “Jobs wait in a queue for capacity”?",
+        options=("Job Definition", "Job Queue", "Compute Environment", "Job State"),
+    )
+    assert any("queue" in problem for problem in problems(leaky))
+
+
+def test_option_rules():
+    assert problems(item(options=("Reserved", "On-Demand")))  # too few
+    assert problems(item(options=("Reserved", "On-Demand", "on demand", "Spot")))  # not distinct
+    assert problems(item(options=("RI", "On-Demand", "Spot", "A very long name of a purchase option")))
+    assert problems(item(options=("Reserved", "On-Demand", "Spot", "x" * 101)))
+    assert problems(item(answer=4))
+    assert problems(item(question="Q" * 301))
+    assert problems(item(explanation="E" * 201))
+    assert problems(item(kind="essay"))
+
+
+def test_numeric_item_rules():
+    good = item(
+        kind="numeric",
+        question="Complete: Cluster placement groups give ___ of network",
+        options=("1 Gbps", "10 Gbps", "40 Gbps", "100 Gbps"),
+    )
+    assert problems(good) == []
+    assert problems(dataclasses.replace(good, options=("1 Gbps", "10 Gbps", "40 GB", "100 Gbps")))
+    assert problems(dataclasses.replace(good, question="Complete: 10 Gbps, so ___ of network"))
+
+
+def test_numeric_distractors_keep_the_unit_and_magnitude():
+    options = numeric_options("10", "Gbps", " ", "rate", [], "Complete: ___ of network", "k")
+    assert options is not None and len(options) == 3
+    for option in options:
+        number, unit = option.split(" ")
+        assert unit == "Gbps" and number != "10" and 1 <= float(number) <= 200
+    percents = numeric_options("75", "%", "", "percent", ["54"], "Reserved: ___ discount", "k")
+    assert percents is not None and "54%" in percents
+    assert all(0 < float(p[:-1]) <= 100 and p != "75%" for p in percents)
+    days = numeric_options("14", "días", " ", "time", [], "máximo de ___", "k")
+    assert days and all(option.endswith(" días") for option in days)
+
+
+def test_durability_nines_vary_the_number_of_nines():
+    options = numeric_options("99.999999999", "%", "", "percent", [], "Durability ___", "k")
+    assert options and all(re.fullmatch(r"99\.9+%", option) for option in options)
+    assert "99.999999999%" not in options
+
+
+def test_numbers_inside_names_ranges_and_years_are_not_blanked():
+    line = NoteLine(chunk("x"), 0, 1, "EC2 t2.micro S3 from 2017 with 1 to 6 hours and X.509", "en")
+    assert number_facts(line) == []
+    line = NoteLine(chunk("x"), 0, 1, "Spot Block gives 6 hours without interruption", "en")
+    assert [(f.number, f.unit) for f in number_facts(line)] == [("6", "hours")]
+
+
+def test_definition_lines_are_recognised_and_labels_skipped():
+    text = "\n".join(
+        [
+            "GP2 (SSD) - SSD de proposito general para variadas cargas",
+            "Pros: Great network, low latency for big data",
+            "Kinesis Streams: low latency streaming ingest at scale",
+            "TLS is a newer version of SSL used everywhere",
+        ]
+    )
+    lines = note_lines([chunk(text)])
+    terms = [d.term for d in definitions(lines)]
+    assert terms == ["GP2", "Kinesis Streams", "TLS"]
+
+
+def test_meta_lines_are_never_material():
+    for text in [
+        "##  [DEMO] Create the ORG (6:09)",
+        "ssh -i EC2Tutorial.pem ec2-user@18.221.68.113",
+        "https://policysim.aws.amazon.com/",
+        "Metadata at 169.254.169.254 only works inside",
+        "ECS_ENABLE_TASK_IAM_ROLE=true (habilitar IAM)",
+    ]:
+        assert is_meta_line(text), text
+
+
+def test_ids_depend_on_content_not_position():
+    assert item_id("cloze", "Max 5 Elastic IP per account", "5") == item_id(
+        "cloze", "Max  5 elastic IP per account", "5"
+    )
+    assert item_id("cloze", "Max 5 Elastic IP", "5") != item_id("numeric", "Max 5 Elastic IP", "5")
+    assert item_id("match", "A - b c d", "A") != item_id("match", "A - b c d", "B")
+
+
+def test_answer_position_is_deterministic_and_varies():
+    positions = set()
+    for key in ("a", "b", "c", "d", "e", "f", "g", "h"):
+        options, index = place_answer("X", ["P", "Q", "R"], key)
+        assert options[index] == "X" and sorted(options) == ["P", "Q", "R", "X"]
+        assert place_answer("X", ["P", "Q", "R"], key) == (options, index)
+        positions.add(index)
+    assert len(positions) >= 3
+
+
+def test_explanation_is_trimmed_at_a_word_boundary():
+    text = explanation_for("word " * 80, "aws-saa-apuntes.txt", 1234)
+    assert len(text) <= 200 and text.endswith("… — aws-saa-apuntes.txt:1234")
+    assert trim_words("alpha beta gamma", 12) == "alpha beta…"
+
+
+def test_language_and_phrase_helpers():
+    assert guess_lang("Las instancias pueden perderse en cualquier momento") == "es"
+    assert guess_lang("The instances can be lost at any time") == "en"
+    assert contains_phrase("Usar Spot Fleets para batch", "spot fleet")
+    assert not contains_phrase("Spotlight fleets", "spot fleet")
+
+
+def test_small_outline_gives_sibling_distractors_from_its_own_enumeration():
+    text = "\n".join(
+        [
+            "EBS volume types and what each is for:",
+            "GP2 - general purpose SSD for most workloads and boot volumes",
+            "IO1 - provisioned IOPS SSD for critical low latency databases",
+            "ST1 - throughput optimized HDD for big data and log processing",
+            "SC1 - cold HDD for data that is rarely accessed at lowest cost",
+            "Only GP2 and IO1 can be used as boot volumes of an instance.",
+        ]
+    )
+    bank = build_question_bank([chunk(text, path=("EBS", "Volume types"))])
+    matches = [entry for entry in bank if entry.kind == "match"]
+    assert matches
+    for entry in matches:
+        assert set(entry.options) == {"GP2", "IO1", "ST1", "SC1"}
+        assert entry.question.startswith("[Volume types] Which service or term matches:")
+    assert all(problems(entry) == [] for entry in bank)
