@@ -1,5 +1,5 @@
 """End-to-end fixtures: the REAL Application (bot.telegram.app.build_application) long-polling the
-strict fake Bot API, with the shipped notes indexed once per session and a fresh database per test."""
+strict fake Bot API; notes indexed once per session, a fresh database per test."""
 
 from __future__ import annotations
 

@@ -3,8 +3,6 @@ notes, typos, hostile queries, long notes, groups, inline mode, deep links, /lan
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.core.deeplink import decode_query, encode_query
 from bot.core.text import MESSAGE_LIMIT
 from index.search import open_searcher
