@@ -146,3 +146,65 @@ async def test_due_posts_follow_the_chats_local_clock(
     # Summer time: 09:00 Madrid is 07:00 UTC.
     time_machine.move_to(datetime(2026, 7, 1, 7, 0, tzinfo=UTC), tick=False)
     assert GROUP in await due_now()
+
+
+CLAIMER = """
+import asyncio, os, sys
+from datetime import date
+from bot.db import Database
+from bot.db.daily import claim_daily_post
+
+async def main(url, chats, go):
+    db = Database(url)
+    await db.start()
+    print("ready", flush=True)
+    while not os.path.exists(go):  # a barrier: both processes claim at the same moment
+        await asyncio.sleep(0.005)
+    won = []
+    for chat_id in chats:
+        async with db.session() as s:
+            if await claim_daily_post(s, chat_id, date(2026, 5, 1)):
+                won.append(chat_id)
+    await db.close()
+    print(" ".join(map(str, won)))
+
+chats = [-(200 + n) for n in range(int(sys.argv[2]))]
+if sys.argv[4] == "down":  # the two processes walk the chats from opposite ends and meet
+    chats.reverse()
+asyncio.run(main(sys.argv[1], chats, sys.argv[3]))
+"""
+
+
+async def test_two_os_processes_racing_post_exactly_once(tmp_path: Path) -> None:
+    import sys
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    starter = Database(url)
+    await starter.start()  # schema in place before the race starts
+    await starter.close()
+    chats = 25
+    go = tmp_path / "go"
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            CLAIMER,
+            url,
+            str(chats),
+            str(go),
+            order,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        for order in ("up", "down")
+    ]
+    for proc in procs:
+        assert proc.stdout is not None
+        assert (await proc.stdout.readline()).strip() == b"ready"
+    go.touch()
+    outputs = [await proc.communicate() for proc in procs]
+    for proc, (_, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err.decode()
+    won = [int(x) for out, _ in outputs for x in out.split()]
+    assert sorted(won) == sorted(-(200 + n) for n in range(chats))
