@@ -1,4 +1,4 @@
-"""Any chunk text, however odd (HTML, emoji, huge lines, numbers everywhere), never breaks the quiz."""
+"""Any chunk text, however odd (HTML, emoji, huge lines, numbers), never breaks the quiz."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ _LINE = st.one_of(
     _PIECES,
     st.text(min_size=0, max_size=120),
     st.text(alphabet="0123456789.,%- GBTBsdíasx", max_size=60),
-    st.builds(lambda s, n: s * n, st.sampled_from(["word ", "9", "Amazon S3 "]), st.integers(1, 400)),
+    st.builds(
+        lambda s, n: s * n, st.sampled_from(["word ", "9", "Amazon S3 "]), st.integers(1, 400)
+    ),
 )
 
 

@@ -7,7 +7,7 @@ import re
 
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
-from index.quiz.candidates import NoteLine, definitions, number_facts, note_lines
+from index.quiz.candidates import NoteLine, definitions, note_lines, number_facts
 from index.quiz.distractors import numeric_options
 from index.quiz.item import explanation_for, item_id, place_answer
 from index.quiz.rules import answer_leaks, problems
@@ -58,7 +58,9 @@ def test_answer_in_question_is_caught_with_case_accents_and_plurals():
 
 def test_acronym_expansion_in_question_is_a_leak():
     expansions = {"CRR": {"Cross Region Replication"}}
-    assert answer_leaks("Which matches: Cross Region Replication for compliance?", "CRR", expansions)
+    assert answer_leaks(
+        "Which matches: Cross Region Replication for compliance?", "CRR", expansions
+    )
     assert answer_leaks("Which matches: Server Name Indication in the handshake?", "SNI", {})
     assert answer_leaks("¿Qué es CRR en S3?", "Cross Region Replication", expansions)
     assert not answer_leaks("Which matches: copies objects to another region?", "CRR", expansions)
@@ -75,7 +77,9 @@ def test_distinctive_answer_word_repeated_in_question_is_a_giveaway():
 def test_option_rules():
     assert problems(item(options=("Reserved", "On-Demand")))  # too few
     assert problems(item(options=("Reserved", "On-Demand", "on demand", "Spot")))  # not distinct
-    assert problems(item(options=("RI", "On-Demand", "Spot", "A very long name of a purchase option")))
+    assert problems(
+        item(options=("RI", "On-Demand", "Spot", "A very long name of a purchase option"))
+    )
     assert problems(item(options=("Reserved", "On-Demand", "Spot", "x" * 101)))
     assert problems(item(answer=4))
     assert problems(item(question="Q" * 301))

@@ -18,6 +18,7 @@ from index.quiz.candidates import (
     definitions,
     note_lines,
     number_facts,
+    tidy_term,
     unit_family,
     vocabulary,
 )
@@ -32,7 +33,9 @@ MAX_DF_SHARE = 0.08  # terms found in more chunks than this share are too common
 
 
 def _term_spans(text: str, term: str) -> list[tuple[int, int]]:
-    pattern = re.compile(r"(?<![\w-])" + re.escape(term) + r"(?:s|es)?(?![\w-])", re.IGNORECASE)
+    pattern = re.compile(
+        r"(?<![\w\-:/.@])" + re.escape(term) + r"(?:s|es)?(?![\w\-/@]|[.:]\w)", re.IGNORECASE
+    )
     return [match.span() for match in pattern.finditer(text)]
 
 
@@ -63,22 +66,20 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
         for key, term in vocabulary(defs, chunks).items()
         if key not in GENERIC_TERMS and judge.specific(term)
     }
-    heading_terms = {
-        key: term
-        for key, term in vocab.items()
-        if normalise(term) not in {normalise(d.term) for d in defs}
-    }
-    for line in lines:
-        for title in line.chunk.path[-1:]:
-            key = normalise(title)
-            if key in heading_terms:
-                pool.add(heading_terms[key], line)
+    defined = {normalise(d.term) for d in defs}
     # How many chunks mention each vocabulary term, to keep blanks on specific terms.
-    chunk_texts = [normalise(chunk.text) for chunk in chunks]
+    chunk_texts = [f" {normalise(chunk.text)} " for chunk in chunks]
     df: Counter[str] = Counter()
     for key in vocab:
-        needle = f" {key} "
-        df[key] = sum(needle in f" {text} " for text in chunk_texts)
+        df[key] = sum(f" {key} " in text for text in chunk_texts)
+    # A heading is a term only when the notes also use it in their text (not a lecture topic).
+    for key in [key for key in vocab if key not in defined and df[key] < 2]:
+        del vocab[key]
+    for line in lines:
+        for title in line.chunk.path[-1:]:
+            key = normalise(tidy_term(title))
+            if key in vocab and key not in defined:
+                pool.add(vocab[key], line)
     too_common = max(3, int(len(chunks) * MAX_DF_SHARE))
 
     out: list[Candidate] = []

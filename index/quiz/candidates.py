@@ -167,7 +167,7 @@ def looks_like_term(term: str) -> bool:
     if not 2 <= len(term) <= 40:
         return False
     words = term.split()
-    if not 1 <= len(words) <= 5:
+    if not 1 <= len(words) <= 4:
         return False
     if not all(_TERM_TOKEN.match(word) for word in words):
         return False
@@ -382,6 +382,7 @@ def vocabulary(defs: Sequence[Definition], chunks: Sequence[Chunk]) -> dict[str,
                 looks_like_term(title)
                 and len(title.split()) <= 4
                 and not title_words & _LECTURE_WORDS
+                and not re.search(r"part\s*\d|theory|demo", title, re.IGNORECASE)
             ):
                 vocab.setdefault(normalise(title), title)
     return vocab
