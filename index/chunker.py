@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 TARGET_CHARS = 1200  # a chunk grows past this only while it is still tiny
 MAX_CHARS = 2000  # hard cap on len(Chunk.text)
-MIN_CHARS = 300  # smaller pieces are merged with a neighbour of the same block when they fit
+MIN_CHARS = 300  # a shorter last piece of a long section joins the piece before it
+SMALL_CHARS = 150  # a shorter topic joins its neighbour of the same outline block when it fits
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s)")
 
@@ -45,6 +46,7 @@ class _Piece:
     path: tuple[str, ...]
     title: str
     group: int | None
+    lead: bool
     first: int
     last: int
     parts: list[str] = field(default_factory=list)
@@ -62,8 +64,12 @@ class _Piece:
         self.last = atom.last
 
     def cost_with(self, atom: _Atom) -> int:
-        joiner = (2 if atom.blank_before else 1) if self.parts else 0
-        return self.length + joiner + len(atom.text)
+        return self.cost_of(len(atom.text), atom.blank_before)
+
+    def cost_of(self, size: int, blank_before: bool) -> int:
+        """The length after appending ``size`` characters (a paragraph break when asked)."""
+        joiner = (2 if blank_before else 1) if self.parts else 0
+        return self.length + joiner + size
 
 
 def load_chunks(corpus_dir: Path) -> list[Chunk]:
@@ -104,16 +110,27 @@ def chunk_id(source: str, path: tuple[str, ...], text: str, occurrence: int = 0)
 
 
 def _split_section(section: Section) -> list[_Piece]:
+    """Pack a section into pieces: whole paragraphs while they fit, else bullet by bullet."""
+
+    def new_piece() -> _Piece:
+        return _Piece(section.path, section.title, section.group, section.lead, 0, 0)
+
     pieces: list[_Piece] = []
-    current = _Piece(section.path, section.title, section.group, 0, 0)
-    for atom in _atoms(section.lines):
-        cost = current.cost_with(atom)
-        if current.parts and (
-            cost > MAX_CHARS or (cost > TARGET_CHARS and current.length >= MIN_CHARS)
+    current = new_piece()
+    for paragraph in _paragraphs(_atoms(section.lines)):
+        size = sum(len(atom.text) + 1 for atom in paragraph) - 1
+        if (
+            current.parts
+            and not _fits(current, current.cost_of(size, paragraph[0].blank_before))
+            and size <= TARGET_CHARS
         ):
-            pieces.append(current)
-            current = _Piece(section.path, section.title, section.group, 0, 0)
-        current.add(atom)
+            pieces.append(current)  # the paragraph fits a piece of its own: start one
+            current = new_piece()
+        for atom in paragraph:
+            if current.parts and not _fits(current, current.cost_with(atom)):
+                pieces.append(current)
+                current = new_piece()
+            current.add(atom)
     if current.parts:
         pieces.append(current)
     if len(pieces) >= 2 and pieces[-1].length < MIN_CHARS:
@@ -122,6 +139,23 @@ def _split_section(section: Section) -> list[_Piece]:
             pieces.pop()
             _absorb(pieces[-1], tail)
     return pieces
+
+
+def _fits(piece: _Piece, cost: int) -> bool:
+    """Whether a piece may grow to ``cost`` characters: up to the target, or up to the cap
+    while it is still tiny."""
+    return cost <= TARGET_CHARS or (piece.length < MIN_CHARS and cost <= MAX_CHARS)
+
+
+def _paragraphs(atoms: Iterator[_Atom]) -> Iterator[list[_Atom]]:
+    paragraph: list[_Atom] = []
+    for atom in atoms:
+        if atom.blank_before and paragraph:
+            yield paragraph
+            paragraph = []
+        paragraph.append(atom)
+    if paragraph:
+        yield paragraph
 
 
 def _atoms(lines: tuple[Line, ...]) -> Iterator[_Atom]:
@@ -200,7 +234,7 @@ def _last_sentence_end(text: str, lowest: int, highest: int) -> int:
 
 def _merge_small(pieces: list[_Piece]) -> list[_Piece]:
     """Merge a tiny piece with its neighbour from the same outline block when both fit in one
-    chunk; the merged chunk keeps the title of its larger part."""
+    chunk; the merged chunk keeps the block's own title, else the title of its larger part."""
     merged: list[_Piece] = []
     for piece in pieces:
         previous = merged[-1] if merged else None
@@ -208,10 +242,10 @@ def _merge_small(pieces: list[_Piece]) -> list[_Piece]:
             previous is not None
             and piece.group is not None
             and previous.group == piece.group
-            and min(previous.length, piece.length) < MIN_CHARS
+            and min(previous.length, piece.length) < SMALL_CHARS
             and previous.length + 2 + piece.length <= TARGET_CHARS
         ):
-            if piece.length > previous.length:
+            if piece.length > previous.length and not previous.lead:
                 previous.path, previous.title = piece.path, piece.title
             _absorb(previous, piece)
         else:

@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.parse_text import Line, Section, clean_line, clean_title, is_separator, short_title
+from index.parse_text import (
+    Line,
+    Section,
+    blank_line,
+    clean_line,
+    clean_title,
+    is_separator,
+    short_title,
+)
 
 _HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*)")
 _FENCE = re.compile(r" {0,3}(?:```|~~~)")
@@ -43,7 +51,7 @@ def parse_markdown(raw_lines: Sequence[str]) -> list[Section]:
     for number, raw in enumerate(raw_lines, start=1):
         if _FENCE.match(raw):
             in_fence = not in_fence
-            body.append(Line(number, 0, ""))
+            body.append(blank_line(number))
             continue
         if not in_fence:
             heading = heading_level_and_title(raw)
@@ -55,7 +63,7 @@ def parse_markdown(raw_lines: Sequence[str]) -> list[Section]:
                 stack.append((level, title))
                 continue
             if is_separator(raw):  # "---" or "***" rules: a paragraph break
-                body.append(Line(number, 0, ""))
+                body.append(blank_line(number))
                 continue
         body.append(clean_line(number, raw))
     flush()

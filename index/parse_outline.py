@@ -22,6 +22,12 @@ _HEAVY_SEPARATOR_CHARS = frozenset("#*=")
 _MAX_TOPIC_CHARS = 70
 _MAX_TOPIC_WORDS = 9
 _MAX_BANNER_CHARS = 80
+# Verbs and negations: a short line holding one of these is a remark, not a title.
+_SENTENCE_WORDS_TEXT = """
+es son está están tiene tienen no puede pueden hay se solo sólo debe deben
+is are was has have can cannot should must does not
+"""
+_SENTENCE_WORDS = frozenset(_SENTENCE_WORDS_TEXT.split())
 
 
 @dataclass(slots=True)
@@ -87,7 +93,12 @@ def _split_blocks(raw_lines: Sequence[str]) -> list[_Block]:
 
 def _block_sections(lines: list[Line], section_title: str | None, group: int) -> list[Section]:
     block_title = short_title(lines[0].text) or "Notes"
-    prefix = (section_title, block_title) if section_title else (block_title,)
+    outer = (section_title,) if section_title else ()
+    prefix = (*outer, block_title)
+    # "AWS STS\n - Allows ..." opens a list: the block's first line is only its first topic.
+    # "Amazon S3\nInfinitely scaling ..." is a heading over the whole block.
+    following = next((line for line in lines[1:] if not line.blank), None)
+    parent = prefix if following is None or following.indent <= lines[0].indent else outer
     heads = _topic_heads(lines)
     sections: list[Section] = []
     for position, start in enumerate(heads):
@@ -99,38 +110,63 @@ def _block_sections(lines: list[Line], section_title: str | None, group: int) ->
             path, title = prefix, block_title
         else:
             title = clean_title(lines[start].text) or block_title
-            path = prefix if title == block_title else (*prefix, title)
-        sections.append(Section(path=path, title=title, lines=topic_lines, group=group))
+            path = parent if parent and parent[-1] == title else (*parent, title)
+        sections.append(Section(path, title, tuple(topic_lines), group=group, lead=position == 0))
     return sections
 
 
 def _topic_heads(lines: list[Line]) -> list[int]:
-    """Indexes (into ``lines``) of the lines that open a topic; the first line always does."""
+    """Indexes (into ``lines``) of the lines that open a topic; the first line always does.
+
+    A topic needs a body: a heading-like line right after a topic line that has none yet
+    ("S3 Storage Classes" / "Saber cual usar para que" / bullets) stays in that topic.
+    """
     heads = [0]
     content = [i for i, line in enumerate(lines) if not line.blank]
     base_indent = min(lines[i].indent for i in content)
     head_indent = lines[0].indent
+    head_has_body = False
     for position in range(1, len(content)):
         index = content[position]
         line = lines[index]
-        if not _looks_like_topic(line):
-            continue
         previous = lines[content[position - 1]]
         following = lines[content[position + 1]] if position + 1 < len(content) else None
-        blank_before = lines[index - 1].blank
-        if not (line.indent <= head_indent or (blank_before and line.indent <= base_indent + 1)):
-            continue
-        back_to_margin = previous.indent > line.indent
-        opens_list = following is not None and _opens_list(line, following)
-        ends_like_prose = line.text.endswith((".", ":"))
-        if opens_list:
-            is_topic = not line.text.endswith(":") or blank_before or back_to_margin
-        else:
-            is_topic = (blank_before or back_to_margin) and not ends_like_prose
-        if is_topic:
+        blank_around = (lines[index - 1].blank, index + 1 < len(lines) and lines[index + 1].blank)
+        if head_has_body and _opens_topic(
+            line, previous, following, blank_around, head_indent, base_indent
+        ):
             heads.append(index)
             head_indent = line.indent
+            head_has_body = False
+        else:
+            head_has_body = True
     return heads
+
+
+def _opens_topic(
+    line: Line,
+    previous: Line,
+    following: Line | None,
+    blank_around: tuple[bool, bool],
+    head_indent: int,
+    base_indent: int,
+) -> bool:
+    if not _looks_like_topic(line):
+        return False
+    blank_before, blank_after = blank_around
+    back_to_margin = previous.indent > line.indent
+    near_margin = line.indent <= base_indent + 1 and (blank_before or back_to_margin)
+    if not (line.indent <= head_indent or near_margin):
+        return False
+    if following is not None and not blank_after and _opens_list(line, following):
+        # "Spot Fleets" + indented bullets; "Supports:" + a list is an intro, unless set apart.
+        return not line.text.endswith(":") or blank_before or back_to_margin
+    # A line standing alone: a title, not a remark ("Las Local Zones no tiene AZ").
+    return (
+        (blank_before or back_to_margin)
+        and not line.text.endswith((".", ":"))
+        and not _reads_like_sentence(line.text)
+    )
 
 
 def _opens_list(line: Line, following: Line) -> bool:
@@ -148,6 +184,11 @@ def _looks_like_topic(line: Line) -> bool:
     if ". " in text or len(text.split()) > _MAX_TOPIC_WORDS:
         return False
     return any(ch.isalpha() for ch in text)
+
+
+def _reads_like_sentence(text: str) -> bool:
+    words = text.lower().split()
+    return any(word in _SENTENCE_WORDS for word in words)
 
 
 def _is_banner_text(line: Line) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_INDENT = 16  # deeper indentation is flattened to this many spaces
 TAB_WIDTH = 4
@@ -37,21 +38,20 @@ _DURATION = re.compile(r"\s*\(\s*\d{1,3}:\d{2}(?::\d{2})?\s*\)\s*$")
 _SENTENCE_CUT = re.compile(r"[.!?;:]+[\"')\]]*\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One cleaned line of a note file: its 1-based number, indentation and clean text."""
+class Line(NamedTuple):
+    """One cleaned line of a note file: its 1-based number, indentation and clean text.
+
+    (A tuple: note files can have millions of lines, and this is the per-line object.)
+    """
 
     number: int
     indent: int
     text: str  # clean, without the indentation; "" for a blank line
+    is_bullet: bool  # starts with a list marker: "-", "*", "•", "1.", "a)"
 
     @property
     def blank(self) -> bool:
         return not self.text
-
-    @property
-    def is_bullet(self) -> bool:
-        return _BULLET.match(self.text) is not None
 
     def render(self) -> str:
         return " " * min(self.indent, MAX_INDENT) + self.text
@@ -65,6 +65,7 @@ class Section:
     title: str  # innermost heading or topic line
     lines: tuple[Line, ...]  # content, blank lines included, never blank at either end
     group: int | None = None  # tiny sections of one group (an outline block) may be merged
+    lead: bool = False  # the block's first section: its title names the block, so it wins merges
 
 
 def split_lines(text: str) -> list[str]:
@@ -75,19 +76,29 @@ def split_lines(text: str) -> list[str]:
 def clean_inline(raw: str) -> str:
     """Clean one line's content: no controls, no HTML leftovers, no bold markers, tidy spaces."""
     text = _CONTROL.sub(" ", raw)
-    text = _ENTITY.sub(lambda m: _ENTITY_TEXT[m.group(1).lower()], text)
-    text = _BOLD.sub("", text)
-    # Tags become a space: a space cannot glue leftovers into a new "**" or "<p>".
-    text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: _ENTITY_TEXT[m.group(1).lower()], text)
+    if "**" in text:
+        text = _BOLD.sub("", text)
+    if "<" in text:
+        # Tags become a space: a space cannot glue leftovers into a new "**" or "<p>".
+        text = _TAG.sub(" ", text)
     return " ".join(text.split())
 
 
 def clean_line(number: int, raw: str) -> Line:
     """A raw line as a ``Line``: indentation measured (tabs count 4), content cleaned."""
     stripped = raw.lstrip(" \t\u00a0")
-    leading = raw[: len(raw) - len(stripped)]
-    indent = len(leading.replace("\t", " " * TAB_WIDTH))
-    return Line(number, indent, clean_inline(stripped))
+    indent = len(raw) - len(stripped)
+    if indent and "\t" in raw[:indent]:
+        indent += raw[:indent].count("\t") * (TAB_WIDTH - 1)
+    text = clean_inline(stripped)
+    return Line(number, indent, text, _BULLET.match(text) is not None)
+
+
+def blank_line(number: int) -> Line:
+    """An empty line (a paragraph break) at ``number``."""
+    return Line(number, 0, "", False)
 
 
 def is_separator(raw: str) -> bool:
