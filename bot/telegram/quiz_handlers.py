@@ -78,7 +78,7 @@ async def send_quiz_post(
         poll.question,
         list(poll.options),
         type=PollType.QUIZ,
-        correct_option_id=poll.correct_index,
+        correct_option_ids=[poll.correct_index],
         explanation=poll.explanation or None,
         is_anonymous=poll.is_anonymous,
         reply_markup=render.keyboard(post.buttons),

@@ -71,7 +71,8 @@ async def quiz_bot(fake_api, notes_searcher, question_bank, tmp_path) -> AsyncIt
 
 
 def polls_in(api: FakeBotAPI, chat_id: int) -> list[dict[str, Any]]:
-    return [m for m in api.messages(chat_id) if "poll" in m]
+    """Every poll in the chat (in channels the bot posts as the channel, without ``from``)."""
+    return [m for m in api.messages(chat_id, include_user=True) if "poll" in m]
 
 
 def right_option(message: dict[str, Any]) -> int:
