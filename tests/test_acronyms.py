@@ -1,0 +1,81 @@
+"""Acronym mining: the three patterns, initials validation, and the real notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.acronyms import acronym_letters, mine_acronyms, mine_text
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("line", "pair"),
+    [
+        ("A Service Control Policy (SCP) is a json document", ("SCP", "Service Control Policy")),
+        ("ASG (AutoScalling Group) scales out", ("ASG", "AutoScalling Group")),
+        ("ASG - AutoScalling Group", ("ASG", "AutoScalling Group")),
+        ("- EIP - Elastic IP address", ("EIP", "Elastic IP")),
+        ("Link Aggregation Groups (LAG) bundle links", ("LAG", "Link Aggregation Groups")),
+        ("Multi-factor Authentication (MFA) (8:25)", ("MFA", "Multi-factor Authentication")),
+        ("AWS Key Management Service (KMS)", ("KMS", "Key Management Service")),
+        ("Elastic Compute Cloud (EC2)", ("EC2", "Elastic Compute Cloud")),
+        ("Simple Storage Service (S3)", ("S3", "Simple Storage Service")),
+        ("Elastic Network Interfaces (ENIs)", ("ENI", "Elastic Network Interfaces")),
+        ("Center for Internet Security (CIS)", ("CIS", "Center for Internet Security")),
+    ],
+)
+def test_valid_pairs_are_mined(line, pair):
+    assert pair in mine_text(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Custom Metric (ASG)",  # initials do not match
+        "EC2 - VM",
+        "ELB - Load Balancing across VMs",
+        "Private Hosted Zone (Route53)",  # not an acronym
+        "On Prem (Problem)",
+        "running on Windows (SMB)",
+        "S3 - PART 2",
+    ],
+)
+def test_junk_is_not_mined(line):
+    assert mine_text(line) == []
+
+
+def test_trailing_extra_word_is_trimmed_from_the_expansion():
+    assert ("ELB", "Elastic Load Balancer") in mine_text("Elastic Load Balancer Architecture (ELB)")
+
+
+def test_acronym_letters_expand_digits_and_drop_plural_s():
+    assert acronym_letters("EC2") == "ecc"
+    assert acronym_letters("S3") == "sss"
+    assert acronym_letters("ENIs") == "eni"
+    assert acronym_letters("Route53") is None
+    assert acronym_letters("Problem") is None
+
+
+def test_most_frequent_expansion_comes_first():
+    table = mine_acronyms(
+        ["Auto Scaling Group (ASG)", "Auto Scaling Group (ASG)", "ASG - AutoScalling Group"]
+    )
+    assert table["asg"][0] == "Auto Scaling Group"
+    assert "AutoScalling Group" in table["asg"]
+
+
+def test_real_notes_yield_the_expected_table():
+    table = mine_acronyms(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+    assert len(table) >= 40
+    assert table["scp"][0].lower().startswith("service control polic")
+    assert table["lag"] == ["Link Aggregation Groups"]
+    assert table["sts"] == ["Security Token Service"]
+    assert "auto scaling group" in [e.lower() for e in table["asg"]]
+    assert table["mfa"] == ["Multi-factor Authentication"]
+    # every mined pair really is an acronym of its expansion's initials
+    for acronym, expansions in table.items():
+        for expansion in expansions:
+            assert expansion[0].lower() == acronym[0], (acronym, expansion)

@@ -1,0 +1,100 @@
+"""Tokens and stems for bilingual AWS notes: folding, compounds, units, EN+ES stems, stop words."""
+
+from __future__ import annotations
+
+from index.analysis import (
+    QUERY_STOP_WORDS,
+    STOP_WORDS,
+    NotesTokenizer,
+    fold,
+    iter_words,
+    stems,
+    words,
+)
+from index.glossary import translations
+from index.spelling import SpellingCorrector, edit_distance
+
+
+def tokens_of(text: str, stemmed: bool = False) -> list[str]:
+    return [t.text for t in NotesTokenizer(stemmed=stemmed)(text)]
+
+
+def test_fold_strips_accents_and_case():
+    assert fold("Réplicas ÁRBOL Ñandú") == "replicas arbol nandu"
+
+
+def test_service_names_with_digits_stay_whole():
+    assert words("S3 EC2 Route53 gp3") == ["s3", "ec2", "route53", "gp3"]
+
+
+def test_colon_compound_gives_parts_camel_pieces_and_joined_form():
+    toks = tokens_of("sts:AssumeRole")
+    assert {"sts", "assumerole", "assume", "role", "stsassumerole"} <= set(toks)
+
+
+def test_number_with_unit_is_also_split():
+    assert {"10gbps", "10", "gbps"} <= set(tokens_of("10Gbps"))
+
+
+def test_hyphenated_region_keeps_parts_and_joined_form():
+    assert {"us", "east", "1", "useast1"} <= set(tokens_of("us-east-1"))
+
+
+def test_word_offsets_point_at_the_original_text():
+    text = "¿Cuántas réplicas?"
+    spans = [text[start:end] for _, _, start, end in iter_words(text)]
+    assert spans == ["Cuántas", "réplicas"]
+
+
+def test_ligatures_keep_offsets_consistent():
+    text = "ﬁle <p>"
+    spans = [(tokens[0], text[start:end]) for _, tokens, start, end in iter_words(text)]
+    assert spans[0] == ("file", "ﬁle")
+
+
+def test_english_and_spanish_stems_meet():
+    assert set(stems("hibernar")) & set(stems("hibernate"))
+    assert set(stems("replicas")) & set(stems(fold("réplicas")))
+    assert set(stems("policies")) & set(stems("policy"))
+
+
+def test_stemmed_field_drops_stop_words_of_both_languages():
+    toks = tokens_of("the replicas de la base", stemmed=True)
+    assert "the" not in toks and "de" not in toks and "la" not in toks
+    assert "replica" in toks
+
+
+def test_exact_field_keeps_every_word():
+    assert tokens_of("the replicas") == ["the", "replicas"]
+
+
+def test_aws_words_that_look_like_stop_words_are_kept():
+    assert "ha" not in STOP_WORDS  # "HA" (high availability)
+    assert "us" not in STOP_WORDS  # us-east-1
+
+
+def test_question_words_are_query_stop_words():
+    for word in ("what", "cuantas", "vs", "como", "is"):
+        assert word in QUERY_STOP_WORDS
+
+
+def test_glossary_translates_by_stem_both_ways():
+    assert "cuenta" in translations("accounts")
+    assert "account" in translations("cuentas")
+    assert translations("aurora") == frozenset()
+
+
+def test_edit_distance_counts_a_swap_as_one():
+    assert edit_distance("presigend", "presigned") == 1
+    assert edit_distance("lamda", "lambda") == 1
+    assert edit_distance("abc", "abc") == 0
+    assert edit_distance("abc", "xyz") == 3
+
+
+def test_corrector_prefers_frequent_words_and_skips_short_or_known_ones():
+    corrector = SpellingCorrector({"presigned": 5, "glacier": 9, "placier": 1, "lambda": 3})
+    assert corrector.correct("presigend") == "presigned"
+    assert corrector.correct("glacjer") == "glacier"
+    assert corrector.correct("lambda") is None  # known
+    assert corrector.correct("xyz") is None  # too short
+    assert corrector.correct("completelydifferent") is None
