@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from time_machine import TimeMachineFixture
 
@@ -16,9 +18,9 @@ from bot.db.cards import card_for, due_items
 from bot.db.chats import set_chat_timezone, upsert_chat
 from bot.db.models import Answer
 from bot.db.polls import poll_by_id, record_poll_sent
-from bot.db.streaks import current_streak, streak_summary
+from bot.db.streaks import current_streak, streak_state, streak_summary
 from bot.db.users import set_user_timezone, upsert_user
-from bot.streaks import StreakEvent
+from bot.streaks import StreakEvent, StreakState, apply_answer, local_day
 
 GROUP = -1001
 
@@ -298,3 +300,37 @@ async def test_each_answer_reviews_the_students_card(db: Database) -> None:
         good, bad = await card_for(s, 1, "good-item"), await card_for(s, 1, "bad-item")
     assert good is not None and bad is not None
     assert good.due > bad.due > at and good.last_review == at
+
+
+_user_ids = iter(range(10_000, 1_000_000))
+ZONES = ["Pacific/Honolulu", "Pacific/Kiritimati", "Europe/Madrid", "America/New_York", "UTC"]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # one student per example
+)
+@given(
+    zone=st.sampled_from(ZONES),
+    hours=st.lists(st.integers(min_value=0, max_value=24 * 12), min_size=1, max_size=12),
+    redeliver=st.lists(st.booleans(), min_size=12, max_size=12),
+)
+async def test_stored_streak_matches_the_pure_rules_despite_redeliveries(
+    db: Database, zone: str, hours: list[int], redeliver: list[bool]
+) -> None:
+    user_id = next(_user_ids)
+    await make_user(db, user_id, zone)
+    start = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)  # spans the March DST changes
+    expected = StreakState()
+    for n, hour in enumerate(sorted(hours)):
+        at = start + timedelta(hours=hour, minutes=n)
+        poll_id = await new_poll(db, user_id, f"item{n}")
+        for _ in range(2 if redeliver[n] else 1):
+            async with db.session() as s:
+                await record_answer(s, poll_id, user_id, [0], at)
+        expected = apply_answer(expected, local_day(at, zone)).state
+    async with db.session() as s:
+        assert await streak_state(s, user_id) == expected
+        rows = await s.scalar(select(func.count()).where(Answer.user_id == user_id))
+    assert rows == len(hours)
