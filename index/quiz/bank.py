@@ -75,11 +75,16 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     # A heading is a term only when the notes also use it in their text (not a lecture topic).
     for key in [key for key in vocab if key not in defined and df[key] < 2]:
         del vocab[key]
+    titled: set[int] = set()
     for line in lines:
+        if line.chunk_index in titled:
+            continue  # one place per chunk is enough for a heading term
+        titled.add(line.chunk_index)
         for title in line.chunk.path[-1:]:
             key = normalise(tidy_term(title))
             if key in vocab and key not in defined:
                 pool.add(vocab[key], line)
+    pool.learn_mentions(chunk_texts)
     too_common = max(3, int(len(chunks) * MAX_DF_SHARE))
 
     out: list[Candidate] = []
@@ -112,6 +117,8 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
                     continue
                 start, end = spans[0]
                 written = line.text[start:end]
+                if not judge.specific(written):
+                    continue  # "map" in "shows a map of …" is a common noun, not the term Map
                 if normalise(written) != key:
                     written = term  # a plural in the line: ask for the term as defined
                 candidate = cloze_candidate(line, written, spans[0], pool, df[key])

@@ -158,6 +158,7 @@ def term_shape(term: str) -> str:
 def tidy_term(raw: str) -> str:
     """The term without a trailing parenthetical, quotes or punctuation: 'GP2 (SSD)' → 'GP2'."""
     term = re.sub(r"\s*\([^)]*\)\s*$", "", raw.strip())
+    term = re.sub(r"^\d+\s?(?:ro|ero|do|to|er|st|nd|rd|th|º|ª)?\.\s*", "", term)  # "2do. ECS"
     term = term.strip(" \"'“”«»:;,.-–—")
     return re.sub(r"\s+", " ", term)
 
@@ -184,11 +185,8 @@ def looks_like_term(term: str) -> bool:
         return False  # a step ("Push Image") or a lecture title ("Comparison of …")
     if any(re.match(r"^[A-Z]{2,}[a-z]{2,}", word) for word in words):
         return False  # "USer", "LIMItacion": a typo, not a name
-    if (
-        len(words) > 1
-        and all(word.isupper() for word in words if word.isalpha())
-        and len(words) > 2
-    ):
+    shouted = all(word.isupper() for word in words if word.isalpha())
+    if len(words) > 1 and shouted and (len(words) > 2 or max(map(len, words)) > 5):
         return False  # SHOUTED NOTE, not a name
     if not any(ch.isalpha() for ch in term):
         return False
@@ -251,15 +249,28 @@ class TermJudge:
             return True  # CamelCase: CloudWatch, ElastiCache
         return core[:1].isupper() and self.proper(core)
 
-    def specific(self, term: str) -> bool:
-        """True for names worth asking about: a code, a proper noun, or a Title Case phrase."""
-        words = term.split()
-        if any(self.specific_word(word) for word in words):
+    def _strong(self, word: str) -> bool:
+        core = word.strip("()[]{}.,;:")
+        if any(ch.isdigit() for ch in core) and any(ch.isalpha() for ch in core):
             return True
-        if len(words) >= 2:
-            content = [w for w in words if w.casefold() not in _KEEP_SMALL]
-            return len(content) >= 2 and all(w[:1].isupper() for w in content)
-        return False
+        if term_shape(core) == "acronym":
+            return True
+        return any(ch.isupper() for ch in core[1:]) and any(ch.islower() for ch in core)
+
+    def specific(self, term: str) -> bool:
+        """True for names worth asking about: a code, a proper noun, or a Title Case phrase.
+
+        "GP2", "CloudWatch", "Kinesis", "Spot Fleets" pass; "Files", "User minimal amount" do not.
+        """
+        words = term.split()
+        if len(words) == 1:
+            return self.specific_word(words[0])
+        if any(self._strong(word) for word in words):
+            return True
+        content = [w for w in words if w.casefold() not in _KEEP_SMALL]
+        if len(content) >= 2 and all(w[:1].isupper() for w in content):
+            return True
+        return sum(self.specific_word(w) for w in content) * 2 >= len(content) + 1
 
 
 def initials(words: str) -> str:
@@ -403,8 +414,9 @@ _NUMBER = re.compile(
 )
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|to|a|y|and|or|o|/|:|x\s*\d)\s*\d", re.IGNORECASE)
 _RANGE_BEFORE = re.compile(
-    r"(?:\d\s*(?:-|–|to|a|y|and|or|o|/)|(?:from|de|entre|between))\s*$", re.IGNORECASE
+    r"(?:\d\w{0,3}\s*(?:-|–|to|a|y|and|or|o|/)|(?:from|de|entre|between))\s*$", re.IGNORECASE
 )
+
 _COUNT_NOUN = re.compile(r"^\s([A-Za-zÁÉÍÓÚáéíóúñ][\w-]{2,})")
 
 
@@ -450,6 +462,8 @@ def number_facts(line: NoteLine) -> list[NumberFact]:
         if unit.casefold() == "x" and joiner != "":
             continue  # "2 x" is not a multiplier
         if not unit:
+            if not num.isdigit():
+                continue  # a bare decimal ("99.8 accurate") has no unit to anchor it
             noun = _COUNT_NOUN.match(after)
             if noun is None or noun.group(1).casefold() in _FUNCTION_WORDS:
                 continue

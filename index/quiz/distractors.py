@@ -37,6 +37,22 @@ class TermPool:
     def __init__(self, specific: Callable[[str], bool] = lambda term: True) -> None:
         self._entries: dict[str, TermEntry] = {}
         self._specific = specific
+        self._mentions: dict[str, frozenset[int]] = {}
+
+    def learn_mentions(self, chunk_texts: Sequence[str]) -> None:
+        """Record which chunks mention each term: terms mentioned together are of a kind."""
+        for key in self._entries:
+            needle = f" {key} "
+            self._mentions[key] = frozenset(
+                index for index, text in enumerate(chunk_texts) if needle in text
+            )
+
+    def _together(self, first: str, second: str) -> float:
+        a = self._mentions.get(normalise(first), frozenset())
+        b = self._mentions.get(normalise(second), frozenset())
+        if not a or not b:
+            return 0.0
+        return len(a & b) / math.sqrt(len(a) * len(b))
 
     def add(self, term: str, line: NoteLine) -> None:
         key = normalise(term)
@@ -72,7 +88,7 @@ class TermPool:
         anchors = [(line.chunk.source, line.chunk_index, line.line_no, parent)]
         anchors += [place for place in self.places_of(answer) if place[0] == line.chunk.source][:6]
         banned_list = [answer, *banned]
-        ranked: list[tuple[float, int, str]] = []
+        ranked: list[tuple[float, int, str, float]] = []
         for entry in self._entries.values():
             if entry.shape != shape or len(entry.term) > MAX_OPTION:
                 continue
@@ -99,10 +115,11 @@ class TermPool:
                     if best is None or (tier, -distance) > (best[0], -best[1]):
                         best = (tier, distance)
             if best is not None:
-                ranked.append((best[0], best[1], entry.term))
+                affinity = best[0] + 1.5 * self._together(answer, entry.term)
+                ranked.append((affinity, best[1], entry.term, best[0]))
         ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
         chosen: list[tuple[str, float]] = []
-        for tier, _distance, term in ranked:
+        for _affinity, _distance, term, tier in ranked:
             if any(are_variants(term, other) for other in banned_list):
                 continue
             if contains_phrase(question, term):
@@ -297,8 +314,8 @@ def number_candidates(value: float, family: str, style: NumberStyle, unit: str =
         ratio = candidate / value
         if not 0.05 <= ratio <= 20:
             continue
-        if not bare_small and 0.8 < ratio < 1.25:
-            continue
+        if not bare_small and (0.8 < ratio < 1.25 or (family != "percent" and 0.7 < ratio < 1.45)):
+            continue  # too close to tell apart from memory
         out.append(candidate)
     out.sort(key=lambda c: (abs(math.log(c / value)), c))
     return out
@@ -347,7 +364,7 @@ def numeric_options(
             offer(option)
         return chosen if len(chosen) == 3 else None
     near_values = []
-    for other in nearby:
+    for other in nearby if unit else ():  # bare numbers nearby count different things
         parsed_other = parse_number(other)
         if parsed_other is None or parsed_other[0] <= 0 or value <= 0:
             continue

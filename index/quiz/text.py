@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _BULLET = re.compile(r"^\s*(?:[-*•·.>]+|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
 _BOLD = re.compile(r"\*\*|__|<\/?[a-zA-Z][^>]*>")
@@ -23,6 +24,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Casefolded, accent-free, punctuation-as-space, single-spaced form used for comparisons."""
     text = strip_accents(text).casefold()
@@ -41,8 +43,9 @@ def stem(word: str) -> str:
     return word
 
 
-def stem_words(text: str) -> list[str]:
-    return [stem(word) for word in normalise(text).split()]
+@lru_cache(maxsize=65536)
+def stem_words(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in normalise(text).split())
 
 
 def contains_phrase(haystack: str, needle: str) -> bool:
