@@ -15,11 +15,14 @@ target_metadata = Base.metadata
 
 
 def _configure(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
+        # bot.db.session emits BEGIN itself on SQLite, so DDL is transactional there too.
+        transactional_ddl=True if sqlite else None,
     )
 
 

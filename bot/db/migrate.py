@@ -25,31 +25,41 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return config
 
 
+def _sqlite_pragma(connection: Connection, statement: str) -> None:
+    """Run a PRAGMA on the raw driver connection, outside any transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
 def _run_on_connection(connection: Connection, action: str, revision: str) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
-        # Batch migrations rebuild tables; with foreign keys on, the DROP would cascade.
-        # The pragma only takes effect outside a transaction, hence the raw connection.
-        connection.connection.dbapi_connection.cursor().execute("PRAGMA foreign_keys=OFF")
+        # Batch migrations rebuild tables; with foreign keys on, dropping the old copy would
+        # cascade. The pragma only takes effect outside a transaction, hence the raw connection.
+        _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
     try:
         with connection.begin():
-            config = alembic_config(connection=connection)
-            getattr(command, action)(config, revision)
+            getattr(command, action)(alembic_config(connection=connection), revision)
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
     finally:
         if sqlite:
-            connection.connection.dbapi_connection.cursor().execute("PRAGMA foreign_keys=ON")
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
 
 
 async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` on an existing engine (``Database.start``)."""
     async with engine.connect() as connection:
         await connection.run_sync(_run_on_connection, "upgrade", revision)
 
 
 async def downgrade_engine(engine: AsyncEngine, revision: str = "base") -> None:
+    """Revert migrations down to ``revision`` on an existing engine."""
     async with engine.connect() as connection:
         await connection.run_sync(_run_on_connection, "downgrade", revision)
 
@@ -61,6 +71,7 @@ def _current(connection: Connection) -> Any:
 
 
 async def current_revision_engine(engine: AsyncEngine) -> str | None:
+    """The revision the database is at (None when unversioned)."""
     async with engine.connect() as connection:
         return await connection.run_sync(_current)
 

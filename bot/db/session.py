@@ -22,10 +22,6 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_S = 15.0
 
 
-def is_sqlite(url: str | URL) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
 def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:")
 
