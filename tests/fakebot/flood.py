@@ -1,55 +1,79 @@
 """Telegram's flood limits for the fake Bot API: ~30 messages/s overall, 20 per minute per group,
-about one per second per private chat with a lenient burst; excess gets a 429 with retry_after."""
+about one per second per private chat with a lenient burst; excess gets a 429 with retry_after.
+
+Each limit is a token bucket shaped like PTB's AIORateLimiter (capacity = limit, refilled evenly),
+so a bot that paces itself like that limiter is never refused, and one that doesn't soon is."""
 
 from __future__ import annotations
 
 import math
 import time
-from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+_TOLERANCE = 0.1  # of a token: absorbs client/server timing jitter
+
+
+@dataclass
+class TokenBucket:
+    capacity: float
+    rate: float  # tokens per second
+    tokens: float = -1.0
+    updated: float = 0.0
+
+    def refill(self, now: float) -> None:
+        if self.tokens < 0:
+            self.tokens, self.updated = self.capacity, now
+            return
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+
+    def wait_seconds(self) -> int | None:
+        """None when a token is available, else whole seconds until one is (at least 1)."""
+        if self.tokens >= 1.0 - _TOLERANCE:
+            return None
+        return max(1, math.ceil((1.0 - self.tokens) / self.rate))
 
 
 @dataclass
 class FloodLimiter:
-    """Sliding windows (global, per group) and token buckets (per private chat)."""
+    """Global, per-group and per-private-chat buckets; ``check`` spends one token from each."""
 
-    global_per_second: int = 30
-    group_per_minute: int = 20
+    global_per_second: float = 30
+    group_per_minute: float = 20
     private_per_second: float = 1.0
-    private_burst: int = 10
-    clock: object = field(default=time.monotonic, repr=False)
-    _global: deque[float] = field(default_factory=deque, repr=False)
-    _groups: dict[int, deque[float]] = field(default_factory=dict, repr=False)
-    _private: dict[int, tuple[float, float]] = field(default_factory=dict, repr=False)
+    private_burst: float = 20
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _global: TokenBucket | None = field(default=None, repr=False)
+    _chats: dict[int, TokenBucket] = field(default_factory=dict, repr=False)
 
     def check(self, chat_id: int | None, chat_type: str | None) -> int | None:
-        """Record one message to ``chat_id``; return retry_after seconds if it must be refused."""
-        now = self.clock()  # type: ignore[operator]
-        window = self._global
-        while window and now - window[0] >= 1.0:
-            window.popleft()
-        if len(window) >= self.global_per_second:
-            return max(1, math.ceil(1.0 - (now - window[0])))
-        group_window: deque[float] | None = None
-        if chat_id is not None and chat_type in ("group", "supergroup", "channel"):
-            group_window = self._groups.setdefault(chat_id, deque())
-            while group_window and now - group_window[0] >= 60.0:
-                group_window.popleft()
-            if len(group_window) >= self.group_per_minute:
-                return max(1, math.ceil(60.0 - (now - group_window[0])))
-        elif chat_id is not None:
-            tokens, last = self._private.get(chat_id, (float(self.private_burst), now))
-            tokens = min(float(self.private_burst), tokens + (now - last) * self.private_per_second)
-            if tokens < 1.0:
-                self._private[chat_id] = (tokens, now)
-                return max(1, math.ceil((1.0 - tokens) / self.private_per_second))
-            self._private[chat_id] = (tokens - 1.0, now)
-        window.append(now)
-        if group_window is not None:
-            group_window.append(now)
+        """Count one message to ``chat_id``; return retry_after seconds if it must be refused."""
+        now = self.clock()
+        if self._global is None:
+            self._global = TokenBucket(self.global_per_second, self.global_per_second)
+        buckets = [self._global]
+        if chat_id is not None:
+            bucket = self._chats.get(chat_id)
+            if bucket is None:
+                if chat_type in ("group", "supergroup", "channel"):
+                    bucket = TokenBucket(self.group_per_minute, self.group_per_minute / 60.0)
+                else:
+                    bucket = TokenBucket(self.private_burst, self.private_per_second)
+                self._chats[chat_id] = bucket
+            buckets.append(bucket)
+        waits = []
+        for bucket in buckets:
+            bucket.refill(now)
+            wait = bucket.wait_seconds()
+            if wait is not None:
+                waits.append(wait)
+        if waits:
+            return max(waits)
+        for bucket in buckets:
+            bucket.tokens -= 1.0
         return None
 
     def reset(self) -> None:
-        self._global.clear()
-        self._groups.clear()
-        self._private.clear()
+        self._global = None
+        self._chats.clear()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import inspect
 import json
 import re
+import ssl
 import struct
 import time
 from collections import Counter
@@ -228,11 +230,32 @@ class FakeBotAPI:
     def base_file_url(self) -> str:
         return f"{self.root_url}/file/bot"
 
+    def make_request(self, **kwargs: Any) -> Any:
+        """A PTB ``HTTPXRequest`` for this server, cheap to create (plain HTTP: no CA bundle)."""
+        from telegram.request import HTTPXRequest
+
+        return HTTPXRequest(httpx_kwargs={"verify": _plain_http_ssl_context()}, **kwargs)
+
     def make_bot(self, **kwargs: Any) -> Any:
         """A ``telegram.Bot`` talking to this server."""
         from telegram import Bot
 
+        kwargs.setdefault("request", self.make_request())
+        kwargs.setdefault("get_updates_request", self.make_request())
         return Bot(self.token, base_url=self.base_url, base_file_url=self.base_file_url, **kwargs)
+
+    def application_builder(self) -> Any:
+        """A PTB ``ApplicationBuilder`` already pointed at this server (token, URLs, requests)."""
+        from telegram.ext import ApplicationBuilder
+
+        return (
+            ApplicationBuilder()
+            .token(self.token)
+            .base_url(self.base_url)
+            .base_file_url(self.base_file_url)
+            .request(self.make_request())
+            .get_updates_request(self.make_request())
+        )
 
     # ------------------------------------------------------------------ feeding updates
     def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -1295,6 +1318,12 @@ class FakeBotAPI:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+@functools.cache
+def _plain_http_ssl_context() -> ssl.SSLContext:
+    """An SSL context without CA certificates: the fake is plain HTTP, so it is never used."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 def _scope_key(scope: dict[str, Any] | None) -> str:
