@@ -328,11 +328,11 @@ class Searcher:
         seen: set[str] = set()
         for _, tokens, start, end in keep:
             main, extras = tokens[0], tokens[1:]
-            if not self._known(snapshot, tokens):
-                fixed = snapshot.speller.correct(main)
-                if fixed is not None:
-                    corrections.append((start, end, fixed))
-                    main, extras = fixed, []
+            fixed = self._correction(snapshot, tokens)
+            if fixed is not None:
+                corrections.append((start, end, fixed))
+                # Keep the typed word as a variant: the notes have typos too.
+                main, extras = fixed, [main]
             if main in seen:
                 continue
             seen.add(main)
@@ -343,13 +343,24 @@ class Searcher:
         return self._concepts(snapshot, words), suggestion
 
     @staticmethod
-    def _known(snapshot: _Snapshot, tokens: list[str]) -> bool:
+    def _correction(snapshot: _Snapshot, tokens: list[str]) -> str | None:
+        """The word the user probably meant, when ``tokens`` look misspelt; else None.
+
+        An unknown word gets its closest vocabulary word unless that is just another form of it
+        ("lambdas" → "lambda" is not a typo; stems already match those). A known but very rare
+        word gets a far more common neighbour ("permision" → "permission").
+        """
         main = tokens[0]
-        if not main.isalpha() or main in snapshot.vocabulary:
-            return True
-        if any(s in snapshot.stem_vocabulary for s in stems(main)):
-            return True
-        return any(t in snapshot.vocabulary for t in tokens[1:])
+        if not main.isalpha() or len(tokens) > 1:
+            return None
+        speller = snapshot.speller
+        if main in snapshot.vocabulary:
+            fixed = speller.more_common_spelling(main)
+        else:
+            fixed = speller.correct(main)
+        if fixed is None or _variants(fixed, main):
+            return None
+        return fixed
 
     @staticmethod
     def _concepts(snapshot: _Snapshot, words: list[tuple[str, list[str]]]) -> list[Concept]:
@@ -406,6 +417,13 @@ def _expansion_at(snapshot: _Snapshot, mains: list[str], start: int) -> tuple[in
         if all(set(stems(q)) & set(stems(k)) for q, k in zip(window, key, strict=True)):
             return length, acronym
     return None
+
+
+def _variants(one: str, other: str) -> bool:
+    """True when two words look like forms of one word ("deliver", "delivery"), not a typo."""
+    if one.startswith(other) or other.startswith(one):
+        return True
+    return bool(set(stems(one)) & set(stems(other)))
 
 
 def _apply_corrections(text: str, corrections: list[tuple[int, int, str]]) -> str:

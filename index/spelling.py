@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 _MIN_LENGTH = 4  # shorter words are too ambiguous to correct
+_RARE = 2  # a known word in at most this many passages may still be a typo...
+_COMMON = 10  # ...when a neighbour is at least this many times (and passages) more common
 
 
 def _deletes(word: str) -> set[str]:
@@ -32,6 +34,38 @@ def edit_distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_POSITION = {
+    ch: (row, col) for row, keys in enumerate(_KEYBOARD_ROWS) for col, ch in enumerate(keys)
+}
+
+
+def _adjacent_keys(a: str, b: str) -> bool:
+    if a not in _KEY_POSITION or b not in _KEY_POSITION:
+        return False
+    (row_a, col_a), (row_b, col_b) = _KEY_POSITION[a], _KEY_POSITION[b]
+    return abs(row_a - row_b) <= 1 and abs(col_a - col_b) <= 1
+
+
+def plausible_typo(typed: str, word: str) -> bool:
+    """Whether one edit turning ``word`` into ``typed`` looks like a slip of the fingers.
+
+    Swaps, extra and missing letters are; a replaced letter only when the keys are neighbours
+    ("cloudfromt" for "cloudfront", not "lento" for "dento"). The first letter must stay, unless
+    it is swapped with the second.
+    """
+    if typed[:2] == word[1::-1] and typed[2:] == word[2:]:
+        return True
+    if not typed or not word or typed[0] != word[0]:
+        return False
+    if len(typed) != len(word):
+        return True
+    differences = [(a, b) for a, b in zip(typed, word, strict=True) if a != b]
+    if len(differences) == 1:
+        return _adjacent_keys(*differences[0])
+    return True  # a swap of neighbouring letters
+
+
 class SpellingCorrector:
     """Suggests the vocabulary word closest to an unknown word."""
 
@@ -49,20 +83,35 @@ class SpellingCorrector:
         return word in self.frequencies
 
     def correct(self, word: str) -> str | None:
-        """The best vocabulary word one edit away from ``word``, or None."""
+        """The best vocabulary word one edit away from an unknown ``word``, or None."""
         if len(word) < _MIN_LENGTH or not word.isalpha() or word in self.frequencies:
             return None
+        return self._best_neighbour(word, min_frequency=1)
+
+    def more_common_spelling(self, word: str) -> str | None:
+        """For a rare known word (the notes have typos too: "permision"), a far more common
+        word one edit away ("permission"), or None."""
+        frequency = self.frequencies.get(word, 0)
+        if len(word) < _MIN_LENGTH + 3 or not word.isalpha() or not 0 < frequency <= _RARE:
+            return None
+        return self._best_neighbour(word, min_frequency=max(_COMMON, frequency * _COMMON))
+
+    def _best_neighbour(self, word: str, min_frequency: int) -> str | None:
         candidates: set[str] = set(self._by_delete.get(word, ()))
         for variant in _deletes(word):
             candidates.update(self._by_delete.get(variant, ()))
             if variant in self.frequencies and len(variant) >= _MIN_LENGTH:
                 candidates.add(variant)
+        candidates.discard(word)
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
-            distance = edit_distance(word, candidate)
-            if distance > 1:
+            frequency = self.frequencies.get(candidate, 0)
+            if frequency < min_frequency:
                 continue
-            key = (distance, -self.frequencies.get(candidate, 0), candidate)
+            distance = edit_distance(word, candidate)
+            if distance > 1 or not plausible_typo(word, candidate):
+                continue
+            key = (distance, -frequency, candidate)
             if best is None or key < best:
                 best = key
         return best[2] if best else None

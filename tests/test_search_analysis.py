@@ -98,3 +98,15 @@ def test_corrector_prefers_frequent_words_and_skips_short_or_known_ones():
     assert corrector.correct("lambda") is None  # known
     assert corrector.correct("xyz") is None  # too short
     assert corrector.correct("completelydifferent") is None
+
+
+def test_only_slips_of_the_fingers_count_as_typos():
+    from index.spelling import plausible_typo
+
+    assert plausible_typo("presigend", "presigned")  # swap
+    assert plausible_typo("aurrora", "aurora")  # extra letter
+    assert plausible_typo("manger", "manager")  # missing letter
+    assert plausible_typo("cloudfromt", "cloudfront")  # neighbouring key
+    assert not plausible_typo("lento", "dento")  # first letter changed
+    assert not plausible_typo("cuesta", "cuenta")  # far-apart keys
+    assert not plausible_typo("slowest", "lowest")

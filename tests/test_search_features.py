@@ -162,3 +162,24 @@ def test_searcher_is_safe_from_many_threads(searcher):
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    "query", ["cuesta", "lento", "colas", "llaves", "slowest", "lambdas", "conexiones"]
+)
+def test_real_words_missing_from_the_notes_are_not_corrected(searcher, query):
+    assert searcher.search(query).suggestion is None
+
+
+def test_unknown_misspelling_gets_the_common_spelling(searcher):
+    result = searcher.search("permision boundries")
+    assert result.suggestion == "permission boundaries"
+    assert "boundar" in result.hits[0].chunk.breadcrumb.lower()
+
+
+def test_misspelling_found_in_the_notes_still_gets_a_suggestion(searcher):
+    # "clodtrail" is a typo inside the notes (rare); "cloudtrail" is everywhere.
+    assert "clodtrail" in " ".join(c.text.lower() for c in searcher.chunks())
+    result = searcher.search("clodtrail")
+    assert result.suggestion == "cloudtrail"
+    assert len(result.hits) == 5
