@@ -178,6 +178,13 @@ def test_quiz_spreads_over_sources_and_sections(chunks):
     assert len({item.id for item in items}) == len(items)
 
 
+def test_quiz_does_not_repeat_an_answer_term(chunks):
+    for seed in range(5):
+        items = generate_quiz(chunks, count=15, seed=seed)
+        terms = [fold(item.options[item.answer]) for item in items if item.kind != "numeric"]
+        assert len(terms) == len(set(terms)), terms
+
+
 def test_quiz_count_edges(chunks, bank):
     assert generate_quiz(chunks, count=0, seed=1) == []
     assert generate_quiz([], count=5, seed=1) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -157,6 +156,10 @@ def build_question_bank(chunks: Sequence[Chunk]) -> list[QuizItem]:
     return list(_bank(tuple(chunks)))
 
 
+def _answer_key(item: QuizItem) -> str:
+    return normalise(item.options[item.answer]) if item.kind != "numeric" else item.id
+
+
 def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizItem]:
     """``count`` items chosen by ``seed``, spread over sources and sections; same seed, same list.
 
@@ -179,6 +182,7 @@ def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizIt
     sources = sorted(by_source)
     rng.shuffle(sources)
     picked: list[QuizItem] = []
+    answers_used: set[str] = set()  # one quiz should not ask for "SSL" twice
     cursor = {source: 0 for source in sources}
     while len(picked) < count and any(by_source[source] for source in sources):
         for source in sources:
@@ -186,10 +190,22 @@ def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizIt
             if not sections or len(picked) >= count:
                 continue
             position = cursor[source] % len(sections)
-            picked.append(sections[position].pop())
+            for step in range(len(sections)):  # the next section offering a new answer
+                candidate_position = (position + step) % len(sections)
+                fresh = [
+                    i
+                    for i, item in enumerate(sections[candidate_position])
+                    if _answer_key(item) not in answers_used
+                ]
+                if fresh:
+                    position = candidate_position
+                    break
+            section = sections[position]
+            chosen = section.pop(fresh[-1] if fresh else -1)
+            answers_used.add(_answer_key(chosen))
+            picked.append(chosen)
             if not sections[position]:
                 sections.pop(position)
             else:
                 cursor[source] = position + 1
-    _ = math  # keep import list honest for future weighting
     return picked
