@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -141,13 +141,21 @@ async def release_daily_post(session: AsyncSession, chat_id: int, local_date: da
 async def due_daily_posts(session: AsyncSession, now: datetime) -> list[DuePost]:
     """Active chats whose local post time has passed today (in their zone) and whose post for
     today is not claimed yet: what to send now, or catch up on after a restart."""
+    utc_today = now.astimezone(UTC).date()
+    claimed = {
+        (chat_id, day)
+        for chat_id, day in await session.execute(
+            select(DailyPost.chat_id, DailyPost.local_date).where(
+                DailyPost.local_date >= utc_today - timedelta(days=1)
+            )
+        )
+    }
     due: list[DuePost] = []
     for subscription in await all_active_subscriptions(session):
         local = local_now(now, subscription.timezone)
         if local.time().replace(tzinfo=None) < subscription.post_time:
             continue
-        claimed = await session.get(DailyPost, (subscription.chat_id, local.date()))
-        if claimed is None:
+        if (subscription.chat_id, local.date()) not in claimed:
             due.append(
                 DuePost(
                     chat_id=subscription.chat_id,

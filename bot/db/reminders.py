@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.base import insert_unless_present, utcnow
 from bot.db.models import GLOBAL_SCOPE, Chat, ReminderSent, Streak, User
 from bot.db.users import is_valid_timezone
-from bot.streaks import StreakState, local_now, view_streak
+from bot.streaks import MAX_FREEZES, StreakState, local_now, view_streak
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +41,30 @@ async def users_at_risk(
     With ``require_private_chat`` only students with an active private chat with the bot count
     (the bot cannot message anyone else)."""
     fallback = default_tz if is_valid_timezone(default_tz) else "UTC"
+    # Every zone's "today" lies within a day of the UTC date; a streak whose last day is older
+    # than that minus the freezes it could hold is broken already and needs no reminder.
+    utc_today = now.astimezone(UTC).date()
+    oldest_alive = utc_today - timedelta(days=2 + MAX_FREEZES)
     query = (
         select(User, Streak)
         .join(Streak, (Streak.user_id == User.id) & (Streak.scope_chat_id == GLOBAL_SCOPE))
-        .where(User.reminder_enabled.is_(True), Streak.current >= 1)
+        .where(
+            User.reminder_enabled.is_(True),
+            Streak.current >= 1,
+            Streak.last_day >= oldest_alive,
+        )
         .order_by(User.id)
     )
     if require_private_chat:
         query = query.join(Chat, Chat.id == User.id).where(Chat.active.is_(True))
+    reminded = {
+        (user_id, day)
+        for user_id, day in await session.execute(
+            select(ReminderSent.user_id, ReminderSent.local_date).where(
+                ReminderSent.local_date >= utc_today - timedelta(days=1)
+            )
+        )
+    }
     at_risk: list[AtRiskUser] = []
     for user, streak in await session.execute(query):
         tz = user.timezone if user.timezone and is_valid_timezone(user.timezone) else fallback
@@ -60,7 +76,7 @@ async def users_at_risk(
         view = view_streak(state, today)
         if not view.alive or view.answered_today:
             continue
-        if await session.get(ReminderSent, (user.id, today)) is not None:
+        if (user.id, today) in reminded:
             continue
         at_risk.append(
             AtRiskUser(
