@@ -135,7 +135,7 @@ _LECTURE_WORDS = frozenset(
 _HEADING_DESC_WORDS = frozenset(
     word_list(
         "features overview basics refresher part intro introduction summary resumen types tipos "
-        "cases limits"
+        "cases limits setup config"
     )
 )
 
@@ -353,6 +353,9 @@ def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> li
         desc = desc.strip(" -–—:;>")
         if "->" in desc or "=>" in desc or "→" in desc:
             continue  # a flow of steps, not a definition
+        nested = _COLON.match(desc)
+        if nested and looks_like_term(tidy_term(nested.group("term"))):
+            continue  # "EC2 - Placement Groups: Cluster / Spread" defines something else
         desc_words = normalise(desc).split()
         if len(desc_words) <= 6 and any(word in _HEADING_DESC_WORDS for word in desc_words):
             continue  # "DynamoDB - Security & Other Features": a heading
@@ -375,7 +378,9 @@ def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> li
             and other.line.chunk_index == item.line.chunk_index
             and abs(other.line.line_no - item.line.line_no) <= 6
         )
-        if neighbours >= 2 and item.term[:1].isupper():
+        content = [w for w in item.term.split() if w.casefold() not in _KEEP_SMALL]
+        title_case = all(word[:1].isupper() for word in content)
+        if neighbours >= 2 and title_case:
             out.append(item)
     return out
 

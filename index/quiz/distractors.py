@@ -140,7 +140,14 @@ def are_variants(first: str, second: str) -> bool:
         return False
     if a == b or "".join(a) == "".join(b):
         return True
-    return contains_phrase(first, second) or contains_phrase(second, first)
+    if contains_phrase(first, second) or contains_phrase(second, first):
+        return True
+    # "Kinesis analytics" and "Kinesis Data Analytics" name the same thing.
+    small, large = sorted((set(a) - _NAME_FILLERS, set(b) - _NAME_FILLERS), key=len)
+    return len(small) >= 2 and small <= large
+
+
+_NAME_FILLERS = frozenset({"aws", "amazon", "data", "service", "the", "of", "for", "de"})
 
 
 def lengths_compatible(options: Sequence[str]) -> bool:
