@@ -84,9 +84,13 @@ async def test_get_me_describes_the_bot(bot: Bot, fake_api: FakeBotAPI) -> None:
 async def test_wrong_token_is_unauthorized(fake_api: FakeBotAPI) -> None:
     from telegram.error import InvalidToken
 
-    wrong = Bot("999:wrong", base_url=fake_api.base_url)
-    with pytest.raises(InvalidToken, match="Unauthorized"):
-        await wrong.get_me()
+    request = fake_api.make_request()
+    wrong = Bot("999:wrong", base_url=fake_api.base_url, request=request)
+    try:
+        with pytest.raises(InvalidToken, match="Unauthorized"):
+            await wrong.get_me()
+    finally:
+        await request.shutdown()
 
 
 async def test_send_message_round_trips_html_entities_and_keyboard(

@@ -1263,10 +1263,24 @@ class FakeBotAPI:
             except ValueError:
                 return self._json(400, {"ok": False, "description": "JSON body expected"})
         try:
+            if action == "wait":
+                return await self._control_wait(request.query)
             result = self._control(action, body, request.query)
         except (KeyError, TypeError, ValueError, ApiError) as exc:
             return self._json(400, {"ok": False, "description": f"{type(exc).__name__}: {exc}"})
         return self._json(200, {"ok": True, "result": result})
+
+    async def _control_wait(self, query: Any) -> web.Response:
+        """GET /_control/wait?key=messages_sent&at_least=N&timeout=S: block until a stats counter
+        reaches N (200 with the stats) or the timeout passes (504 with the stats)."""
+        key = query.get("key", "messages_sent")
+        at_least = float(query.get("at_least", 1))
+        timeout = float(query.get("timeout", 10))
+        try:
+            await self.wait_for(lambda: self.stats().get(key, 0) >= at_least, timeout)
+        except AssertionError:
+            return self._json(504, {"ok": False, "description": "timeout", "result": self.stats()})
+        return self._json(200, {"ok": True, "result": self.stats()})
 
     def _control(self, action: str, body: dict[str, Any], query: Any) -> Any:
         if action == "stats":

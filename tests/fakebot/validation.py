@@ -174,6 +174,7 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             i = _open_tag(text, begin, stack, len(pieces), u16)
     if stack:
         raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+    entities.reverse()  # entities close inner-first; for equal spans list the outer one first
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(pieces), entities
 
