@@ -1,5 +1,5 @@
 """The fake's entity parsers behave like Telegram's: HTML per TDLib (offsets in UTF-16, only the
-supported tags and entities), MarkdownV2 reserved characters, and escaped text always round-trips."""
+supported tags and entities), MarkdownV2 reserved characters; escaped text always round-trips."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_any_input_parses_or_is_refused_cleanly(source: str) -> None:
     except HtmlParseError:
         return
     total = utf16_len(text)
-    assert all(0 <= e["offset"] and e["offset"] + e["length"] <= total for e in entities)
+    assert all(e["offset"] >= 0 and e["offset"] + e["length"] <= total for e in entities)
 
 
 def test_auto_detected_entities() -> None:
