@@ -102,8 +102,8 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
             candidate = numeric_candidate(fact, _nearby_numbers(lines, index, fact.unit))
             if candidate is not None:
                 out.append(candidate)
-        if line.position in defined_lines:
-            continue  # a definition line is asked as a match question, not blanked
+        if line.position in defined_lines or line.text.rstrip().endswith(":"):
+            continue  # definitions are asked as match questions; "…:" heads a list
         words = set(normalise(line.text).split())
         best: Candidate | None = None
         for word in words:

@@ -223,7 +223,11 @@ class TermJudge:
     def __init__(self, lines: Sequence[NoteLine]) -> None:
         self._capital: Counter[str] = Counter()
         self._lower: Counter[str] = Counter()
+        self._not_shouted: Counter[str] = Counter()
         for line in lines:
+            for word in re.findall(r"[^\W\d_]+", line.text):
+                if not word.isupper():
+                    self._not_shouted[word.casefold()] += 1
             words = re.findall(r"[^\W\d_][\w-]*", line.text)
             for word in words[1:]:
                 key = normalise(word)
@@ -237,9 +241,18 @@ class TermJudge:
         capital, lower = self._capital[key], self._lower[key]
         return capital >= 2 and capital >= 3 * lower
 
+    def shouted(self, word: str) -> bool:
+        """'DATABASES', 'OUTAGE': an ordinary word in capitals (the notes also write it low)."""
+        return (
+            word.isalpha()
+            and word.isupper()
+            and len(word) >= 4
+            and bool(self._not_shouted[word.casefold()])
+        )
+
     def specific_word(self, word: str) -> bool:
         core = word.strip("()[]{}.,;:")
-        if not core:
+        if not core or self.shouted(core):
             return False
         if any(ch.isdigit() for ch in core) and any(ch.isalpha() for ch in core):
             return True
@@ -251,6 +264,8 @@ class TermJudge:
 
     def _strong(self, word: str) -> bool:
         core = word.strip("()[]{}.,;:")
+        if not core or self.shouted(core):
+            return False
         if any(ch.isdigit() for ch in core) and any(ch.isalpha() for ch in core):
             return True
         if term_shape(core) == "acronym":
