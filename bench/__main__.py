@@ -19,6 +19,7 @@ from types import ModuleType
 # (name for --only, module); run in this order.
 SECTIONS: list[tuple[str, str]] = [
     ("search", "bench.search_bench"),
+    ("bot", "bench.bot_bench"),
 ]
 
 
