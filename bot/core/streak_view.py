@@ -189,9 +189,14 @@ async def stats_reply(
         activity = await daily_activity(session, asker.user_id, since, today)
         totals = await answer_totals(session, asker.user_id)
     summary = stats_summary(totals.answers, totals.correct, asker.lang)
-    name = asker.first_name or tr(asker.lang, "Your")
+    if asker.first_name:
+        title = tr(
+            asker.lang, "{name}: last {weeks} weeks", name=asker.first_name, weeks=STATS_WEEKS
+        )
+    else:
+        title = tr(asker.lang, "Your last {weeks} weeks", weeks=STATS_WEEKS)
     picture = StatsPicture(
-        title=tr(asker.lang, "{name}: last {weeks} weeks", name=name, weeks=STATS_WEEKS),
+        title=title,
         answers_by_day={day: value.answers for day, value in activity.items()},
         today=today,
         total_answers=totals.answers,
