@@ -437,6 +437,11 @@ _RANGE_BEFORE = re.compile(
     r"(?:\d\w{0,3}\s*(?:-|–|to|a|y|and|or|o|/)|(?:from|de|entre|between))\s*$", re.IGNORECASE
 )
 
+_CODE_BEFORE = re.compile(
+    r"\b(?:port|ports|puerto|puertos|error|errores|code|código|codigo|status|returns|devuelve|"
+    r"http|version|versión|v)\s*$",
+    re.IGNORECASE,
+)
 _COUNT_NOUN = re.compile(r"^\s([A-Za-zÁÉÍÓÚáéíóúñ][\w-]{2,})")
 
 
@@ -482,6 +487,8 @@ def number_facts(line: NoteLine) -> list[NumberFact]:
         if unit.casefold() == "x" and joiner != "":
             continue  # "2 x" is not a multiplier
         if not unit:
+            if _CODE_BEFORE.search(before):
+                continue  # a port, status or error code is an identifier, not a quantity
             if not num.isdigit():
                 continue  # a bare decimal ("99.8 accurate") has no unit to anchor it
             noun = _COUNT_NOUN.match(after)

@@ -355,17 +355,26 @@ def numeric_options(
     seen = {normalise(answer_text)}
     rng = _seeded(key)
 
+    values_taken = [value]
+    nines = nines_options(number)
+    spread_out = nines is None and not (family == "count" and not unit and value <= 12)
+
     def offer(text_number: str) -> None:
         option = text_number + joiner + unit
         norm = normalise(option)
         if norm in seen or len(chosen) >= 3:
             return
+        parsed_option = parse_number(text_number)
+        if parsed_option is None:
+            return
+        if spread_out and any(0.8 < parsed_option[0] / taken < 1.25 for taken in values_taken):
+            return  # 500 next to 512: two options nobody can tell apart
         if re.search(r"(?<![\d.,])" + re.escape(text_number) + r"(?![\d])", question):
             return  # a distractor printed in the question itself
         seen.add(norm)
+        values_taken.append(parsed_option[0])
         chosen.append(option)
 
-    nines = nines_options(number)
     if nines is not None:
         for option in nines:
             offer(option)
