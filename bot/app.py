@@ -29,10 +29,9 @@ def run_bot(
         log.error("TELEGRAM_BOT_TOKEN is not set")
         return 2
     install_token_redaction(settings.telegram_bot_token.get_secret_value())
-    application = build_application(settings)
     if not webhook_url:
         log.info("starting long polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
         return 0
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     if not _SECRET.fullmatch(secret):
@@ -42,6 +41,7 @@ def run_bot(
     if parsed.scheme != "https" or not parsed.hostname:
         log.error("the webhook URL must be an https:// URL")
         return 2
+    application = build_application(settings)
     log.info("starting the webhook on %s:%s", listen or "0.0.0.0", port or 8443)
     application.run_webhook(
         listen=listen or "0.0.0.0",

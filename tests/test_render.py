@@ -62,3 +62,12 @@ def test_the_token_never_reaches_the_log_output():
     assert TOKEN.split(":")[1] not in output
     assert output.count(REDACTED) >= 4
     assert "RuntimeError" in output and "getUpdates" in output
+
+
+def test_a_short_token_does_not_turn_the_redaction_into_garbage():
+    from bot.telegram.errors import TokenRedactingFilter
+
+    token_filter = TokenRedactingFilter("1:x")
+    assert (
+        token_filter.redact("Scheduler started, 1:x used") == f"Scheduler started, {REDACTED} used"
+    )

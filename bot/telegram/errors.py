@@ -27,9 +27,12 @@ class TokenRedactingFilter(logging.Filter):
         super().__init__()
         self._token = token
         secret = token.split(":", 1)[-1]
-        self._pattern = re.compile("|".join(re.escape(t) for t in {token, secret} if len(t) >= 8))
+        parts = sorted({token, *([secret] if len(secret) >= 8 else [])}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(part) for part in parts if part))
 
     def redact(self, text: str) -> str:
+        if not self._token:
+            return text
         return self._pattern.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
