@@ -142,9 +142,10 @@ def are_variants(first: str, second: str) -> bool:
         return True
     if contains_phrase(first, second) or contains_phrase(second, first):
         return True
-    # "Kinesis analytics" and "Kinesis Data Analytics" name the same thing.
+    # "Kinesis analytics" and "Kinesis Data Analytics" name the same thing; "AWS Lambda" and
+    # "Lambda Authorizer" overlap, so both could be right.
     small, large = sorted((set(a) - _NAME_FILLERS, set(b) - _NAME_FILLERS), key=len)
-    return len(small) >= 2 and small <= large
+    return len(small) >= 1 and small <= large
 
 
 _NAME_FILLERS = frozenset({"aws", "amazon", "data", "service", "the", "of", "for", "de"})
