@@ -9,7 +9,7 @@ from index.search import open_searcher
 from index.store import ensure_index
 from tests.botfakes import ListSearcher, make_chunk
 from tests.e2e.conftest import button_data, buttons, start_bot
-from tests.fakebot import ALICE, BOB, STUDY_GROUP, utf16_len
+from tests.fakebot import ALICE, BOB, NOTES_CHANNEL, STUDY_GROUP, utf16_len
 
 
 async def test_private_search_pages_through_hits_and_shows_the_full_note(bot):
@@ -190,3 +190,24 @@ async def test_spanish_telegram_users_get_spanish_without_choosing(bot):
     api = bot.api
     [reply] = await bot.send_and_wait(api.build.private_message(BOB, "xyzzyqq"), BOB.id)
     assert "No encontré nada" in reply["text"]
+
+
+async def test_edits_channel_posts_and_empty_searches_are_handled_sensibly(bot):
+    api = bot.api
+    first = api.push_update(api.build.private_message(ALICE, "kinesis"))
+    await api.wait_for(lambda: len(bot.sent(ALICE.id)) == 1)
+    api.push_update(api.build.edited_message(ALICE.id, first["message"]["message_id"], "lambda"))
+    api.push_update(api.build.channel_post(NOTES_CHANNEL, "lambda"))
+    await bot.settle()
+    assert len(bot.sent(ALICE.id)) == 1  # an edit is not a new question
+    assert bot.sent(NOTES_CHANNEL.id) == []
+
+    [ask] = await bot.send_and_wait(
+        api.build.group_message(STUDY_GROUP, BOB, f"/search@{api.bot_user.username}"),
+        STUDY_GROUP.id,
+    )
+    assert "¿Qué busco?" in ask["text"]
+    [hint] = await bot.send_and_wait(
+        api.build.group_message(STUDY_GROUP, ALICE, f"@{api.bot_user.username}"), STUDY_GROUP.id
+    )
+    assert "Tell me what to look for" in hint["text"]
