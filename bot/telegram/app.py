@@ -66,6 +66,11 @@ def build_application(settings: Settings, services: AppServices | None = None) -
     application.add_handler(search_button_handler())
     add_menu_commands(application, *SEARCH_MENU)
 
+    # owner-only /status and /reindex (STUDYBOT_ADMIN_IDS); anyone else falls through to unknown
+    from bot.telegram import admin_handlers
+
+    admin_handlers.register(application)
+
     # --- quiz, daily, streaks (registered by bot.telegram.quiz_handlers) ---
     quiz_handlers.register(application)
     # --- end of the quiz block ---
