@@ -28,7 +28,7 @@ MAX_CHARS = 2000  # hard cap on len(Chunk.text)
 MIN_CHARS = 300  # a shorter last piece of a long section joins the piece before it
 SMALL_CHARS = 150  # a shorter topic joins its neighbour of the same outline block when it fits
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s)")
+_SENTENCE_END = re.compile(r"[.!?…]{1,8}[\"')\]]{0,3}(?=\s)")  # bounded: no backtracking blow-up
 
 
 @dataclass(slots=True)

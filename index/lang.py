@@ -7,6 +7,7 @@ decision rests on function words, which the jargon does not contain.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Literal
 
 Lang = Literal["en", "es"]
@@ -29,17 +30,17 @@ over under also only such each any all more most used use using need needs if so
 """
 _ENGLISH_WORDS = frozenset(_ENGLISH_WORDS_TEXT.split())
 _WORD = re.compile(r"[^\W\d_]+")
-_ACCENTED_WORD = re.compile(r"[^\W\d_]*[ñáéíóú][^\W\d_]*")
+_ACCENTS = frozenset("ñáéíóú")
 _MAX_CHARS = 20_000  # enough evidence; keeps the cost bounded on huge passages
 
 
 def detect_lang(text: str) -> Lang:
     """``"es"`` when the passage reads as Spanish, else ``"en"`` (also for empty or odd input)."""
     sample = text[:_MAX_CHARS].lower()
-    words = _WORD.findall(sample)
-    english = sum(word in _ENGLISH_WORDS for word in words)
-    spanish = sum(word in _SPANISH_WORDS for word in words)
+    counts = Counter(_WORD.findall(sample))
+    english = sum(n for word, n in counts.items() if word in _ENGLISH_WORDS)
+    spanish = sum(n for word, n in counts.items() if word in _SPANISH_WORDS)
     # "configuración", "año": accented words are Spanish evidence too; "¿"/"¡" strong evidence.
-    spanish += 0.5 * len(_ACCENTED_WORD.findall(sample))
+    spanish += 0.5 * sum(n for word, n in counts.items() if not _ACCENTS.isdisjoint(word))
     spanish += 2.0 * (sample.count("¿") + sample.count("¡"))
     return "es" if spanish > english else "en"

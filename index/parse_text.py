@@ -16,9 +16,10 @@ TAB_WIDTH = 4
 # C0/C1 control characters (tab handled separately) and Unicode line/paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _BOLD = re.compile(r"\*{2,}")
-# HTML leftovers: <p>, </p>, <br>, <br/>, <div ...>, ... (bounded so a stray "<p" cannot cost much).
+# HTML leftovers: <p>, </p>, <br>, <br/>, <div ...>, ... Every repeat is bounded: no backtracking
+# blow-up on hostile lines (a run of spaces after "<p", a megabyte without ">").
 _TAG = re.compile(
-    r"<\s*/?\s*(?:p|br|div|span|b|i|u|em|strong|li|ul|ol|hr)\b[^<>\n]{0,200}?/?\s*>",
+    r"<\s{0,3}/?\s{0,3}(?:p|br|div|span|b|i|u|em|strong|li|ul|ol|hr)\b[^<>\n]{0,200}?/?\s{0,3}>",
     re.IGNORECASE,
 )
 _ENTITY = re.compile(r"&(nbsp|amp|lt|gt|quot|apos|#39|#160);", re.IGNORECASE)
