@@ -135,6 +135,7 @@ def cloze_candidate(
         + specificity
         + (0.2 if prefix else 0.0)
         - (0.4 if in_list else 0.0)
+        - (0.5 if len(line.text) > 220 else 0.0)
     )
     return Candidate(_item("cloze", line, question, term, [t for t, _ in siblings]), score, line)
 
@@ -161,5 +162,6 @@ def numeric_candidate(fact: NumberFact, nearby: Sequence[str]) -> Candidate | No
     if distractors is None:
         return None
     informative = min(_content_words(body), 10) / 10
-    score = 1.0 + (0.6 if fact.unit else 0.2) + informative + (0.2 if prefix else 0.0)
+    verbose = 0.5 if len(line.text) > 220 else 0.0  # hard to read in a poll
+    score = 1.0 + (0.6 if fact.unit else 0.2) + informative + (0.2 if prefix else 0.0) - verbose
     return Candidate(_item("numeric", line, question, answer, distractors), score, line)
