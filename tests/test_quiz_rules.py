@@ -198,3 +198,23 @@ def test_small_outline_gives_sibling_distractors_from_its_own_enumeration():
         assert set(entry.options) == {"GP2", "IO1", "ST1", "SC1"}
         assert entry.question.startswith("[Volume types] Which service or term matches:")
     assert all(problems(entry) == [] for entry in bank)
+
+
+def test_time_units_agree_with_their_number():
+    options = numeric_options("1", "minuto", " ", "time", [], "datos cada ___", "k")
+    assert options and all(option.endswith(" minutos") for option in options)
+    options = numeric_options("5", "minutes", " ", "time", [], "every ___", "seed")
+    assert options and all(
+        option == "1 minute" or option.endswith(" minutes") for option in options
+    )
+    assert (
+        problems(
+            item(
+                kind="numeric",
+                question="Completa: datos cada ___",
+                options=("1 minuto", "5 minutos", "15 minutos", "3 minutos"),
+                answer=0,
+            )
+        )
+        == []
+    )

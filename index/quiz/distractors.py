@@ -343,6 +343,29 @@ def nines_options(number: str) -> list[str] | None:
     return ["99" + match.group("sep") + "9" * c for c in counts]
 
 
+_PLURALS = {
+    "minuto": "minutos", "minute": "minutes", "hora": "horas", "hour": "hours", "día": "días",
+    "dia": "dias", "day": "days", "segundo": "segundos", "second": "seconds", "año": "años",
+    "year": "years", "mes": "meses", "month": "months", "semana": "semanas", "week": "weeks",
+}  # fmt: skip
+_SINGULARS = {plural: singular for singular, plural in _PLURALS.items()}
+
+
+def unit_for(number: str, unit: str) -> str:
+    """The unit in the grammatical number the value needs: 1 minuto, 5 minutos."""
+    one = number in ("1", "1.0", "1,0")
+    folded = unit.casefold()
+    if one and folded in _SINGULARS:
+        return _match_case(_SINGULARS[folded], unit)
+    if not one and folded in _PLURALS:
+        return _match_case(_PLURALS[folded], unit)
+    return unit
+
+
+def _match_case(word: str, like: str) -> str:
+    return word.capitalize() if like[:1].isupper() else word
+
+
 def numeric_options(
     number: str, unit: str, joiner: str, family: str, nearby: Sequence[str], question: str, key: str
 ) -> list[str] | None:
@@ -361,7 +384,7 @@ def numeric_options(
     spread_out = nines is None and not (family == "count" and not unit and value <= 12)
 
     def offer(text_number: str) -> None:
-        option = text_number + joiner + unit
+        option = text_number + joiner + unit_for(text_number, unit)
         norm = normalise(option)
         if norm in seen or len(chosen) >= 3:
             return

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Set
 from index.quiz.candidates import term_shape
 from index.quiz.distractors import are_variants, lengths_compatible
 from index.quiz.item import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION, QuizItem
-from index.quiz.text import contains_phrase, normalise, stem_words
+from index.quiz.text import contains_phrase, normalise, stem, stem_words
 
 # Words too common in AWS names to give an answer away ("AWS Batch" vs a question about AWS).
 _SHARED_WORDS = frozenset({"aws", "amazon", "service", "servicio"})
@@ -129,7 +129,7 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         shapes = [_NUMERIC_OPTION.match(option) for option in item.options]
         if not all(shapes):
             found.append("numeric options must all be numbers")
-        elif len({(m.group("joiner"), m.group("unit")) for m in shapes if m}) != 1:
+        elif len({(m.group("joiner"), stem(m.group("unit").casefold())) for m in shapes if m}) != 1:
             found.append("numeric options must share one unit")
         if _number_leaks(item.question, answer):
             found.append("answer appears in the question")
