@@ -15,13 +15,13 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 # Bump when tokenisation, stemming or the schema changes: the stored index is then rebuilt.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 _STEM_EN = stemmer_for_language("en")
 _STEM_ES = stemmer_for_language("es")
 
 # Words that are stop words in English or Spanish but are terms in AWS notes ("HA", "us-east-1").
-_KEEP = {"ha", "us", "up", "down", "out", "off", "no"}
+_KEEP = {"ha", "us", "up", "down", "out", "off"}
 # Question words and fillers that only show up in queries.
 _QUERY_FILLERS = {
     "vs",
@@ -107,7 +107,7 @@ def _camel_parts(part: str) -> list[str]:
     return [p.lower() for p in pieces]
 
 
-def iter_words(text: str) -> Iterator[tuple[int, list[str], int, int]]:
+def iter_words(text: str) -> Iterator[tuple[int, tuple[str, ...], int, int]]:
     """Yield (position, tokens at that position, start char, end char) for every word of ``text``.
 
     A compound "sts:AssumeRole" gives its parts "sts", "assumerole" (plus the camel-case pieces
@@ -117,24 +117,48 @@ def iter_words(text: str) -> Iterator[tuple[int, list[str], int, int]]:
     folded, origin = _fold_with_offsets(text)
     pos = 0
     for match in _COMPOUND.finditer(folded):
-        raw = match.group(0)
-        parts = [p for p in _PART_SPLIT.split(raw) if p]
         start = origin[match.start()]
         end = origin[match.end() - 1] + 1
-        joined = "".join(parts).lower()
-        for index, part in enumerate(parts):
-            lower = part.lower()
-            if len(lower) > _MAX_TOKEN:
-                continue
-            tokens = [lower]
-            tokens.extend(_camel_parts(part))
-            unit = _NUMBER_UNIT.match(lower)
-            if unit:
-                tokens.extend(unit.groups())
-            if index == 0 and len(parts) > 1 and len(joined) <= _MAX_TOKEN:
-                tokens.append(joined)
-            yield pos, list(dict.fromkeys(tokens)), start, end
+        for tokens in _compound_tokens(match.group(0)):
+            yield pos, tokens, start, end
             pos += 1
+
+
+@lru_cache(maxsize=200_000)
+def _compound_tokens(raw: str) -> tuple[tuple[str, ...], ...]:
+    """The stacked tokens of each part of one compound word (cached: words repeat a lot)."""
+    parts = [p for p in _PART_SPLIT.split(raw) if p]
+    joined = "".join(parts).lower()
+    result: list[tuple[str, ...]] = []
+    for index, part in enumerate(parts):
+        lower = part.lower()
+        if len(lower) > _MAX_TOKEN:
+            continue
+        tokens = [lower]
+        tokens.extend(_camel_parts(part))
+        unit = _NUMBER_UNIT.match(lower)
+        if unit:
+            tokens.extend(unit.groups())
+        if index == 0 and len(parts) > 1 and len(joined) <= _MAX_TOKEN:
+            tokens.append(joined)
+        result.append(tuple(dict.fromkeys(tokens)))
+    return tuple(result)
+
+
+@lru_cache(maxsize=8)
+def _analysed(text: str) -> tuple[tuple[int, tuple[str, ...], int, int], ...]:
+    # The same text goes through an exact and a stemmed field in a row: analyse it once.
+    return tuple(iter_words(text))
+
+
+@lru_cache(maxsize=200_000)
+def _stemmed_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    if tokens[0] in STOP_WORDS:
+        return ()
+    emitted: list[str] = []
+    for token in tokens:
+        emitted.extend(stems(token))
+    return tuple(dict.fromkeys(emitted))
 
 
 def words(text: str) -> list[str]:
@@ -175,15 +199,8 @@ class NotesTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        for pos, tokens, start, end in iter_words(value):
-            if self.stemmed:
-                if tokens[0] in STOP_WORDS:
-                    continue
-                emitted: list[str] = []
-                for token in tokens:
-                    emitted.extend(stems(token))
-                tokens = list(dict.fromkeys(emitted))
-            for text in tokens:
+        for pos, tokens, start, end in _analysed(value):
+            for text in _stemmed_tokens(tokens) if self.stemmed else tokens:
                 token = Token(positions, chars, removestops=removestops, mode=mode)
                 token.text = text
                 token.boost = 1.0

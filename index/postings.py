@@ -7,12 +7,15 @@ Whoosh reader when a generation is opened; a query then only adds up precomputed
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
 
 # Term-frequency saturation and length normalisation per field: a heading either names the word
 # or not (a repeat adds little), and headings are short and alike, so they get little length norm.
+EAGER_LIMIT = 3000  # documents: up to this size every posting list is read when opened
+
 K1_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 1.2, "body_stem": 1.2}
 B_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 0.75, "body_stem": 0.75}
 
@@ -24,47 +27,70 @@ class PostingList:
 
 
 class PostingsTable:
-    """field → term → PostingList, plus document frequencies for the spelling corrector."""
+    """field → term → PostingList read from a Whoosh reader, with document frequencies.
 
-    def __init__(self, reader: IndexReader, fields: tuple[str, ...]) -> None:
+    Small indexes (the shipped notes) are loaded whole when opened; bigger ones read a posting
+    list from Whoosh the first time a query needs it and keep it.
+    """
+
+    def __init__(
+        self, reader: IndexReader, fields: tuple[str, ...], *, eager_limit: int = EAGER_LIMIT
+    ) -> None:
+        self._reader = reader
+        self._lock = threading.Lock()
         self.doc_count = reader.doc_count_all()
-        self.fields: dict[str, dict[str, PostingList]] = {}
-        for fieldname in fields:
-            self.fields[fieldname] = self._load_field(reader, fieldname)
-
-    def _load_field(self, reader: IndexReader, fieldname: str) -> dict[str, PostingList]:
         n = max(1, self.doc_count)
-        lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
-        average = (sum(lengths) / n) or 1.0
-        b = B_BY_FIELD.get(fieldname, 0.75)
-        k1 = K1_BY_FIELD.get(fieldname, 1.2)
-        norms = [k1 * ((1 - b) + b * length / average) for length in lengths]
-        table: dict[str, PostingList] = {}
-        for raw, info in reader.iter_field(fieldname):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            df = info.doc_frequency()
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            matcher = reader.postings(fieldname, term)
-            docnums: list[int] = []
-            weights: list[float] = []
+        self._norms: dict[str, tuple[float, list[float]]] = {}
+        self._frequencies: dict[str, dict[str, int]] = {}
+        self._cache: dict[str, dict[str, PostingList]] = {}
+        for fieldname in fields:
+            lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
+            average = (sum(lengths) / n) or 1.0
+            b = B_BY_FIELD.get(fieldname, 0.75)
+            k1 = K1_BY_FIELD.get(fieldname, 1.2)
+            self._norms[fieldname] = (k1, [k1 * ((1 - b) + b * x / average) for x in lengths])
+            self._frequencies[fieldname] = {
+                (raw.decode("utf-8") if isinstance(raw, bytes) else raw): info.doc_frequency()
+                for raw, info in reader.iter_field(fieldname)
+            }
+            self._cache[fieldname] = {}
+        if self.doc_count <= eager_limit:
+            for fieldname, terms in self._frequencies.items():
+                for term in terms:
+                    self.get(fieldname, term)
+
+    def _read(self, fieldname: str, term: str, df: int) -> PostingList:
+        n = max(1, self.doc_count)
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        k1, norms = self._norms[fieldname]
+        docnums: list[int] = []
+        weights: list[float] = []
+        with self._lock:  # a Whoosh reader is not meant for concurrent use
+            matcher = self._reader.postings(fieldname, term)
             while matcher.is_active():
                 docnum = matcher.id()
                 tf = matcher.weight()
                 docnums.append(docnum)
                 weights.append(idf * tf * (k1 + 1) / (tf + norms[docnum]))
                 matcher.next()
-            table[term] = PostingList(tuple(docnums), tuple(weights))
-        return table
+        return PostingList(tuple(docnums), tuple(weights))
 
     def get(self, fieldname: str, term: str) -> PostingList | None:
-        return self.fields[fieldname].get(term)
+        cache = self._cache[fieldname]
+        plist = cache.get(term)
+        if plist is None:
+            df = self._frequencies[fieldname].get(term)
+            if df is None:
+                return None
+            plist = cache[term] = self._read(fieldname, term, df)
+        return plist
 
     def has(self, fieldname: str, term: str) -> bool:
-        return term in self.fields[fieldname]
+        return term in self._frequencies[fieldname]
 
-    def document_frequency(self, fieldname: str, term: str) -> int:
-        postings = self.fields[fieldname].get(term)
-        return len(postings.docnums) if postings else 0
+    def document_frequencies(self, fieldname: str) -> dict[str, int]:
+        """term → number of documents that have it, for one field."""
+        return self._frequencies[fieldname]
 
     def terms(self, fieldname: str) -> set[str]:
-        return set(self.fields[fieldname])
+        return set(self._frequencies[fieldname])

@@ -24,7 +24,7 @@ from index.acronyms import _SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
-from index.postings import PostingsTable
+from index.postings import EAGER_LIMIT, PostingsTable
 from index.snippet import PreparedText, make_snippet, prepare
 from index.spelling import SpellingCorrector
 from index.store import chunk_from_json, current_generation
@@ -102,16 +102,16 @@ def _load_snapshot(generation: Path) -> _Snapshot:
     ]
     acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
     ix = storage.open_index()
-    with ix.reader() as reader:
-        by_id = {chunk.id: chunk for chunk in chunks}
-        by_docnum: list[Chunk | None] = [None] * reader.doc_count_all()
-        for docnum, stored in reader.iter_docs():
-            by_docnum[docnum] = by_id.get(stored["id"])
-        postings = PostingsTable(reader, FIELDS)
+    reader = ix.reader()  # stays open: big indexes read posting lists on demand
+    by_id = {chunk.id: chunk for chunk in chunks}
+    by_docnum: list[Chunk | None] = [None] * reader.doc_count_all()
+    for docnum, stored in reader.iter_docs():
+        by_docnum[docnum] = by_id.get(stored["id"])
+    postings = PostingsTable(reader, FIELDS)
     frequencies: dict[str, int] = {}
     for fieldname in ("body", "head"):
-        for term, plist in postings.fields[fieldname].items():
-            frequencies[term] = frequencies.get(term, 0) + len(plist.docnums)
+        for term, df in postings.document_frequencies(fieldname).items():
+            frequencies[term] = frequencies.get(term, 0) + df
     stem_vocabulary = postings.terms("head_stem") | postings.terms("body_stem")
     expansions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for acronym, forms in acronyms.items():
@@ -120,7 +120,8 @@ def _load_snapshot(generation: Path) -> _Snapshot:
             if len(key) >= 2:
                 for stem in stems(key[0]):
                     expansions.setdefault(stem, []).append((key, acronym))
-    prepared = {chunk.id: prepare(chunk.text) for chunk in chunks}
+    # Snippet analysis up front for the notes' size; bigger corpora fill it on demand.
+    prepared = {c.id: prepare(c.text) for c in chunks} if len(chunks) <= EAGER_LIMIT else {}
     return _Snapshot(
         generation=generation.name,
         chunks=chunks,

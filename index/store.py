@@ -1,7 +1,7 @@
 """The on-disk search index: built when missing or stale, swapped in atomically as a new generation.
 
 Layout of ``index_dir``: ``CURRENT`` names the live generation folder; each ``gen-*`` folder holds
-the Whoosh files plus ``chunks.json``, ``acronyms.json``, ``vocab.json`` and ``manifest.json``
+the Whoosh files plus ``chunks.json``, ``acronyms.json``, ``stats.json`` and ``manifest.json``
 (content hash of every note file, the analysis version and a fingerprint of the indexing code).
 A build writes a fresh folder and only then replaces ``CURRENT`` with ``os.replace``.
 """
@@ -16,7 +16,6 @@ import os
 import shutil
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
 from index.acronyms import mine_chunks
-from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer, words
+from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer
 from index.model import Chunk
 
 CURRENT = "CURRENT"
@@ -59,7 +58,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         head=TEXT(analyzer=exact_analyzer(), phrase=False),
         head_stem=TEXT(analyzer=stemmed_analyzer(), phrase=False),
-        body=TEXT(analyzer=exact_analyzer(), phrase=True),
+        body=TEXT(analyzer=exact_analyzer(), phrase=False),
         body_stem=TEXT(analyzer=stemmed_analyzer(), phrase=False),
     )
 
@@ -227,15 +226,13 @@ def _write_generation(folder: Path, chunks: list[Chunk], manifest: dict, progres
         unique.setdefault(chunk.id, chunk)
     chunks = list(unique.values())
     ix = whoosh_index.create_in(str(folder), build_schema())
-    writer = ix.writer()
-    vocabulary: Counter[str] = Counter()
+    writer = ix.writer(limitmb=256)
     try:
         for chunk in _with_progress(chunks, progress):
             head = heading_text(chunk)
             writer.add_document(
                 id=chunk.id, head=head, head_stem=head, body=chunk.text, body_stem=chunk.text
             )
-            vocabulary.update(set(words(head + "\n" + chunk.text)))
         writer.commit()
     except BaseException:
         writer.cancel()
@@ -245,7 +242,6 @@ def _write_generation(folder: Path, chunks: list[Chunk], manifest: dict, progres
     acronyms = mine_chunks(chunks)
     _write_json(folder / "chunks.json", [chunk_to_json(c) for c in chunks])
     _write_json(folder / "acronyms.json", acronyms)
-    _write_json(folder / "vocab.json", dict(vocabulary.most_common()))
     _write_json(folder / "stats.json", {"chunks": len(chunks), "acronyms": len(acronyms)})
     # The manifest goes last: a folder without it is never treated as complete.
     _write_json(folder / "manifest.json", manifest)

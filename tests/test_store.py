@@ -50,7 +50,7 @@ def test_missing_index_is_built_with_chunks_acronyms_and_manifest(corpus, index_
     assert info.file_count == 1
     live = current_generation(index_dir)
     assert live is not None and live.name == info.generation
-    for name in ("chunks.json", "acronyms.json", "manifest.json", "vocab.json"):
+    for name in ("chunks.json", "acronyms.json", "manifest.json", "stats.json"):
         assert (live / name).is_file(), name
     manifest = json.loads((live / "manifest.json").read_text())
     assert set(manifest["files"]) == {"notes.txt"}
