@@ -71,3 +71,69 @@ async def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path):
     output, _ = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert b"STUDYBOT_WEBHOOK_SECRET" in output
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_webhook_mode_checks_the_secret_token_and_answers(fake_api, tmp_path):
+    import aiohttp
+
+    port = _free_port()
+    secret = "s3cret_Token-42"
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake_api.token,
+        "TELEGRAM_API_URL": fake_api.root_url,
+        "STUDYBOT_DATA_DIR": str(tmp_path / "data"),
+        "STUDYBOT_CORPUS_DIR": str(ROOT / "corpus"),
+        "STUDYBOT_WEBHOOK_SECRET": secret,
+    }
+    env.pop("DATABASE_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run",
+        "--webhook-url", "https://bot.example.org/tg/hook",
+        "--listen", "127.0.0.1", "--port", str(port),
+        cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        await fake_api.wait_for(lambda: fake_api.calls_to("setWebhook"), 90)
+        call = fake_api.calls_to("setWebhook")[0]
+        assert call.params["url"] == "https://bot.example.org/tg/hook"
+        assert call.params["secret_token"] == secret
+        update = fake_api.build.private_message(ALICE, "vpc peering")
+        url = f"http://127.0.0.1:{port}/tg/hook"
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # the webhook server may still be starting
+                try:
+                    async with http.post(url, json=update) as response:
+                        assert response.status == 403  # no secret header: refused
+                    break
+                except aiohttp.ClientConnectorError:
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the webhook server never listened")
+            async with http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            ) as response:
+                assert response.status == 403
+            async with http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+            ) as response:
+                assert response.status == 200
+        await fake_api.wait_for(lambda: fake_api.messages(ALICE.id), 30)
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, output.decode()[-3000:]
+    assert len(fake_api.messages(ALICE.id)) == 1
+    assert secret not in output.decode()
