@@ -56,11 +56,16 @@ def discover_note_files(corpus_dir: Path) -> list[Path]:
 
 
 def note_source(path: Path, corpus_dir: Path) -> str:
-    """The ``Chunk.source`` of a note file: its path relative to the corpus folder, with ``/``."""
+    """The ``Chunk.source`` of a note file: its path relative to the corpus folder, with ``/``.
+
+    A file name that is not valid UTF-8 keeps U+FFFD in place of its bad bytes, so the source
+    is always printable and storable as text.
+    """
     try:
-        return Path(path).relative_to(corpus_dir).as_posix()
+        relative = Path(path).relative_to(corpus_dir).as_posix()
     except ValueError:
-        return Path(path).name
+        relative = Path(path).name
+    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_note_text(path: Path) -> str:

@@ -24,12 +24,12 @@ _FENCE = re.compile(r" {0,3}(?:```|~~~)")
 
 
 def heading_level_and_title(raw: str) -> tuple[int, str] | None:
-    """``(level, title)`` for a Markdown heading line with a non-empty title, else ``None``."""
+    """``(level, title)`` for a Markdown heading line, else ``None``; the title may be empty
+    (``## (12:23)`` has nothing left once the duration is dropped)."""
     match = _HEADING.match(raw)
     if match is None:
         return None
-    title = clean_title(_strip_closing_hashes(match.group(2)))
-    return (len(match.group(1)), title) if title else None
+    return len(match.group(1)), clean_title(_strip_closing_hashes(match.group(2)))
 
 
 def parse_markdown(raw_lines: Sequence[str]) -> list[Section]:
@@ -55,6 +55,9 @@ def parse_markdown(raw_lines: Sequence[str]) -> list[Section]:
             continue
         if not in_fence:
             heading = heading_level_and_title(raw)
+            if heading is not None and not heading[1]:
+                body.append(blank_line(number))  # an untitled heading: just a break
+                continue
             if heading is not None:
                 flush()
                 level, title = heading

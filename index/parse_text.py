@@ -34,6 +34,7 @@ _ENTITY_TEXT = {
     "#160": " ",
 }
 _BULLET = re.compile(r"(?:[-*+•·▪◦‣]|\.(?=\s)|\d{1,3}[.)]|[a-zA-Z][)])(?:\s+|$)")
+_SEPARATOR_CHARS = frozenset("-=*#_~.+•")
 _SEPARATOR = re.compile(r"[-=*#_~.+•]{3,}\d{0,3}")
 _DURATION = re.compile(r"\s*\(\s*\d{1,3}:\d{2}(?::\d{2})?\s*\)\s*$")
 _SENTENCE_CUT = re.compile(r"[.!?;:]+[\"')\]]*\s*$")
@@ -105,7 +106,9 @@ def blank_line(number: int) -> Line:
 def is_separator(raw: str) -> bool:
     """A separator line such as ``-----``, ``#####33``, ``*****``, ``=====`` or ``........``."""
     stripped = raw.strip()
-    return len(stripped) <= 400 and _SEPARATOR.fullmatch(stripped) is not None
+    if not stripped or stripped[0] not in _SEPARATOR_CHARS or len(stripped) > 400:
+        return False
+    return _SEPARATOR.fullmatch(stripped) is not None
 
 
 def strip_bullet(text: str) -> str:

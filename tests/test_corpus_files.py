@@ -73,6 +73,17 @@ def test_load_chunks_uses_relative_forward_slash_sources(tmp_path: Path):
     assert [chunk.source for chunk in chunks] == sorted(chunk.source for chunk in chunks)
 
 
+def test_file_name_with_undecodable_bytes_gets_a_printable_source(tmp_path: Path):
+    name = b"apuntes-\xf1.txt"  # latin-1 "ñ" in a file name
+    with open(bytes(tmp_path) + b"/" + name, "wb") as handle:
+        handle.write(b"EC2 - VM\n - Stop\n")
+
+    (chunk,) = load_chunks(tmp_path)
+
+    assert chunk.source == "apuntes-\ufffd.txt"
+    chunk.source.encode("utf-8")  # storable as UTF-8 text
+
+
 def test_undecodable_bytes_are_replaced_with_a_warning(tmp_path: Path, caplog):
     path = write(tmp_path / "latin1.txt", "Configuración de la región\n - año\n".encode("latin-1"))
 

@@ -126,6 +126,11 @@ def test_text_before_the_first_heading_and_deeper_levels():
     ]
 
 
+def test_untitled_heading_is_only_a_break():
+    (chunk,) = chunk_text("n.md", "# S\n## L (1:00)\nfirst\n## (12:23)\nsecond\n")
+    assert (chunk.path, chunk.text) == (("S", "L"), "first\n\nsecond")
+
+
 def test_hash_lines_inside_code_fences_are_not_headings():
     text = "# Ops\n## Scripts\n```\n# comment in a script\necho hi\n```\n"
     (chunk,) = chunk_text("n.md", text)
