@@ -376,6 +376,11 @@ def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> li
             continue  # "DynamoDB - Security & Other Features": a heading
         if len(desc) < 12 or len(desc.split()) < 3 or normalise(term) in GENERIC_TERMS:
             continue
+        if line.text.rstrip(" .").endswith(f"({term})"):
+            # "… (CMR)": only a real acronym, one the notes use elsewhere too, is worth asking.
+            pattern = re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)")
+            if sum(bool(pattern.search(other.text)) for other in lines) < 2:
+                continue
         raw.append(Definition(line, term, desc))
     uses = Counter(normalise(item.term) for item in raw)
     kept = [item for item in raw if uses[normalise(item.term)] <= 3]
