@@ -88,14 +88,15 @@ _ES_WORDS = frozenset(
         "el la los las un una unos unas de del que en es son se por para con sin cuando como "
         "pero más mas muy hay puede pueden tiene tienen solo sólo está están esta este entre "
         "hasta desde sobre cada todo todos datos nuevo nueva mismo misma otro otra usar usa "
-        "también tambien donde cual cuales ser hacer lo le al nos"
+        "también tambien donde cual cuales ser hacer lo le al nos y su sus verifica permite "
+        "debe deben sirve"
     )
 )
 _EN_WORDS = frozenset(
     word_list(
         "the a an of to in is are be by for with without when how but more very there can could "
         "has have only this that these those between up from on each all data new same other "
-        "use uses also where which what it its as and or not no into your you we they their"
+        "use uses also where which what it its as and or not into your you we they their"
     )
 )
 
