@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import locale
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -203,8 +204,16 @@ def _terminal_language() -> str | None:
     return locale.getlocale()[0]
 
 
+def install_features() -> None:
+    """Let the other features add their commands, buttons and poll answers to the tables."""
+    from bot import quiz_terminal
+
+    quiz_terminal.install()
+
+
 async def chat_loop(services: AppServices, stdin: TextIO, stdout: TextIO) -> int:
     """The conversation until EOF or /quit."""
+    install_features()
     code = _terminal_language()
     if services.db is not None:
         from bot.db.chats import upsert_chat
@@ -235,6 +244,10 @@ async def chat_loop(services: AppServices, stdin: TextIO, stdout: TextIO) -> int
 
 def run_chat(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """``studybot chat``: open the services, talk on stdin/stdout, exit 0 on EOF or /quit."""
+
+    root = logging.getLogger()
+    if root.level > logging.NOTSET and root.level >= logging.INFO:
+        root.setLevel(logging.WARNING)  # keep start-up chatter (migrations, index) off the chat
 
     async def main() -> int:
         services = await open_services(settings)

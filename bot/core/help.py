@@ -46,9 +46,10 @@ def help_reply(asker: Asker) -> Reply:
             )
         )
     lines.append(tr(asker.lang, "◀ ▶ show other passages; 📖 shows the whole note."))
-    lines.append(
-        tr(asker.lang, "💬 In any chat, type {bot} <i>words</i> to share a passage.", bot=bot)
-    )
+    if asker.bot_username:  # inline mode exists on Telegram only
+        lines.append(
+            tr(asker.lang, "💬 In any chat, type {bot} <i>words</i> to share a passage.", bot=bot)
+        )
     lines.extend(tr(asker.lang, msgid, bot=bot) for msgid in HELP_SECTIONS)
     lines.append(tr(asker.lang, "🌐 /lang changes my language."))
     return Reply("\n".join(lines))
