@@ -43,6 +43,8 @@ class _Atom:
 
 @dataclass(slots=True)
 class _Piece:
+    """A chunk being assembled: its place in the notes and the text parts packed so far."""
+
     path: tuple[str, ...]
     title: str
     group: int | None
@@ -88,7 +90,7 @@ def load_chunks(corpus_dir: Path) -> list[Chunk]:
             chunks.extend(chunk_text(source, text))
         except Exception:  # a parser bug must not stop the whole index
             log.exception("skipping %s: could not parse it", source)
-    return _unique_ids(chunks)
+    return _unique_ids(chunks)  # ids are unique per file already; this guards the whole corpus
 
 
 def chunk_text(source: str, text: str) -> list[Chunk]:

@@ -2,7 +2,8 @@
 
 Structure read from the text (see corpus/aws-saa-apuntes.txt):
 - a separator is a line like ``-----``, ``#####33``, ``*****``, ``=====`` or ``........``;
-- a *banner* is a single short line between separators (``####`` / ``Bases de Datos`` / ``####``):
+- a *banner* is a single short line between separators (``####`` / ``Bases de Datos`` / ``####``,
+  or a title line then a separator at the top of the file):
   it names a section that lasts until the next banner or the next heavy separator
   (``#``, ``*``, ``=`` or two separators in a row);
 - a *block* is the text between separators; its first line is its heading;
@@ -47,7 +48,7 @@ def parse_outline(raw_lines: Sequence[str]) -> list[Section]:
         content = [line for line in block.lines if not line.blank]
         if (
             len(content) == 1
-            and block.separator_before
+            and (block.separator_before or index == 0)
             and block.separator_after
             and _is_banner_text(content[0])
         ):

@@ -77,7 +77,8 @@ def split_lines(text: str) -> list[str]:
 
 def clean_inline(raw: str) -> str:
     """Clean one line's content: no controls, no HTML leftovers, no bold markers, tidy spaces."""
-    text = _CONTROL.sub(" ", raw)
+    printable = raw.isprintable()  # no controls, no odd spaces: the common case, checked in C
+    text = raw if printable else _CONTROL.sub(" ", raw)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _ENTITY_TEXT[m.group(1).lower()], text)
     if "**" in text:
@@ -85,6 +86,8 @@ def clean_inline(raw: str) -> str:
     if "<" in text:
         # Tags become a space: a space cannot glue leftovers into a new "**" or "<p>".
         text = _TAG.sub(" ", text)
+    if printable and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 

@@ -192,11 +192,17 @@ def test_outline_sections_from_a_small_example():
     style, sections = parse_note(text)
     assert style == "outline"
     assert [(s.path, s.lines[0].number) for s in sections] == [
-        (("Apuntes",), 1),
-        (("EC2 - VM",), 3),
-        (("EC2 - VM", "Spot Request"), 6),
-        (("EC2 - VM", "Spot Fleets"), 9),
+        (("Apuntes", "EC2 - VM"), 3),
+        (("Apuntes", "EC2 - VM", "Spot Request"), 6),
+        (("Apuntes", "EC2 - VM", "Spot Fleets"), 9),
         (("Bases de Datos", "RDS"), 14),
+    ]
+
+
+def test_title_line_then_separator_at_the_top_is_a_banner_not_a_chunk():
+    chunks = chunk_text("n.txt", "Apuntes AWS\n=====\nEC2 - VM\n - Stop\n")
+    assert [(c.path, c.text) for c in chunks] == [
+        (("Apuntes AWS", "EC2 - VM"), "EC2 - VM\n - Stop")
     ]
 
 
