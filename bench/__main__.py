@@ -20,6 +20,7 @@ from types import ModuleType
 SECTIONS: list[tuple[str, str]] = [
     ("search", "bench.search_bench"),
     ("bot", "bench.bot_bench"),
+    ("daily", "bench.daily_bench"),
 ]
 
 

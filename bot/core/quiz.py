@@ -8,7 +8,7 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape
 from typing import TYPE_CHECKING, Protocol
 
@@ -31,6 +31,14 @@ MAX_MESSAGE = 4096
 NOTE_KIND = "qn1"  # callback kinds of this feature (see bot.core.callbacks)
 NEXT_KIND = "qx1"
 _SIG_LEN = 10
+
+
+class DueLike(Protocol):
+    """A chat whose daily post is due (``bot.db.daily.DuePost``)."""
+
+    chat_id: int
+    local_date: date
+    count: int
 
 
 class QuizItemLike(Protocol):
@@ -400,3 +408,112 @@ async def quiz_command(services: AppServices, asker: Asker) -> list[QuizPost | R
     if not posts:
         return [Reply(render_no_questions(asker.lang))]
     return list(posts)
+
+
+# --- daily posts, prepared in batches ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DailyBatchItem:
+    """One chat's daily post, claimed: where, for which local day, and its polls."""
+
+    chat_id: int
+    local_date: date
+    chat_type: str
+    posts: tuple[QuizPost, ...]
+
+
+async def prepare_daily_posts(
+    services: AppServices, due: Sequence[DueLike], now: datetime
+) -> list[DailyBatchItem]:
+    """Claim the posts of ``due`` chats (one transaction, committed before anything is sent) and
+    choose each chat's questions: spaced repetition in private chats, rotation elsewhere. Chats
+    claimed by someone else are left out; a claim with nothing to ask is given back."""
+    bank = await current_bank(services)
+    if bank is None or services.db is None or not due:
+        return []  # nothing claimed: the next tick tries again
+    from bot import srs
+    from bot.db.cards import DEFAULT_NEW_PER_DAY
+    from bot.db.daily import release_daily_post
+    from bot.db.quiz_extra import (
+        chats_by_id,
+        claim_daily_posts,
+        items_posted_in_chats,
+        student_cards,
+    )
+    from bot.streaks import local_day, utc_bounds_of_day
+
+    by_chat = {post.chat_id: post for post in due}
+    async with services.db.session() as session:
+        won = await claim_daily_posts(session, [(p.chat_id, p.local_date) for p in due])
+        chats = await chats_by_id(session, won)
+        kinds = {
+            c: (chats[c].type if c in chats else ("private" if c > 0 else "group")) for c in won
+        }
+        privates = [c for c in won if kinds[c] == "private"]
+        posted = await items_posted_in_chats(session, [c for c in won if kinds[c] != "private"])
+        students = await student_cards(session, privates, services.settings.default_timezone)
+    secret = quiz_secret(services)
+    prepared: list[DailyBatchItem] = []
+    empty: list[DailyBatchItem] = []
+    for chat_id in sorted(won):
+        subscription = by_chat[chat_id]
+        order = srs.order_new_items(bank.item_ids, chat_id)
+        if kinds[chat_id] == "private":
+            student = students[chat_id]
+            day_start, _ = utc_bounds_of_day(local_day(now, student.timezone), student.timezone)
+            new_today = sum(1 for created in student.created if created >= day_start)
+            ids = srs.pick_items(
+                student.cards,
+                student.seen,
+                order,
+                now,
+                DEFAULT_NEW_PER_DAY,
+                new_today=new_today,
+                count=subscription.count,
+            )
+        else:
+            ids = srs.pick_group_items(posted.get(chat_id, {}), order, subscription.count)
+        chat = chats.get(chat_id)
+        lang = chat.language if chat is not None and chat.language else "en"
+        anonymous = kinds[chat_id] == "channel"
+        posts = tuple(
+            post
+            for item_id in ids
+            if (item := bank.get(item_id)) is not None
+            and (post := build_quiz_post(item, lang, secret, anonymous=anonymous)) is not None
+        )
+        entry = DailyBatchItem(chat_id, subscription.local_date, kinds[chat_id], posts)
+        (prepared if posts else empty).append(entry)
+    if empty:
+        async with services.db.session() as session:
+            for entry in empty:
+                await release_daily_post(session, entry.chat_id, entry.local_date)
+    return prepared
+
+
+async def remember_polls(
+    services: AppServices,
+    chat_id: int,
+    sent: Sequence[tuple[str, int, QuizPost]],
+    *,
+    is_daily: bool,
+) -> None:
+    """Record several polls sent to one chat (poll id, message id, post) in one statement."""
+    if services.db is None or not sent:
+        return
+    from bot.db.quiz_extra import record_polls_sent
+
+    rows = [
+        {
+            "poll_id": poll_id,
+            "item_id": post.item_id,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "correct_option": post.poll.correct_index,
+            "is_daily": is_daily,
+        }
+        for poll_id, message_id, post in sent
+    ]
+    async with services.db.session() as session:
+        await record_polls_sent(session, rows)

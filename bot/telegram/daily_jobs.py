@@ -13,24 +13,20 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.core.quiz import QuizPost, quiz_posts, remember_poll
-from bot.core.replies import Asker
+from bot.core.quiz import DailyBatchItem, QuizPost, prepare_daily_posts, remember_polls
 from bot.core.services import AppServices
 from bot.telegram.context import get_services
-
-if TYPE_CHECKING:
-    from bot.db.daily import DuePost
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30.0
-FANOUT_CONCURRENCY = 32  # chats posted to at once; the rate limiter paces the actual sends
+FANOUT_CONCURRENCY = 64  # chats claimed ahead of their sends; the rate limiter paces sends
+CLAIM_BATCH = 32  # chats claimed per transaction
 JOB_NAME = "daily-quiz"
 _LOCK_KEY = "daily_fanout_lock"
 _UNREACHABLE = ("chat not found", "bot was kicked", "not enough rights", "have no rights")
@@ -78,8 +74,13 @@ async def post_due_daily_quizzes(
     *,
     now: datetime | None = None,
     concurrency: int = FANOUT_CONCURRENCY,
+    batch: int = CLAIM_BATCH,
 ) -> FanoutReport:
-    """Claim and post every daily quiz due at ``now`` (one tick; overlapping ticks are skipped)."""
+    """Claim and post every daily quiz due at ``now`` (one tick; overlapping ticks are skipped).
+
+    Chats are claimed in batches (one transaction each, committed before their polls go out),
+    at most ``concurrency`` chats ahead of the sends, so a crash loses little; the rate limiter
+    paces the sends themselves."""
     report = FanoutReport()
     if services.db is None:
         return report
@@ -93,79 +94,73 @@ async def post_due_daily_quizzes(
         async with services.db.session() as session:
             due = await due_daily_posts(session, moment)
         report.due = len(due)
-        if not due:
-            return report
-        gate = asyncio.Semaphore(max(1, concurrency))
+        slots = asyncio.Semaphore(max(batch, concurrency))
+        db_turn = asyncio.Lock()  # one unit of database work at a time: SQLite writers queue
+        tasks: list[asyncio.Task[None]] = []
 
-        async def one(post: DuePost) -> None:
-            async with gate:
-                try:
-                    await post_daily_quiz(bot, services, post, report, now=moment)
-                except Exception:
-                    log.exception("daily post to %s failed", post.chat_id)
-                    report.failed.append(post.chat_id)
+        async def deliver(entry: DailyBatchItem) -> None:
+            try:
+                await post_daily_quiz(bot, services, entry, report, db_turn=db_turn)
+            except Exception:
+                log.exception("daily post to %s failed", entry.chat_id)
+                report.failed.append(entry.chat_id)
+            finally:
+                slots.release()
 
-        await asyncio.gather(*(one(post) for post in due))
+        for start in range(0, len(due), batch):
+            chunk = due[start : start + batch]
+            for _ in chunk:
+                await slots.acquire()
+            async with db_turn:
+                prepared = await prepare_daily_posts(services, chunk, moment)
+            report.claimed_elsewhere += len(chunk) - len(prepared)
+            for _ in range(len(chunk) - len(prepared)):
+                slots.release()
+            tasks.extend(asyncio.create_task(deliver(entry)) for entry in prepared)
+        await asyncio.gather(*tasks)
     return report
 
 
 async def post_daily_quiz(
-    bot: Bot, services: AppServices, due: DuePost, report: FanoutReport, *, now: datetime
+    bot: Bot,
+    services: AppServices,
+    entry: DailyBatchItem,
+    report: FanoutReport,
+    *,
+    db_turn: asyncio.Lock | None = None,
 ) -> None:
-    """Claim the chat's post for its local day, then send its polls (nothing if claimed already)."""
-    from bot.db.chats import get_chat
-    from bot.db.daily import claim_daily_post, release_daily_post
-
-    assert services.db is not None
-    async with services.db.session() as session:
-        claimed = await claim_daily_post(session, due.chat_id, due.local_date)
-        chat = await get_chat(session, due.chat_id)
-    if not claimed:
-        report.claimed_elsewhere += 1
-        return
-    chat_type = chat.type if chat is not None else ("private" if due.chat_id > 0 else "group")
-    private = chat_type == "private"
-    asker = Asker(
-        user_id=due.chat_id if private else None,
-        chat_id=due.chat_id,
-        lang=(chat.language if chat is not None and chat.language else "en"),
-        private=private,
-    )
-    posts = await quiz_posts(
-        services, asker, count=due.count, anonymous=chat_type == "channel", now=now
-    )
-    if not posts:
-        async with services.db.session() as session:
-            await release_daily_post(session, due.chat_id, due.local_date)
-        report.nothing_to_ask += 1
-        return
-    sent = 0
-    for post in posts:
-        try:
-            message = await _send_with_retry(bot, due.chat_id, post)
-        except Forbidden:
-            await pause_chat(services, due.chat_id)
-            report.paused.append(due.chat_id)
-            return
-        except BadRequest as exc:
-            if any(reason in exc.message.lower() for reason in _UNREACHABLE):
-                await pause_chat(services, due.chat_id)
-                report.paused.append(due.chat_id)
+    """Send one claimed chat's polls and record them; a 403 pauses the chat."""
+    turn = db_turn or asyncio.Lock()
+    sent: list[tuple[str, int, QuizPost]] = []
+    try:
+        for post in entry.posts:
+            try:
+                message = await _send_with_retry(bot, entry.chat_id, post)
+            except Forbidden:
+                await _pause(services, entry.chat_id, turn, report)
                 return
-            raise
-        if message.poll is not None:
-            await remember_poll(
-                services,
-                poll_id=message.poll.id,
-                post=post,
-                chat_id=due.chat_id,
-                message_id=message.message_id,
-                is_daily=True,
-            )
-        sent += 1
-        report.polls_sent += 1
+            except BadRequest as exc:
+                if any(reason in exc.message.lower() for reason in _UNREACHABLE):
+                    await _pause(services, entry.chat_id, turn, report)
+                    return
+                raise
+            if message.poll is not None:
+                sent.append((message.poll.id, message.message_id, post))
+            report.polls_sent += 1
+    finally:
+        if sent:
+            async with turn:
+                await remember_polls(services, entry.chat_id, sent, is_daily=True)
     if sent:
         report.posted_chats += 1
+
+
+async def _pause(
+    services: AppServices, chat_id: int, turn: asyncio.Lock, report: FanoutReport
+) -> None:
+    async with turn:
+        await pause_chat(services, chat_id)
+    report.paused.append(chat_id)
 
 
 async def _send_with_retry(bot: Bot, chat_id: int, post: QuizPost, attempts: int = 4) -> Message:
