@@ -37,7 +37,7 @@ _BULLET = re.compile(r"(?:[-*+•·▪◦‣]|\.(?=\s)|\d{1,3}[.)]|[a-zA-Z][)])(
 _SEPARATOR_CHARS = frozenset("-=*#_~.+•")
 _SEPARATOR = re.compile(r"[-=*#_~.+•]{3,}\d{0,3}")
 _DURATION = re.compile(r"\s*\(\s*\d{1,3}:\d{2}(?::\d{2})?\s*\)\s*$")
-_SENTENCE_CUT = re.compile(r"[.!?;:]+[\"')\]]*\s*$")
+_SENTENCE_CUT = re.compile(r"[.!?…;:][\"')\]]{0,3}\s*$")
 
 
 class Line(NamedTuple):

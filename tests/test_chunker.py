@@ -246,10 +246,12 @@ def test_any_text_gives_valid_chunks(text):
     assert all(chunk.source == "notes/any.md" for chunk in chunks)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.one_of(_NOTE_LIKE, _MARKUP))
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(_NOTE_LIKE, _MARKUP, _HUGE_LINES))
 def test_chunk_lines_come_from_their_line_range(text):
-    """Text is only ever cleaned and cut, never invented: lines come from the chunk's range."""
+    """Text is only ever cleaned and cut, never invented: lines come from the chunk's range.
+    A chunk ends where its last line ends, at a sentence end, or, when a line had to be cut
+    without one, only after a long stretch of text."""
     lines = split_lines(text)
     for chunk in chunk_text("n.txt", text):
         in_range = " ".join(
@@ -257,6 +259,9 @@ def test_chunk_lines_come_from_their_line_range(text):
         )
         for line in chunk.text.split("\n"):
             assert line.strip() in in_range
+        last = chunk.text.split("\n")[-1].strip()
+        ends_its_line = clean_inline(lines[chunk.line_end - 1]).endswith(last)
+        assert ends_its_line or ends_sentence(last) or len(chunk.text) >= MAX_CHARS // 4 - 2
 
 
 @settings(max_examples=500, deadline=None)
