@@ -1,4 +1,4 @@
-"""Unit tests of the quiz-bot core: schedule commands, poll payloads, streak and leaderboard texts, PNG."""
+"""Unit tests of the quiz-bot core: schedule commands, poll payloads, streak and board texts."""
 
 from __future__ import annotations
 

@@ -238,3 +238,40 @@ async def test_terminal_quiz_answer_by_number_counts_for_the_streak(services):
     assert "Next question" in text
     await terminal.handle_line(session, "/streak")
     assert "Current streak: 1 day" in out.getvalue()
+
+
+async def test_batch_claims_are_won_once_across_two_connections(services, tmp_path):
+    import asyncio
+
+    from bot.db.chats import upsert_chat
+    from bot.db.quiz_extra import claim_daily_posts
+
+    day = datetime(2031, 1, 5, tzinfo=UTC).date()
+    chat_ids = list(range(1, 41))
+    async with services.db.session() as s:
+        for chat_id in chat_ids:
+            await upsert_chat(s, chat_id, "private", None)
+    other = Database(services.db.url)
+    await other.start()
+
+    async def claim(db: Database, ids: list[int]) -> set[int]:
+        async with db.session() as s:
+            return await claim_daily_posts(s, [(chat_id, day) for chat_id in ids])
+
+    try:
+        first, second = await asyncio.gather(
+            claim(services.db, chat_ids), claim(other, list(reversed(chat_ids)))
+        )
+    finally:
+        await other.close()
+    assert first | second == set(chat_ids) and not first & second
+    assert await claim(services.db, chat_ids) == set()
+
+
+def test_help_mentions_the_quiz_commands_and_anonymous_channels():
+    from bot.core.help import help_reply
+
+    text = help_reply(private()).text
+    assert "/quiz" in text and "/daily" in text and "/streak" in text
+    assert "anonymous" in text
+    assert "anónimas" in help_reply(private("es")).text

@@ -13,12 +13,30 @@ from html import escape
 from typing import TYPE_CHECKING, Protocol
 
 from bot.core.callbacks import pack, unpack
+from bot.core.help import register_help_section
 from bot.core.replies import Asker, Button, ButtonAnswer, Keyboard, Notice, Poll, Reply
 from bot.core.services import AppServices
-from bot.i18n import tr
+from bot.i18n import N_, tr
 
 if TYPE_CHECKING:
     from bot.quiz_bank import QuizBank, QuizBankHolder
+
+HELP_LINES = (
+    N_(
+        "🧠 /quiz asks a question from the notes as a quiz poll; /streak shows your streak and "
+        "freezes, /stats a picture of your progress."
+    ),
+    N_(
+        "📅 /daily HH:MM [Area/City] posts a quiz here every day (in groups, admins only; "
+        "/daily off stops it); /top shows a group's leaderboard."
+    ),
+    N_(
+        "🌍 /timezone Area/City sets your streak days, /remind HH:MM (or off) the evening "
+        "reminder. In channels quiz polls are anonymous, so they count for no streak."
+    ),
+)
+for _line in HELP_LINES:
+    register_help_section(_line)
 
 MAX_QUESTION = 300
 MAX_OPTION = 100
