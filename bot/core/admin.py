@@ -12,6 +12,7 @@ import time as monotonic_clock
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,8 +36,9 @@ def is_owner(settings: Settings, user_id: int | None) -> bool:
     return user_id is not None and user_id in settings.admin_ids
 
 
+@cache
 def bot_version() -> str:
-    """The installed package's version ("unknown" when run from a bare checkout)."""
+    """The installed package's version (read once) ("unknown" when run from a bare checkout)."""
     try:
         return importlib.metadata.version("studybot")
     except importlib.metadata.PackageNotFoundError:
