@@ -29,7 +29,11 @@ from index.model import Chunk
 
 CURRENT = "CURRENT"
 _KEEP_GENERATIONS = 2
-_CODE_FILES = ("analysis.py", "acronyms.py", "store.py", "chunker.py", "corpus.py", "lang.py")
+# Every module whose code shapes what is stored: a change to any of them rebuilds the index.
+_CODE_FILES = (
+    "analysis.py", "acronyms.py", "store.py", "chunker.py", "corpus.py", "lang.py",
+    "parse.py", "parse_text.py", "parse_markdown.py", "parse_outline.py",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +102,8 @@ def heading_text(chunk: Chunk) -> str:
 
 
 def _note_files(corpus_dir: Path) -> list[Path]:
-    try:
-        from index.corpus import discover_note_files
-    except ImportError:  # the parser's module is not there yet
-        return sorted(
-            p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix in {".txt", ".md"}
-        )
+    from index.corpus import discover_note_files
+
     return list(discover_note_files(corpus_dir))
 
 
