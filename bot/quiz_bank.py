@@ -4,7 +4,9 @@ and looked up by item id, by the short key in "Read the note" buttons, and in a 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,10 @@ if TYPE_CHECKING:
     from bot.core.services import AppServices
 
 log = logging.getLogger(__name__)
+
+# The bank for the same notes (same chunk ids) is built once per process and shared.
+_BANKS_BY_NOTES: dict[str, QuizBank] = {}
+_CACHE_LOCK = threading.Lock()
 
 
 class QuizBank:
@@ -71,7 +77,17 @@ class QuizBankHolder:
 
     async def _build(self, load_chunks: Callable[[], Sequence[Chunk]]) -> QuizBank:
         def build() -> QuizBank:
-            return QuizBank.from_chunks(load_chunks())
+            chunks = load_chunks()
+            fingerprint = hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()
+            with _CACHE_LOCK:
+                cached = _BANKS_BY_NOTES.get(fingerprint)
+            if cached is not None:
+                return cached
+            bank = QuizBank.from_chunks(chunks)
+            with _CACHE_LOCK:
+                _BANKS_BY_NOTES.clear()  # keep only the newest notes' bank
+                _BANKS_BY_NOTES[fingerprint] = bank
+            return bank
 
         try:
             bank = await asyncio.to_thread(build)
