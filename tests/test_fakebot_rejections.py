@@ -421,3 +421,44 @@ async def test_overall_flood_limit_is_30_per_second(
 async def test_flood_limits_are_off_by_default(bot: Bot, fake_api: FakeBotAPI) -> None:
     assert all(await send_many(bot, STUDY_GROUP.id, 40))
     assert fake_api.count_429 == 0
+
+
+async def test_set_webhook_is_validated_and_blocks_get_updates(
+    bot: Bot, fake_api: FakeBotAPI
+) -> None:
+    from telegram.error import Conflict
+
+    with pytest.raises(BadRequest, match="(?i)https url must be provided"):
+        await bot.set_webhook("http://bot.example.org/hook")
+    with pytest.raises(BadRequest, match="(?i)ports 80, 88, 443 or 8443"):
+        await bot.set_webhook("https://bot.example.org:8080/hook")
+    with pytest.raises(BadRequest, match="(?i)secret token contains unallowed characters"):
+        await bot.set_webhook("https://bot.example.org/hook", secret_token="no spaces")
+    assert await bot.set_webhook("https://bot.example.org/hook", secret_token="ok_Secret-1")
+    info = await bot.get_webhook_info()
+    assert info.url == "https://bot.example.org/hook" and info.pending_update_count == 2
+    with pytest.raises(Conflict, match="(?i)webhook is active"):
+        await bot.get_updates()
+    assert await bot.delete_webhook(drop_pending_updates=True)
+    assert (await bot.get_webhook_info()).pending_update_count == 0
+    assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_bot_posts_in_channels_are_its_messages(fake_api: FakeBotAPI) -> None:
+    from tests.fakebot import NOTES_CHANNEL
+
+    fake_api.add_chat(NOTES_CHANNEL, bot_status="administrator")
+    async with fake_api.make_bot() as ptb_bot:
+        post = await ptb_bot.send_message(NOTES_CHANNEL.id, "Daily digest")
+        assert post.sender_chat.id == NOTES_CHANNEL.id and post.from_user is None
+        with pytest.raises(BadRequest, match="(?i)non-anonymous polls"):
+            await ptb_bot.send_poll(NOTES_CHANNEL.id, "q", ["a", "b"], is_anonymous=False)
+        edited = await ptb_bot.edit_message_text("Digest", NOTES_CHANNEL.id, post.message_id)
+        assert edited.text == "Digest"
+    assert [m["text"] for m in fake_api.messages(NOTES_CHANNEL.id)] == ["Digest"]
+
+
+async def test_poll_questions_keep_only_custom_emoji_entities(bot: Bot) -> None:
+    sent = await bot.send_poll(ALICE.id, "<b>Bold</b> question?", ["<i>a</i>", "b"],
+                               question_parse_mode="HTML")
+    assert sent.poll.question == "Bold question?" and sent.poll.question_entities == ()

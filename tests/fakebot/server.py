@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -79,6 +80,7 @@ NOT_MODIFIED = (
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _SCOPES = frozenset(
     {
         "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
@@ -343,12 +345,10 @@ class FakeBotAPI:
         record = self.state.chats.get(chat_id)
         if record is None:
             return []
-        bot_id = self.bot_user.id
-        return [
-            message
-            for message in record.messages.values()
-            if include_user or message.get("from", {}).get("id") == bot_id
-        ]
+        if include_user:
+            return list(record.messages.values())
+        own = record.bot_message_ids
+        return [message for key, message in record.messages.items() if key in own]
 
     def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
         return self.state.message(chat_id, message_id)
@@ -607,6 +607,7 @@ class FakeBotAPI:
         if markup is not None and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         self.state.store_message(record, message)
+        record.bot_message_ids.add(message["message_id"])
         self.counters["messages_sent"] += 1
         return message
 
@@ -618,7 +619,7 @@ class FakeBotAPI:
         message = record.messages.get(message_id)
         if message is None:
             raise bad_request("message to edit not found")
-        if message.get("from", {}).get("id") != self.bot_user.id and "sender_chat" not in message:
+        if not record.sent_by_bot(message_id):
             raise bad_request("message can't be edited")
         if want == "text" and "text" not in message:
             raise bad_request("there is no text in the message to edit")
@@ -651,9 +652,18 @@ class FakeBotAPI:
         return True
 
     async def _m_setWebhook(self, params: Params) -> bool:
-        url = params.get("url") or ""
-        if url and not str(url).startswith("https://"):
-            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        url = str(params.get("url") or "")
+        if url:
+            parts = urlsplit(url)
+            if parts.scheme != "https" or not parts.hostname:
+                raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+            if (parts.port or 443) not in (80, 88, 443, 8443):
+                raise bad_request(
+                    "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+                )
+        secret = params.get("secret_token")
+        if secret is not None and not _SECRET_TOKEN.fullmatch(str(secret)):
+            raise bad_request("secret token contains unallowed characters")
         if params.bool("drop_pending_updates"):
             self.state.pending.clear()
         allowed = params.json("allowed_updates")
@@ -910,7 +920,7 @@ class FakeBotAPI:
         message = record.messages.get(message_id)
         if message is None:
             raise bad_request("message to delete not found")
-        own = message.get("from", {}).get("id") == self.bot_user.id
+        own = record.sent_by_bot(message_id)
         if not own and record.chat.type in GROUP_TYPES and record.bot_status not in (
             "administrator",
             "creator",
@@ -1028,9 +1038,10 @@ class FakeBotAPI:
             params.get("question"), params.get("question_parse_mode"),
             params.get("question_entities"),
         )
+        question_entities = _only_custom_emoji(question_entities)
         if not question:
             raise bad_request("poll question must be non-empty")
-        if len(question) > 300:
+        if utf16_len(question) > 300:
             raise bad_request("poll question length must not exceed 300")
         raw_options = params.json("options")
         if not isinstance(raw_options, list):
@@ -1050,9 +1061,10 @@ class FakeBotAPI:
             text, text_entities = format_text(
                 raw["text"], raw.get("text_parse_mode"), raw.get("text_entities")
             )
+            text_entities = _only_custom_emoji(text_entities)
             if not text:
                 raise bad_request("poll options must be non-empty")
-            if len(text) > 100:
+            if utf16_len(text) > 100:
                 raise bad_request("poll options length must not exceed 100")
             option: dict[str, Any] = {
                 "persistent_id": f"{poll_id}-{index}",
@@ -1141,7 +1153,7 @@ class FakeBotAPI:
             raise bad_request("message to edit not found")
         if "poll" not in message:
             raise bad_request("message with poll to stop not found")
-        if message.get("from", {}).get("id") != self.bot_user.id:
+        if not record.sent_by_bot(message_id or 0):
             raise bad_request("message can't be edited")
         poll = message["poll"]
         if poll["is_closed"]:
@@ -1344,6 +1356,11 @@ def _scope_key(scope: dict[str, Any] | None) -> str:
     if not scope:
         scope = {"type": "default"}
     return json.dumps(scope, sort_keys=True, separators=(",", ":"))
+
+
+def _only_custom_emoji(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Poll questions and options keep only custom emoji; Telegram drops other formatting."""
+    return [entity for entity in entities if entity["type"] == "custom_emoji"]
 
 
 def _set_optional(message: dict[str, Any], key: str, value: Any) -> None:

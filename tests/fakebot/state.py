@@ -85,9 +85,13 @@ class ChatRecord:
     users: dict[int, User] = field(default_factory=dict)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     deleted: list[int] = field(default_factory=list)
+    bot_message_ids: set[int] = field(default_factory=set)
     next_message_id: int = 1
     bot_status: str = "member"  # member | administrator | left | kicked (blocked in private)
     actions: list[str] = field(default_factory=list)
+
+    def sent_by_bot(self, message_id: int) -> bool:
+        return message_id in self.bot_message_ids
 
     def take_message_id(self) -> int:
         message_id = self.next_message_id
