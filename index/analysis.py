@@ -15,7 +15,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 # Bump when tokenisation, stemming or the schema changes: the stored index is then rebuilt.
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 
 _STEM_EN = stemmer_for_language("en")
 _STEM_ES = stemmer_for_language("es")
@@ -175,7 +175,11 @@ def stems(word: str) -> tuple[str, ...]:
 
 
 class NotesTokenizer(Tokenizer):
-    """Whoosh tokenizer for the notes; ``stemmed`` fields get EN+ES stems and lose stop words."""
+    """Whoosh tokenizer for the notes.
+
+    Exact fields get each word as written (folded); ``stemmed`` fields get the EN+ES stems of the
+    word and of its stacked pieces (camel-case parts, joined compound) and lose stop words.
+    """
 
     def __init__(self, stemmed: bool = False) -> None:
         self.stemmed = stemmed
@@ -200,7 +204,7 @@ class NotesTokenizer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         for pos, tokens, start, end in _analysed(value):
-            for text in _stemmed_tokens(tokens) if self.stemmed else tokens:
+            for text in _stemmed_tokens(tokens) if self.stemmed else tokens[:1]:
                 token = Token(positions, chars, removestops=removestops, mode=mode)
                 token.text = text
                 token.boost = 1.0

@@ -48,6 +48,15 @@ COVERAGE_FLOOR = 0.1  # score multiplier for a passage that covers none of the c
 TermWeights = dict[tuple[str, str], float]  # (field, term) → boost
 
 
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One query word after analysis and spelling correction."""
+
+    main: str  # the (corrected) word
+    extras: list[str]  # stacked pieces: camel-case parts, joined compound, number/unit
+    literals: list[str]  # written forms to match exactly: the word, and the typed one if corrected
+
+
 @dataclass
 class Concept:
     """One thing the user asked about: a word (and its variants) or an acronym ⇄ expansion pair."""
@@ -325,19 +334,19 @@ class Searcher:
         if not keep:
             keep = positions
         corrections: list[tuple[int, int, str]] = []  # (start, end, replacement) in the text
-        words: list[tuple[str, list[str]]] = []  # (main token, extra tokens)
+        words: list[Word] = []
         seen: set[str] = set()
         for _, tokens, start, end in keep:
-            main, extras = tokens[0], tokens[1:]
+            main, extras, literals = tokens[0], list(tokens[1:]), [tokens[0]]
             fixed = self._correction(snapshot, tokens)
             if fixed is not None:
                 corrections.append((start, end, fixed))
                 # Keep the typed word as a variant: the notes have typos too.
-                main, extras = fixed, [main]
+                main, extras, literals = fixed, [], [fixed, main]
             if main in seen:
                 continue
             seen.add(main)
-            words.append((main, extras))
+            words.append(Word(main, extras, literals))
             if len(words) >= MAX_CONCEPTS:
                 break
         suggestion = _apply_corrections(text, corrections) if corrections else None
@@ -364,10 +373,10 @@ class Searcher:
         return fixed
 
     @staticmethod
-    def _concepts(snapshot: _Snapshot, words: list[tuple[str, list[str]]]) -> list[Concept]:
+    def _concepts(snapshot: _Snapshot, words: list[Word]) -> list[Concept]:
         postings = snapshot.postings
         assert postings is not None
-        mains = [main for main, _ in words]
+        mains = [word.main for word in words]
         concepts: list[Concept] = []
         i = 0
         while i < len(words):
@@ -384,11 +393,15 @@ class Searcher:
                 concepts.append(concept)
                 i += length
                 continue
-            main, extras = words[i]
+            main, extras, literals = words[i].main, words[i].extras, words[i].literals
             main_stems = set(stems(main))
-            concept = Concept(label=main, tokens={main, *extras}, stems=main_stems)
-            exact = [(main, 1.0)] + [(t, W_EXTRA if len(t) < len(main) else 1.0) for t in extras]
+            concept = Concept(label=main, tokens={*literals, *extras}, stems=main_stems)
+            # Exact fields hold the words as written; stacked pieces live in the stemmed fields.
+            exact = [(literal, 1.0) for literal in literals]
             stemmed = [(s, 1.0) for s in sorted(main_stems)]
+            for extra in extras:
+                weight = W_EXTRA if len(extra) < len(main) else 1.0
+                stemmed.extend((s, weight) for s in stems(extra))
             for other in sorted(translations(main)):
                 exact.append((other, W_TRANSLATION))
                 stemmed.extend((s, W_TRANSLATION) for s in stems(other))
