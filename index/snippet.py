@@ -17,7 +17,6 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
-
 def tidy(text: str) -> str:
     """Collapse runs of spaces and blank lines (keeps single line breaks)."""
     return _BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip()

@@ -31,8 +31,16 @@ CURRENT = "CURRENT"
 _KEEP_GENERATIONS = 2
 # Every module whose code shapes what is stored: a change to any of them rebuilds the index.
 _CODE_FILES = (
-    "analysis.py", "acronyms.py", "store.py", "chunker.py", "corpus.py", "lang.py",
-    "parse.py", "parse_text.py", "parse_markdown.py", "parse_outline.py",
+    "analysis.py",
+    "acronyms.py",
+    "store.py",
+    "chunker.py",
+    "corpus.py",
+    "lang.py",
+    "parse.py",
+    "parse_text.py",
+    "parse_markdown.py",
+    "parse_outline.py",
 )
 
 
