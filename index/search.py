@@ -230,6 +230,7 @@ class Searcher:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._lock = threading.RLock()
+        self._refresh_lock = threading.Lock()
         self._snapshot = _Snapshot.empty()
         self._cache: OrderedDict[tuple[str, str, int], SearchResult] = OrderedDict()
         self._checked_at = 0.0
@@ -238,7 +239,15 @@ class Searcher:
     # -- generations ---------------------------------------------------------------------------
 
     def refresh(self) -> bool:
-        """Load the live generation if it changed; True when a new one was loaded."""
+        """Load the live generation if it changed; True when a new one was loaded.
+
+        Searches keep using the previous generation (held in memory) until the new one is
+        loaded; a generation that cannot be loaded is logged and the previous one kept.
+        """
+        with self._refresh_lock:
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         self._checked_at = time.monotonic()
         for _ in range(3):  # the generation may be replaced while we read it
             generation = current_generation(self.index_dir)
@@ -246,7 +255,7 @@ class Searcher:
                 return False
             try:
                 snapshot = _load_snapshot(generation)
-            except (OSError, ValueError, KeyError) as error:
+            except Exception as error:  # noqa: BLE001 - keep serving the old generation
                 log.warning("could not load index generation %s: %s", generation, error)
                 continue
             with self._lock:
@@ -256,8 +265,14 @@ class Searcher:
         return False
 
     def _maybe_refresh(self) -> None:
-        if time.monotonic() - self._checked_at >= _REFRESH_EVERY:
-            self.refresh()
+        """At most once a second, look for a new generation (one thread at a time)."""
+        if time.monotonic() - self._checked_at < _REFRESH_EVERY:
+            return
+        if self._refresh_lock.acquire(blocking=False):
+            try:
+                self._refresh()
+            finally:
+                self._refresh_lock.release()
 
     @property
     def generation(self) -> str:

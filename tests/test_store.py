@@ -180,3 +180,28 @@ def test_load_index_chunks_without_index_is_empty(index_dir):
 
 def test_progress_bar_does_not_break_the_build(corpus, index_dir):
     assert ensure_index(corpus, index_dir, progress=True).chunk_count == 2
+
+
+def test_a_broken_generation_is_not_served(corpus, index_dir):
+    first = ensure_index(corpus, index_dir)
+    searcher = open_searcher(index_dir)
+    broken = index_dir / "gen-broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_text("{}")
+    (broken / "chunks.json").write_text("not json")
+    (index_dir / CURRENT).write_text("gen-broken\n")
+    assert searcher.refresh() is False
+    assert searcher.generation == first.generation
+    assert searcher.search("hibernate").hits
+
+
+def test_searcher_notices_a_new_generation_by_itself(corpus, index_dir, monkeypatch):
+    import index.search as search_module
+
+    ensure_index(corpus, index_dir)
+    searcher = open_searcher(index_dir)
+    assert not searcher.search("aggregation").hits
+    (corpus / "notes.txt").write_text(NOTES + MORE_NOTES, encoding="utf-8")
+    ensure_index(corpus, index_dir)
+    monkeypatch.setattr(search_module, "_REFRESH_EVERY", 0.0)
+    assert searcher.search("aggregation").hits[0].chunk.title == "DX LAGS"
