@@ -506,9 +506,13 @@ class FakeBotAPI:
             self._inject_fault(method, params)
             result = await handler(params)
         except ApiError as error:
-            self._record(method, params.for_record(), error.status, None, error.description)
+            if not (method == "getUpdates" and _client_gone(request)):
+                self._record(method, params.for_record(), error.status, None, error.description)
             return self._json(error.status, error.payload())
-        self._record(method, params.for_record(), 200, result, None)
+        if not (method == "getUpdates" and _client_gone(request)):
+            # a shallow copy: the call log keeps the message as it was sent, not later edits
+            kept = dict(result) if isinstance(result, dict) else result
+            self._record(method, params.for_record(), 200, kept, None)
         return self._json(200, {"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
@@ -1356,6 +1360,12 @@ def _scope_key(scope: dict[str, Any] | None) -> str:
     if not scope:
         scope = {"type": "default"}
     return json.dumps(scope, sort_keys=True, separators=(",", ":"))
+
+
+def _client_gone(request: web.Request) -> bool:
+    """True when the client hung up (e.g. a long poll PTB cancelled while stopping)."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 def _only_custom_emoji(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
