@@ -275,3 +275,26 @@ def test_help_mentions_the_quiz_commands_and_anonymous_channels():
     assert "/quiz" in text and "/daily" in text and "/streak" in text
     assert "anonymous" in text
     assert "anónimas" in help_reply(private("es")).text
+
+
+async def test_batched_due_posts_agree_with_the_per_chat_query(services):
+    from bot.db.chats import upsert_chat
+    from bot.db.daily import claim_daily_post, due_daily_posts, subscribe_daily
+
+    zones = ["UTC", "Europe/Madrid", "America/Mexico_City", "Asia/Tokyo", "Pacific/Kiritimati"]
+    async with services.db.session() as s:
+        for n in range(30):
+            chat_id = 100 + n
+            await upsert_chat(s, chat_id, "private", None)
+            await subscribe_daily(s, chat_id, time(n % 24, (n * 7) % 60), zones[n % len(zones)])
+    now = datetime(2031, 3, 30, 1, 30, tzinfo=UTC)
+    async with services.db.session() as s:
+        first = await due_daily_posts(s, now)
+        for post in first[::3]:
+            await claim_daily_post(s, post.chat_id, post.local_date)
+    from bot.db.quiz_extra import due_daily_posts_batched
+
+    async with services.db.session() as s:
+        expected = await due_daily_posts(s, now)
+        batched = await due_daily_posts_batched(s, now)
+    assert batched == expected and 0 < len(expected) < len(first)
