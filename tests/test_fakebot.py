@@ -421,3 +421,46 @@ async def test_real_application_long_polls_and_answers(fake_api: FakeBotAPI) -> 
     finally:
         await _stop_app(app)
     assert fake_api.pending_updates() == []
+
+
+async def test_webhook_delivery_posts_updates_with_the_secret_and_retries(
+    fake_api: FakeBotAPI,
+) -> None:
+    from aiohttp import web
+
+    received: list[tuple[str | None, dict]] = []
+    refuse_first = [True]
+
+    async def hook(request: web.Request) -> web.Response:
+        if refuse_first[0]:
+            refuse_first[0] = False
+            return web.Response(status=500)
+        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
+                         await request.json()))
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/tg/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        await fake_api.deliver_webhooks_to(f"http://127.0.0.1:{port}/tg/hook")
+        async with fake_api.make_bot() as ptb_bot:
+            await ptb_bot.set_webhook("https://bot.example.org/tg/hook", secret_token="S3cret")
+            first = fake_api.push_update(fake_api.build.private_message(ALICE, "one"))
+            second = fake_api.push_update(fake_api.build.private_message(ALICE, "two"))
+            await fake_api.wait_for(lambda: len(received) == 2)
+            assert [u["update_id"] for _, u in received] == [first["update_id"],
+                                                              second["update_id"]]
+            assert {secret for secret, _ in received} == {"S3cret"}
+            statuses = [d.status for d in fake_api.webhook_deliveries]
+            assert statuses == [500, 200, 200]  # the refused update was retried, in order
+            info = await ptb_bot.get_webhook_info()
+            assert info.pending_update_count == 0
+            assert info.last_error_message == "Wrong response from the webhook: 500"
+            await ptb_bot.delete_webhook()
+    finally:
+        await runner.cleanup()

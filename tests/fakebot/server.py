@@ -45,6 +45,7 @@ from .validation import (
     message_text,
     utf16_len,
 )
+from .webhook import Delivery, WebhookDeliverer
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForStudybotTests_0123456789"
 DEFAULT_UPDATE_TYPES = frozenset(
@@ -183,6 +184,9 @@ class FakeBotAPI:
         self.waiting_polls = 0  # getUpdates requests currently held open
         self._closing = False
         self._runner: web.AppRunner | None = None
+        self.webhook_delivery_url: str | None = None
+        self._deliverer: WebhookDeliverer | None = None
+        self._deliveries: list[Delivery] = []
         self.root_url = ""
         self._handlers: dict[str, tuple[str, Handler]] = {}
         for name in dir(self):
@@ -211,6 +215,7 @@ class FakeBotAPI:
     async def stop(self) -> None:
         """Release long polls and stop the server."""
         self._closing = True
+        await self._restart_delivery()
         self._notify_updates()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -674,12 +679,14 @@ class FakeBotAPI:
         if allowed is not None:
             self._set_allowed_updates(allowed)
         self.state.webhook = {"url": url, "secret_token": params.get("secret_token")}
+        await self._restart_delivery()
         return True
 
     async def _m_deleteWebhook(self, params: Params) -> bool:
         if params.bool("drop_pending_updates"):
             self.state.pending.clear()
         self.state.webhook = {"url": ""}
+        await self._restart_delivery()
         return True
 
     async def _m_getWebhookInfo(self, params: Params) -> dict[str, Any]:
@@ -691,7 +698,59 @@ class FakeBotAPI:
         if info["url"]:
             info["max_connections"] = 40
             info["allowed_updates"] = sorted(self._allowed_updates)
+        if self._deliverer is not None and self._deliverer.last_error_date is not None:
+            info["last_error_date"] = self._deliverer.last_error_date
+            info["last_error_message"] = self._deliverer.last_error_message
         return info
+
+    # ------------------------------------------------------------------ webhook delivery
+    async def deliver_webhooks_to(self, local_url: str | None) -> None:
+        """Deliver updates like Telegram does once a webhook is set, but POST them to
+        ``local_url`` (e.g. ``http://127.0.0.1:PORT/path``) instead of the registered https URL,
+        which can't be reached offline. None turns delivery off (updates then just wait)."""
+        self.webhook_delivery_url = local_url
+        await self._restart_delivery()
+
+    @property
+    def webhook_deliveries(self) -> list[Delivery]:
+        """Every POST to the webhook: update_id, HTTP status (None if unreachable), error."""
+        return list(self._deliveries)
+
+    async def _restart_delivery(self) -> None:
+        if self._deliverer is not None:
+            await self._deliverer.stop()
+            self._deliverer = None
+        if not self.state.webhook.get("url") or not self.webhook_delivery_url or self._closing:
+            return
+        self._deliverer = WebhookDeliverer(
+            url=self.webhook_delivery_url,
+            secret_token=self.state.webhook.get("secret_token"),
+            take_next=self._next_for_webhook,
+            confirm=self._confirm_webhook,
+            arrived=lambda: self._updates_arrived,
+            on_change=self._notify_change,
+            deliveries=self._deliveries,
+        )
+        self._deliverer.start()
+
+    def _next_for_webhook(self) -> dict[str, Any] | None:
+        pending = self.state.pending
+        while pending:
+            seq, update, delivered = pending[0]
+            kind = next((key for key in update if key != "update_id"), "")
+            if kind not in self._allowed_updates:
+                pending.pop(0)
+                continue
+            if not delivered:
+                self.counters["updates_delivered"] += 1
+                pending[0] = (seq, update, True)
+            return update
+        return None
+
+    def _confirm_webhook(self, update: dict[str, Any]) -> None:
+        pending = self.state.pending
+        if pending and pending[0][1] is update:
+            pending.pop(0)
 
     def _set_allowed_updates(self, allowed: Any) -> None:
         if not isinstance(allowed, list):
