@@ -70,8 +70,10 @@ def test_search_section_runs_end_to_end_on_a_small_synthetic_corpus():
     for row in results.rows:
         chunks, queries = row[2], row[4]
         assert chunks > 100 and queries >= 60
-        mrr = float(row[7])
-        assert 0.0 < mrr <= 1.0
+        if row[0].endswith("repeat"):
+            assert row[3] is None and row[7] is None  # same searcher: latency only
+        else:
+            assert 0.0 < float(row[7]) <= 1.0
     growth = results.rows[3][2] / results.rows[0][2]  # twice the notes, about twice the chunks
     assert 1.8 < growth < 2.2
     assert [row[0] for row in scaling.rows] == ["Studybot", "FTS5 bm25"]
