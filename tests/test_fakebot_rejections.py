@@ -462,3 +462,28 @@ async def test_poll_questions_keep_only_custom_emoji_entities(bot: Bot) -> None:
     sent = await bot.send_poll(ALICE.id, "<b>Bold</b> question?", ["<i>a</i>", "b"],
                                question_parse_mode="HTML")
     assert sent.poll.question == "Bold question?" and sent.poll.question_entities == ()
+
+
+async def test_malformed_requests_get_telegram_style_errors(fake_api: FakeBotAPI) -> None:
+    import aiohttp
+
+    fake_api.build.private_message(ALICE, "x")
+    url = f"{fake_api.base_url}{fake_api.token}/sendMessage"
+    async with aiohttp.ClientSession() as http:
+        lone_surrogate = b'{"chat_id": 1001, "text": "a\\ud800b"}'
+        async with http.post(url, data=lone_surrogate,
+                             headers={"Content-Type": "application/json"}) as response:
+            assert response.status == 400
+            body = await response.json()
+        assert body == {"ok": False, "error_code": 400,
+                        "description": "Bad Request: strings must be encoded in UTF-8"}
+        async with http.post(url, json=[1]) as response:
+            assert response.status == 400
+        async with http.get(url, params={"chat_id": "1001", "text": "via GET"}) as response:
+            assert (await response.json())["result"]["text"] == "via GET"
+        async with http.post(f"{fake_api.base_url}nocolon/getMe") as response:
+            assert response.status == 404
+        async with http.post(f"{fake_api.base_url}1:other/getMe") as response:
+            assert response.status == 401
+            assert await response.json() == {"ok": False, "error_code": 401,
+                                             "description": "Unauthorized"}

@@ -9,6 +9,7 @@ import functools
 import hashlib
 import inspect
 import json
+import logging
 import re
 import ssl
 import struct
@@ -47,6 +48,7 @@ from .validation import (
 )
 from .webhook import Delivery, WebhookDeliverer
 
+log = logging.getLogger(__name__)
 DEFAULT_TOKEN = "123456789:AAFakeTokenForStudybotTests_0123456789"
 DEFAULT_UPDATE_TYPES = frozenset(
     {
@@ -507,9 +509,17 @@ class FakeBotAPI:
         method, handler = entry
         params = Params({})
         try:
-            params = await read_params(request)
-            self._inject_fault(method, params)
-            result = await handler(params)
+            try:
+                params = await read_params(request)
+                self._inject_fault(method, params)
+                result = await handler(params)
+            except UnicodeError as exc:
+                raise bad_request("strings must be encoded in UTF-8") from exc
+            except (ApiError, asyncio.CancelledError):
+                raise
+            except Exception as exc:  # a bug in the fake: make it loud, never hang a test
+                log.exception("fake Bot API failed on %s", method)
+                raise ApiError(500, f"Internal Server Error (fake Bot API bug: {exc!r})") from exc
         except ApiError as error:
             if not (method == "getUpdates" and _client_gone(request)):
                 self._record(method, params.for_record(), error.status, None, error.description)
