@@ -32,6 +32,7 @@ EXPECTED_TABLES = {
     "daily_posts",
     "streaks",
     "reminders_sent",
+    "saved_searches",
 }
 
 

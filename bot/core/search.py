@@ -7,7 +7,13 @@ import asyncio
 import base64
 import hashlib
 import html
+import logging
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.callbacks import FullNote, SearchPage, fits_chunk_id
 from bot.core.deeplink import encode_query
@@ -25,9 +31,15 @@ from bot.core.text import MESSAGE_LIMIT, cut_plain, html_to_plain, split_plain, 
 from bot.i18n import tr
 from index.model import Chunk, Hit, SearchResult
 
+if TYPE_CHECKING:
+    from bot.db.session import Database
+
+log = logging.getLogger(__name__)
+
 MAX_HITS = 10  # hits kept per search, paged with ◀ ▶
 MAX_QUERY_CHARS = 300  # longer queries are cut (Whoosh gains nothing from essays)
 INLINE_RESULTS = 10
+KEY_CHARS = 12  # SearchMemory.key_for: 9 bytes of SHA-256 in URL-safe base64
 
 EXAMPLE_QUERIES = {
     "en": ("permission boundaries", "S3 Object Lock", "VPC peering"),
@@ -35,16 +47,31 @@ EXAMPLE_QUERIES = {
 }
 
 
-class SearchMemory:
-    """Remembers recent queries under short keys so buttons can refer to them (bounded LRU).
+REFRESH_SAVED_AFTER = timedelta(days=1)  # a used search is re-marked used in the DB at most daily
+PRUNE_SAVED_EVERY = timedelta(days=1)  # per process: forget long-unused saved searches this often
 
-    Keys are a hash of the query, so the same query always gets the same key; a key that is not
-    remembered (forged, or from before a restart) makes the button "expired".
+
+@dataclass(slots=True)
+class _Remembered:
+    query: str
+    saved_at: datetime | None  # when the database last marked it used (None: not saved yet)
+
+
+class SearchMemory:
+    """The queries behind search buttons, under short keys: a bounded in-process LRU in front of
+    the ``saved_searches`` table, so a button keeps working after a restart or in another process.
+
+    Keys are a hash of the query, so the same query always gets the same key in every process.
+    ``remember`` / ``recall`` touch only the memory; ``save`` writes what was remembered to the
+    database (one short session) and ``lookup`` falls back to it. A key known nowhere (forged, or
+    pruned after ~30 days unused) makes the button "expired".
     """
 
     def __init__(self, capacity: int = 20_000) -> None:
-        self._queries: OrderedDict[str, str] = OrderedDict()
+        self._queries: OrderedDict[str, _Remembered] = OrderedDict()
+        self._unsaved: dict[str, str] = {}  # key → query, waiting for ``save``
         self._capacity = capacity
+        self._pruned_at: datetime | None = None
 
     @staticmethod
     def key_for(query: str) -> str:
@@ -52,15 +79,79 @@ class SearchMemory:
         return base64.urlsafe_b64encode(digest[:9]).decode("ascii")  # 12 characters
 
     def remember(self, query: str) -> str:
+        """The key for ``query``, remembered here (and queued for ``save`` if needed)."""
         key = self.key_for(query)
-        self._queries[key] = query
-        self._queries.move_to_end(key)
-        while len(self._queries) > self._capacity:
-            self._queries.popitem(last=False)
+        entry = self._queries.get(key)
+        if entry is None:
+            entry = self._queries[key] = _Remembered(query, None)
+        self._used(key, entry)
         return key
 
     def recall(self, key: str) -> str | None:
-        return self._queries.get(key)
+        """The query behind ``key`` if this process remembers it (no database access)."""
+        entry = self._queries.get(key)
+        return None if entry is None else entry.query
+
+    async def lookup(self, key: str, db: Database | None) -> str | None:
+        """The query behind ``key``: from memory, else from the database (saved by an earlier
+        run or another process). None when it is known nowhere."""
+        entry = self._queries.get(key)
+        if entry is not None:
+            self._used(key, entry)
+            return entry.query
+        if db is None or len(key) != KEY_CHARS:
+            return None
+        from bot.db.searches import search_query
+
+        now = datetime.now(UTC)
+        async with db.session() as session:
+            query = await search_query(session, key, used_at=now)
+        if query is None:
+            return None
+        self._queries[key] = _Remembered(query, now)
+        self._evict()
+        return query
+
+    async def save(self, db: Database | None) -> None:
+        """Write the queries remembered since the last save to the database, in one short
+        session (and now and then prune long-unused ones). A database failure is logged: the
+        buttons then work in this process only."""
+        if db is None or not self._unsaved:
+            return
+        from bot.db.searches import KEEP_SEARCHES_FOR, prune_saved_searches, save_search
+
+        batch = dict(self._unsaved)
+        now = datetime.now(UTC)
+        prune = self._pruned_at is None or now - self._pruned_at >= PRUNE_SAVED_EVERY
+        try:
+            async with db.session() as session:
+                for key, query in batch.items():
+                    await save_search(session, key, query, now)
+                if prune:
+                    await prune_saved_searches(session, now - KEEP_SEARCHES_FOR)
+        except SQLAlchemyError:
+            log.warning("could not save %d search(es); kept in memory", len(batch), exc_info=True)
+            return
+        if prune:
+            self._pruned_at = now
+        for key, query in batch.items():
+            if self._unsaved.get(key) == query:
+                del self._unsaved[key]
+            entry = self._queries.get(key)
+            if entry is not None:
+                entry.saved_at = now
+
+    def _used(self, key: str, entry: _Remembered) -> None:
+        self._queries.move_to_end(key)
+        stale = entry.saved_at is None or datetime.now(UTC) - entry.saved_at >= REFRESH_SAVED_AFTER
+        if stale:
+            self._unsaved[key] = entry.query
+        self._evict()
+
+    def _evict(self) -> None:
+        while len(self._queries) > self._capacity:
+            key, _ = self._queries.popitem(last=False)
+            self._unsaved.pop(key, None)
 
 
 def normalize_query(text: str) -> str:
@@ -175,9 +266,12 @@ async def search_reply(services: AppServices, asker: Asker, text: str) -> list[R
         return [ask_for_query(asker.lang)]
     result = await _search(services, query)
     if not result.hits:
-        return [no_results(services, asker.lang, result)]
-    key = services.searches.remember(query)
-    return [result_card(services, asker.lang, result, key, 0, edit=False)]
+        replies = [no_results(services, asker.lang, result)]
+    else:
+        key = services.searches.remember(query)
+        replies = [result_card(services, asker.lang, result, key, 0, edit=False)]
+    await services.searches.save(services.db)  # before the buttons are sent
+    return replies
 
 
 def expired(lang: str) -> ButtonAnswer:
@@ -186,19 +280,20 @@ def expired(lang: str) -> ButtonAnswer:
 
 async def show_page(services: AppServices, asker: Asker, key: str, page: int) -> ButtonAnswer:
     """A ◀ ▶ or "did you mean" press: show hit ``page`` of the remembered search ``key``."""
-    query = services.searches.recall(key)
+    query = await services.searches.lookup(key, services.db)
     if query is None:
         return expired(asker.lang)
     result = await _search(services, query)
     if not result.hits:
         reply = no_results(services, asker.lang, result)
+        await services.searches.save(services.db)
         return ButtonAnswer(Notice(), (Reply(reply.text, reply.buttons, edit=True),))
     if page >= len(result.hits):
         return expired(asker.lang)
     # every search button (◀ ▶, "did you mean", examples) turns its message into the card
-    return ButtonAnswer(
-        Notice(), (result_card(services, asker.lang, result, key, page, edit=True),)
-    )
+    card = result_card(services, asker.lang, result, key, page, edit=True)
+    await services.searches.save(services.db)  # the card's new buttons, and "used" marks
+    return ButtonAnswer(Notice(), (card,))
 
 
 def full_note_messages(chunk: Chunk, lang: str) -> list[Reply]:

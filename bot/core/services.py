@@ -30,7 +30,7 @@ class AppServices:
     settings: Settings
     searcher: SearcherLike
     db: Database | None
-    searches: SearchMemory
+    searches: SearchMemory  # the search buttons' queries; saved to ``db`` when there is one
     extra: dict[str, Any] = field(default_factory=dict)  # other features' long-lived objects
 
 

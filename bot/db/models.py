@@ -192,3 +192,15 @@ class ReminderSent(Base):
     )
     local_date: Mapped[date] = mapped_column(Date, primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SavedSearch(Base):
+    """A query behind search buttons (◀ ▶, "did you mean"), under the key the buttons carry, so
+    they keep working after a restart or in another bot process; pruned when long unused."""
+
+    __tablename__ = "saved_searches"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)  # SearchMemory.key_for(query)
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
