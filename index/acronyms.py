@@ -22,7 +22,7 @@ _FORWARD_PAREN = re.compile(rf"(?<![\w(])(?P<acr>{_ACRONYM})[ ]+\((?P<exp>[^()\n
 _FORWARD_DASH = re.compile(
     rf"^[ \t]*(?:[-*•][ \t]+)?(?P<acr>{_ACRONYM})[ \t]+[-–:][ \t]+(?P<exp>[^\n]{{3,80}})", re.M
 )
-_SKIPPABLE = {
+SKIPPABLE = {
     "of",
     "and",
     "for",
@@ -97,7 +97,7 @@ def _match(letters: str, words: list[str], slop: int = 1) -> tuple[int, int] | N
             memo[key] = result
             return result
         options: list[tuple[int, int, int]] = []  # (next j, budget left, consumed?)
-        if words[i].lower() in _SKIPPABLE:
+        if words[i].lower() in SKIPPABLE:
             options.append((j, budget, 0))
         elif budget > 0 and i > 0:
             options.append((j, budget - 1, 0))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import RamStorage
 
-from index.acronyms import _SKIPPABLE
+from index.acronyms import SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
@@ -89,13 +89,12 @@ class _Snapshot:
     acronyms: dict[str, list[str]]
     expansions: dict[str, list[tuple[tuple[str, ...], str]]]  # first word's stem → (words, acronym)
     vocabulary: set[str]
-    stem_vocabulary: set[str]
     speller: SpellingCorrector
     prepared: dict[str, PreparedText] = field(default_factory=dict)  # snippets, by chunk id
 
     @classmethod
     def empty(cls) -> _Snapshot:
-        return cls("", [], {}, [], None, {}, {}, set(), set(), SpellingCorrector({}))
+        return cls("", [], {}, [], None, {}, {}, set(), SpellingCorrector({}))
 
 
 FIELDS = ("head", "head_stem", "body", "body_stem")
@@ -121,11 +120,10 @@ def _load_snapshot(generation: Path) -> _Snapshot:
     for fieldname in ("body", "head"):
         for term, df in postings.document_frequencies(fieldname).items():
             frequencies[term] = frequencies.get(term, 0) + df
-    stem_vocabulary = postings.terms("head_stem") | postings.terms("body_stem")
     expansions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for acronym, forms in acronyms.items():
         for form in forms:
-            key = tuple(w for w in _main_words(form) if w not in _SKIPPABLE)
+            key = tuple(w for w in _main_words(form) if w not in SKIPPABLE)
             if len(key) >= 2:
                 for stem in stems(key[0]):
                     expansions.setdefault(stem, []).append((key, acronym))
@@ -141,7 +139,6 @@ def _load_snapshot(generation: Path) -> _Snapshot:
         expansions=expansions,
         prepared=prepared,
         vocabulary=set(frequencies),
-        stem_vocabulary=stem_vocabulary,
         speller=SpellingCorrector(frequencies),
     )
 
@@ -302,13 +299,14 @@ class Searcher:
                 cached = self._cache.get(key)
                 if cached is not None:
                     self._cache.move_to_end(key)
-                    return cached
+                    # A fresh list: callers may reorder or trim the hits they get.
+                    return SearchResult(cached.query, list(cached.hits), cached.suggestion)
             result = self._search(snapshot, text, limit)
             with self._lock:
                 self._cache[key] = result
                 if len(self._cache) > _CACHE_SIZE:
                     self._cache.popitem(last=False)
-            return result
+            return SearchResult(result.query, list(result.hits), result.suggestion)
         except Exception:  # a search must never take the bot down
             log.exception("search failed for %r", text[:200])
             return SearchResult(query=text)
@@ -424,7 +422,7 @@ class Searcher:
                 concept.stems.update(stems(other))
             concept.terms = _field_terms(postings, exact, stemmed)
             for expansion in snapshot.acronyms.get(main, [])[:2]:
-                expansion_words = [w for w in _main_words(expansion) if w not in _SKIPPABLE]
+                expansion_words = [w for w in _main_words(expansion) if w not in SKIPPABLE]
                 if len(expansion_words) >= 2:
                     members, stem_sets = _group_terms(postings, expansion_words)
                     concept.groups.append(stem_sets)

@@ -183,3 +183,11 @@ def test_misspelling_found_in_the_notes_still_gets_a_suggestion(searcher):
     result = searcher.search("clodtrail")
     assert result.suggestion == "cloudtrail"
     assert len(result.hits) == 5
+
+
+def test_callers_cannot_spoil_the_result_cache(searcher):
+    first = searcher.search("glacier vault lock")
+    expected = [h.chunk.id for h in first.hits]
+    first.hits.clear()
+    again = searcher.search("glacier vault lock")
+    assert [h.chunk.id for h in again.hits] == expected and expected
