@@ -11,18 +11,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_TOLERANCE = 0.1  # of a token: absorbs client/server timing jitter
+# A request may arrive this much earlier than a perfectly paced client would send it (network and
+# scheduling jitter between the bot's limiter and this server); worth rate * JITTER tokens.
+JITTER_SECONDS = 0.05
 
 
 @dataclass
 class TokenBucket:
     capacity: float
     rate: float  # tokens per second
-    tokens: float = -1.0
+    tokens: float | None = None  # None until first used: then full
     updated: float = 0.0
 
     def refill(self, now: float) -> None:
-        if self.tokens < 0:
+        if self.tokens is None:
             self.tokens, self.updated = self.capacity, now
             return
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
@@ -30,9 +32,10 @@ class TokenBucket:
 
     def wait_seconds(self) -> int | None:
         """None when a token is available, else whole seconds until one is (at least 1)."""
-        if self.tokens >= 1.0 - _TOLERANCE:
+        tokens = self.capacity if self.tokens is None else self.tokens
+        if tokens >= 1.0 - self.rate * JITTER_SECONDS:
             return None
-        return max(1, math.ceil((1.0 - self.tokens) / self.rate))
+        return max(1, math.ceil((1.0 - tokens) / self.rate))
 
 
 @dataclass
@@ -71,7 +74,7 @@ class FloodLimiter:
         if waits:
             return max(waits)
         for bucket in buckets:
-            bucket.tokens -= 1.0
+            bucket.tokens = (bucket.capacity if bucket.tokens is None else bucket.tokens) - 1.0
         return None
 
     def reset(self) -> None:
