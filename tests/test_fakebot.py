@@ -464,3 +464,28 @@ async def test_webhook_delivery_posts_updates_with_the_secret_and_retries(
             await ptb_bot.delete_webhook()
     finally:
         await runner.cleanup()
+
+
+async def test_less_common_methods_deserialise(bot: Bot, fake_api: FakeBotAPI) -> None:
+    from telegram import ChatFullInfo, ChatMemberBanned, ChatMemberLeft, ChatMemberRestricted
+
+    fake_api.push_update(fake_api.build.private_message(ALICE, "hi"))
+    fake_api.push_update(fake_api.build.group_message(STUDY_GROUP, BOB, "hi"))
+    document = await bot.send_document(ALICE.id, io.BytesIO(b"a,b\n1,2\n"), filename="stats.csv")
+    assert document.document.file_name == "stats.csv" and document.document.file_size == 8
+    private = await bot.get_chat(ALICE.id)
+    assert isinstance(private, ChatFullInfo) and private.first_name == "Alice"
+    fake_api.set_member(STUDY_GROUP.id, ALICE, "restricted")
+    assert isinstance(await bot.get_chat_member(STUDY_GROUP.id, ALICE.id), ChatMemberRestricted)
+    fake_api.set_member(STUDY_GROUP.id, ALICE, "kicked")
+    assert isinstance(await bot.get_chat_member(STUDY_GROUP.id, ALICE.id), ChatMemberBanned)
+    fake_api.set_member(STUDY_GROUP.id, ALICE, "left")
+    assert isinstance(await bot.get_chat_member(STUDY_GROUP.id, ALICE.id), ChatMemberLeft)
+    assert await bot.get_chat_member_count(STUDY_GROUP.id) == 2  # Bob and the bot
+    assert await bot.leave_chat(STUDY_GROUP.id)
+    from telegram.error import Forbidden
+
+    with pytest.raises(Forbidden, match="(?i)not a member of the supergroup"):
+        await bot.send_message(STUDY_GROUP.id, "still here?")
+    assert await bot.set_my_description("Study your notes")
+    assert await bot.log_out() and await bot.close()
