@@ -298,3 +298,12 @@ async def test_batched_due_posts_agree_with_the_per_chat_query(services):
         expected = await due_daily_posts(s, now)
         batched = await due_daily_posts_batched(s, now)
     assert batched == expected and 0 < len(expected) < len(first)
+
+
+async def test_a_second_quiz_does_not_repeat_an_unanswered_question(services):
+    asked = []
+    for n in range(3):
+        [post] = await quiz_posts(services, private())
+        await remember_poll(services, poll_id=f"open{n}", post=post, chat_id=USER, message_id=n)
+        asked.append(post.item_id)
+    assert len(set(asked)) == 3

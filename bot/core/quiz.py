@@ -8,7 +8,7 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING, Protocol
 
@@ -241,6 +241,7 @@ def option_lengths_ok(options: Sequence[str]) -> bool:
 
 QUIZ_BANK_KEY = "quiz_bank"  # AppServices.extra key holding a bot.quiz_bank.QuizBankHolder
 BANK_WAIT_SECONDS = 5.0
+UNANSWERED_WINDOW = timedelta(hours=12)  # a question still open in private is not asked again
 
 
 def quiz_secret(services: AppServices) -> bytes:
@@ -274,6 +275,7 @@ async def pick_items(
     from bot import srs
     from bot.db.cards import next_items_for_user
     from bot.db.polls import items_posted_in_chat
+    from bot.db.quiz_extra import unanswered_items
     from bot.db.users import effective_timezone
 
     moment = now or datetime.now(UTC)
@@ -285,9 +287,11 @@ async def pick_items(
             tz = await effective_timezone(
                 session, user_id, chat_id, services.settings.default_timezone
             )
+            waiting = await unanswered_items(session, chat_id, user_id, moment - UNANSWERED_WINDOW)
             ids = await next_items_for_user(
-                session, user_id, bank.item_ids, moment, count=count, tz=tz
+                session, user_id, bank.item_ids, moment, count=count + len(waiting), tz=tz
             )
+            ids = [item_id for item_id in ids if item_id not in waiting][:count]
         else:
             posted = await items_posted_in_chat(session, chat_id)
             ids = srs.pick_group_items(posted, srs.order_new_items(bank.item_ids, chat_id), count)

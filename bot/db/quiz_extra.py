@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import srs
 from bot.db.base import utcnow
 from bot.db.daily import DuePost, all_active_subscriptions
-from bot.db.models import Chat, DailyPost, PollSent, QuizCard, User
+from bot.db.models import Answer, Chat, DailyPost, PollSent, QuizCard, User
 from bot.db.users import is_valid_timezone
 from bot.streaks import local_now
 
@@ -167,3 +167,19 @@ async def due_daily_posts_batched(session: AsyncSession, now: datetime) -> list[
         ).all()
     )
     return [post for post in candidates if (post.chat_id, post.local_date) not in claimed]
+
+
+async def unanswered_items(
+    session: AsyncSession, chat_id: int, user_id: int, since: datetime
+) -> set[str]:
+    """Items posted in the chat since ``since`` that the student has not answered yet (so a
+    second /quiz does not repeat a question still waiting for them)."""
+    answered = select(Answer.poll_id).where(Answer.user_id == user_id)
+    rows = await session.scalars(
+        select(PollSent.item_id).where(
+            PollSent.chat_id == chat_id,
+            PollSent.sent_at >= since,
+            PollSent.poll_id.not_in(answered),
+        )
+    )
+    return set(rows)
