@@ -489,3 +489,30 @@ async def test_less_common_methods_deserialise(bot: Bot, fake_api: FakeBotAPI) -
         await bot.send_message(STUDY_GROUP.id, "still here?")
     assert await bot.set_my_description("Study your notes")
     assert await bot.log_out() and await bot.close()
+
+
+async def test_privacy_mode_withholds_group_chatter(fake_api: FakeBotAPI) -> None:
+    fake_api.privacy_mode = True
+    build = fake_api.build
+    chatter = fake_api.push_update(build.group_message(STUDY_GROUP, BOB, "what about IAM?"))
+    mention = fake_api.push_update(
+        build.group_message(STUDY_GROUP, BOB, "@studybot_test_bot what is IAM?")
+    )
+    other_bot = fake_api.push_update(build.command(BOB, "/quiz@other_bot", chat=STUDY_GROUP))
+    mine = fake_api.push_update(build.command(BOB, "/quiz@studybot_test_bot", chat=STUDY_GROUP))
+    general = fake_api.push_update(build.command(BOB, "/search", "vpc", chat=STUDY_GROUP))
+    private = fake_api.push_update(build.private_message(BOB, "private chats always arrive"))
+    async with fake_api.make_bot() as ptb_bot:
+        assert (await ptb_bot.get_me()).can_read_all_group_messages is False
+        sent = await ptb_bot.send_message(STUDY_GROUP.id, "Ask me")
+        reply = fake_api.push_update(
+            build.group_message(STUDY_GROUP, BOB, "why?", reply_to_message_id=sent.message_id)
+        )
+        delivered = {u.update_id for u in await ptb_bot.get_updates(timeout=0)}
+    assert delivered == {mine["update_id"], general["update_id"], private["update_id"],
+                         reply["update_id"]}
+    assert [u["update_id"] for u in fake_api.withheld_updates] == [
+        chatter["update_id"], mention["update_id"], other_bot["update_id"]]
+    fake_api.set_member(STUDY_GROUP.id, fake_api.bot_user.id, "administrator")
+    fake_api.push_update(build.group_message(STUDY_GROUP, BOB, "admins see everything"))
+    assert len(fake_api.withheld_updates) == 3

@@ -19,6 +19,7 @@ async def _serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         callback_answer_timeout=None if args.no_query_timeout else 15.0,
+        privacy_mode=args.privacy_mode,
     )
     url = await api.start()
     print(url, flush=True)
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--flood-limits", action="store_true", help="enforce Telegram's limits")
+    parser.add_argument(
+        "--privacy-mode", action="store_true", help="withhold group messages not for the bot"
+    )
     parser.add_argument(
         "--no-query-timeout", action="store_true", help="callback/inline answers never expire"
     )

@@ -163,6 +163,7 @@ class FakeBotAPI:
         port: int = 0,
         callback_answer_timeout: float | None = 15.0,
         poll_options: tuple[int, int] = (2, 10),
+        privacy_mode: bool = False,
     ) -> None:
         self.token = token
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 123456789
@@ -173,6 +174,9 @@ class FakeBotAPI:
         self.flood = FloodLimiter()
         self.callback_answer_timeout = callback_answer_timeout
         self.poll_options = poll_options
+        # BotFather's group privacy: when on, group messages not meant for the bot never arrive
+        self.privacy_mode = privacy_mode
+        self.withheld_updates: list[dict[str, Any]] = []
         self.calls: list[Call] = []
         self.counters: Counter[str] = Counter()
         self.count_429 = 0
@@ -273,11 +277,37 @@ class FakeBotAPI:
         Pushing a dict with an update_id that was already delivered simulates duplicate delivery."""
         if "update_id" not in update:
             update = {"update_id": self.state.take_update_id(), **update}
+        if self.privacy_mode and not self._privacy_allows(update):
+            self.withheld_updates.append(update)
+            self._notify_change()
+            return update
         self.state.enqueue(update)
         self.counters["updates_pushed"] += 1
         self._notify_updates()
         self._notify_change()
         return update
+
+    def _privacy_allows(self, update: dict[str, Any]) -> bool:
+        """Whether a bot in privacy mode receives this update (Telegram's documented rules)."""
+        message = update.get("message") or update.get("edited_message")
+        if not message or message.get("chat", {}).get("type") not in ("group", "supergroup"):
+            return True
+        record = self.state.chats.get(message["chat"]["id"])
+        if record is not None and record.bot_status in ("administrator", "creator"):
+            return True  # admins always receive all messages
+        if "text" not in message and "caption" not in message:
+            return True  # service messages (members joining, ...) always arrive
+        replied = message.get("reply_to_message") or {}
+        if replied.get("from", {}).get("id") == self.bot_user.id:
+            return True
+        text = message.get("text") or ""
+        for entity in message.get("entities", []):
+            if entity["type"] == "bot_command" and entity["offset"] == 0:
+                command = text[: entity["length"]]
+                if "@" not in command:
+                    return True  # general command (as if the bot spoke last in the group)
+                return command.split("@", 1)[1].lower() == (self.bot_user.username or "").lower()
+        return False
 
     def push_updates(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [self.push_update(update) for update in updates]
@@ -658,7 +688,7 @@ class FakeBotAPI:
         return {
             **self.state.bot_dict,
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": not self.privacy_mode,
             "supports_inline_queries": True,
             "can_connect_to_business": False,
             "has_main_web_app": False,
