@@ -516,3 +516,18 @@ async def test_privacy_mode_withholds_group_chatter(fake_api: FakeBotAPI) -> Non
     fake_api.set_member(STUDY_GROUP.id, fake_api.bot_user.id, "administrator")
     fake_api.push_update(build.group_message(STUDY_GROUP, BOB, "admins see everything"))
     assert len(fake_api.withheld_updates) == 3
+
+
+async def test_wait_for_treats_lookup_errors_as_not_yet(fake_api: FakeBotAPI) -> None:
+    fake_api.push_update(fake_api.build.private_message(ALICE, "hi"))
+
+    async def later() -> None:
+        await asyncio.sleep(0.1)
+        async with fake_api.make_bot() as ptb_bot:
+            await ptb_bot.send_message(ALICE.id, "done")
+
+    task = asyncio.create_task(later())
+    assert await fake_api.wait_for(lambda: fake_api.messages(ALICE.id)[0]["text"] == "done")
+    await task
+    with pytest.raises(AssertionError, match="IndexError"):
+        await fake_api.wait_for(lambda: fake_api.messages(BOB.id)[0], timeout=0.1)

@@ -474,20 +474,27 @@ class FakeBotAPI:
     async def wait_for(self, predicate: Callable[..., Any], timeout: float = 5.0) -> Any:
         """Wait until ``predicate()`` (or ``predicate(api)``) is truthy; return its value.
 
-        Raises AssertionError listing the recent calls when ``timeout`` seconds pass first."""
+        A LookupError, TypeError or AttributeError inside the predicate (e.g. indexing a message
+        that isn't there yet) counts as "not yet". Raises AssertionError listing the recent calls
+        when ``timeout`` seconds pass first."""
         wants_api = bool(inspect.signature(predicate).parameters)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        last_error: Exception | None = None
         while True:
             changed = self._changed
-            value = predicate(self) if wants_api else predicate()
+            try:
+                value = predicate(self) if wants_api else predicate()
+            except (LookupError, TypeError, AttributeError) as exc:
+                value, last_error = None, exc
             if value:
                 return value
             remaining = deadline - loop.time()
             if remaining <= 0:
                 name = getattr(predicate, "__name__", "predicate")
+                error = f" (last error: {last_error!r})" if last_error else ""
                 raise AssertionError(
-                    f"fake Bot API: {name} still false after {timeout}s; recent calls:\n"
+                    f"fake Bot API: {name} still false after {timeout}s{error}; recent calls:\n"
                     f"{self.describe_calls()}"
                 )
             with contextlib.suppress(TimeoutError):
