@@ -14,7 +14,7 @@ from whoosh.reading import IndexReader
 
 # Term-frequency saturation and length normalisation per field: a heading either names the word
 # or not (a repeat adds little), and headings are short and alike, so they get little length norm.
-EAGER_LIMIT = 3000  # documents: up to this size every posting list is read when opened
+EAGER_LIMIT = 3000  # documents: up to this size a searcher reads everything when it opens
 
 K1_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 1.2, "body_stem": 1.2}
 B_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 0.75, "body_stem": 0.75}
@@ -29,13 +29,11 @@ class PostingList:
 class PostingsTable:
     """field → term → PostingList read from a Whoosh reader, with document frequencies.
 
-    Small indexes (the shipped notes) are loaded whole when opened; bigger ones read a posting
-    list from Whoosh the first time a query needs it and keep it.
+    A posting list is read from Whoosh the first time a query needs it and kept; ``warm()``
+    reads them all (the searcher does that when it opens an index of the notes' size).
     """
 
-    def __init__(
-        self, reader: IndexReader, fields: tuple[str, ...], *, eager_limit: int = EAGER_LIMIT
-    ) -> None:
+    def __init__(self, reader: IndexReader, fields: tuple[str, ...]) -> None:
         self._reader = reader
         self._lock = threading.Lock()
         self.doc_count = reader.doc_count_all()
@@ -54,10 +52,12 @@ class PostingsTable:
                 for raw, info in reader.iter_field(fieldname)
             }
             self._cache[fieldname] = {}
-        if self.doc_count <= eager_limit:
-            for fieldname, terms in self._frequencies.items():
-                for term in terms:
-                    self.get(fieldname, term)
+
+    def warm(self) -> None:
+        """Read every posting list now, so no query pays for a first read."""
+        for fieldname, terms in self._frequencies.items():
+            for term in list(terms):
+                self.get(fieldname, term)
 
     def _read(self, fieldname: str, term: str, df: int) -> PostingList:
         n = max(1, self.doc_count)

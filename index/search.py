@@ -127,9 +127,7 @@ def _load_snapshot(generation: Path) -> _Snapshot:
             if len(key) >= 2:
                 for stem in stems(key[0]):
                     expansions.setdefault(stem, []).append((key, acronym))
-    # Snippet analysis up front for the notes' size; bigger corpora fill it on demand.
-    prepared = {c.id: prepare(c.text) for c in chunks} if len(chunks) <= EAGER_LIMIT else {}
-    return _Snapshot(
+    snapshot = _Snapshot(
         generation=generation.name,
         chunks=chunks,
         by_id=by_id,
@@ -137,10 +135,15 @@ def _load_snapshot(generation: Path) -> _Snapshot:
         postings=postings,
         acronyms=acronyms,
         expansions=expansions,
-        prepared=prepared,
         vocabulary=set(frequencies),
         speller=SpellingCorrector(frequencies),
     )
+    if len(chunks) <= EAGER_LIMIT:
+        # The notes' size: read everything now (well under a second), so no query pays for a
+        # first read; bigger corpora read posting lists and prepare snippets on demand.
+        postings.warm()
+        snapshot.prepared.update((c.id, prepare(c.text)) for c in chunks)
+    return snapshot
 
 
 def _main_words(text: str) -> list[str]:
