@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +42,7 @@ W_HEAD, W_HEAD_STEM, W_BODY, W_BODY_STEM = 2.0, 1.5, 1.0, 0.8
 W_EXTRA = 0.5  # camel-case pieces and number/unit splits of a word
 W_ACRONYM = 0.9  # the other side of an acronym ⇄ expansion pair
 W_TRANSLATION = 0.6  # the glossary's word in the other language
+W_COMPLETION = 0.8  # a vocabulary word that starts with the half-typed last word
 COVERAGE_FLOOR = 0.1  # score multiplier for a passage that covers none of the concepts (never 0)
 
 
@@ -55,6 +56,7 @@ class Word:
     main: str  # the (corrected) word
     extras: list[str]  # stacked pieces: camel-case parts, joined compound, number/unit
     literals: list[str]  # written forms to match exactly: the word, and the typed one if corrected
+    completions: list[str] = field(default_factory=list)  # for a half-typed last word
 
 
 @dataclass
@@ -354,7 +356,12 @@ class Searcher:
         seen: set[str] = set()
         for _, tokens, start, end in keep:
             main, extras, literals = tokens[0], list(tokens[1:]), [tokens[0]]
-            fixed = self._correction(snapshot, tokens)
+            completions: list[str] = []
+            if end == len(text) and main not in snapshot.vocabulary:
+                # The word still being typed (inline queries arrive letter by letter); its
+                # stems still count too.
+                completions = snapshot.speller.completions(main)
+            fixed = None if completions else self._correction(snapshot, tokens)
             if fixed is not None:
                 corrections.append((start, end, fixed))
                 # Keep the typed word as a variant: the notes have typos too.
@@ -362,14 +369,14 @@ class Searcher:
             if main in seen:
                 continue
             seen.add(main)
-            words.append(Word(main, extras, literals))
+            words.append(Word(main, extras, literals, completions))
             if len(words) >= MAX_CONCEPTS:
                 break
         suggestion = _apply_corrections(text, corrections) if corrections else None
         return self._concepts(snapshot, words), suggestion
 
     @staticmethod
-    def _correction(snapshot: _Snapshot, tokens: list[str]) -> str | None:
+    def _correction(snapshot: _Snapshot, tokens: Sequence[str]) -> str | None:
         """The word the user probably meant, when ``tokens`` look misspelt; else None.
 
         An unknown word gets its closest vocabulary word unless that is just another form of it
@@ -415,6 +422,10 @@ class Searcher:
             # Exact fields hold the words as written; stacked pieces live in the stemmed fields.
             exact = [(literal, 1.0) for literal in literals]
             stemmed = [(s, 1.0) for s in sorted(main_stems)]
+            for completion in words[i].completions:
+                exact.append((completion, W_COMPLETION))
+                stemmed.extend((s, W_COMPLETION) for s in stems(completion))
+                concept.tokens.add(completion)
             for extra in extras:
                 weight = W_EXTRA if len(extra) < len(main) else 1.0
                 stemmed.extend((s, weight) for s in stems(extra))

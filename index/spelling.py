@@ -1,4 +1,5 @@
-"""Spelling correction from the index vocabulary: one-delete neighbourhoods (SymSpell style).
+"""Spelling help from the index vocabulary: corrections (SymSpell-style one-delete neighbourhoods)
+and completions of half-typed words.
 
 Finds vocabulary words within one edit (or one swap of neighbours, "presigend" → "presigned")
 of an unknown word, preferring the closest and then the most frequent.
@@ -6,10 +7,13 @@ of an unknown word, preferring the closest and then the most frequent.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Mapping
 
 _MIN_LENGTH = 4  # shorter words are too ambiguous to correct
+_MIN_PREFIX = 3  # a half-typed word needs this many letters to be completed
+_MAX_PREFIX_SCAN = 200
 _RARE = 2  # a known word in at most this many passages may still be a typo...
 _COMMON = 10  # ...when a neighbour is at least this many times (and passages) more common
 
@@ -71,6 +75,7 @@ class SpellingCorrector:
 
     def __init__(self, frequencies: Mapping[str, int]) -> None:
         self.frequencies = dict(frequencies)
+        self._sorted = sorted(self.frequencies)
         self._by_delete: dict[str, list[str]] = defaultdict(list)
         for word in self.frequencies:
             if len(word) < _MIN_LENGTH or not word.isalpha():
@@ -78,6 +83,21 @@ class SpellingCorrector:
             self._by_delete[word].append(word)
             for variant in _deletes(word):
                 self._by_delete[variant].append(word)
+
+    def completions(self, prefix: str, limit: int = 5) -> list[str]:
+        """The most common vocabulary words that start with ``prefix`` (for half-typed words)."""
+        if len(prefix) < _MIN_PREFIX:
+            return []
+        found: list[str] = []
+        index = bisect.bisect_left(self._sorted, prefix)
+        while index < len(self._sorted) and self._sorted[index].startswith(prefix):
+            if self._sorted[index] != prefix:
+                found.append(self._sorted[index])
+            index += 1
+            if len(found) >= _MAX_PREFIX_SCAN:
+                break
+        found.sort(key=lambda word: (-self.frequencies[word], word))
+        return found[:limit]
 
     def __contains__(self, word: str) -> bool:
         return word in self.frequencies

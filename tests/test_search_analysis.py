@@ -116,3 +116,10 @@ def test_only_slips_of_the_fingers_count_as_typos():
     assert not plausible_typo("lento", "dento")  # first letter changed
     assert not plausible_typo("cuesta", "cuenta")  # far-apart keys
     assert not plausible_typo("slowest", "lowest")
+
+
+def test_completions_prefer_common_words_and_need_three_letters():
+    corrector = SpellingCorrector({"aurora": 30, "auroradb": 2, "auto": 50, "au": 3})
+    assert corrector.completions("auro") == ["aurora", "auroradb"]
+    assert corrector.completions("au") == []
+    assert corrector.completions("zzz") == []

@@ -191,3 +191,17 @@ def test_callers_cannot_spoil_the_result_cache(searcher):
     first.hits.clear()
     again = searcher.search("glacier vault lock")
     assert [h.chunk.id for h in again.hits] == expected and expected
+
+
+@pytest.mark.parametrize(("typed", "word"), [("presig", "presigned"), ("auro", "aurora")])
+def test_half_typed_last_word_is_completed_without_a_suggestion(searcher, typed, word):
+    result = searcher.search(typed)
+    assert result.suggestion is None
+    assert word in (result.hits[0].chunk.title + result.hits[0].chunk.text).lower()
+    assert f"<b>{word}" in result.hits[0].snippet.lower()
+
+
+def test_completion_applies_to_the_last_word_only(searcher):
+    hits = searcher.search("aurora repl").hits
+    assert "aurora" in hits[0].chunk.breadcrumb.lower()
+    assert "replica" in hits[0].chunk.text.lower()
