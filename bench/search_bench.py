@@ -232,11 +232,11 @@ def results_table(runs: Sequence[EngineRun], cases: int, rounds: int, big_rounds
             *(None if run_.timing_only else f"{value:.3f}" for value in quality),
         )
     table.notes += [
-        f"{cases} relevance cases (tests/relevance_cases.py), limit {K}; latency: one warm "
-        f"searcher, {rounds} rounds at 1×, {big_rounds} on the synthetic corpus, each query new",
-        "to the result cache ('Studybot, repeat': the same queries again, served by the cache).",
-        "Build from the note files: Studybot ensure_index(rebuild=True); FTS5 load_chunks + "
-        "an in-memory table.",
+        f"{cases} relevance cases (tests/relevance_cases.py), limit {K}. Latency: one warm",
+        f"searcher, {rounds} rounds at 1×, {big_rounds} on the synthetic corpus, each query new to",
+        "the result cache ('Studybot, repeat': the same queries again, served by the cache).",
+        "Build from the note files: Studybot ensure_index(rebuild=True); FTS5 load_chunks",
+        "+ an in-memory table.",
     ]
     return table
 
