@@ -18,6 +18,7 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.core.polls_in_flight import polls_in_flight
 from bot.core.quiz import DailyBatchItem, QuizPost, prepare_daily_posts, remember_polls
 from bot.core.services import AppServices
 from bot.telegram.context import get_services
@@ -132,6 +133,20 @@ async def post_daily_quiz(
     """Send one claimed chat's polls and record them; a 403 pauses the chat."""
     turn = db_turn or asyncio.Lock()
     sent: list[tuple[str, int, QuizPost]] = []
+    async with polls_in_flight(services).sending():
+        await _send_and_record(bot, services, entry, report, turn, sent)
+    if sent:
+        report.posted_chats += 1
+
+
+async def _send_and_record(
+    bot: Bot,
+    services: AppServices,
+    entry: DailyBatchItem,
+    report: FanoutReport,
+    turn: asyncio.Lock,
+    sent: list[tuple[str, int, QuizPost]],
+) -> None:
     try:
         for post in entry.posts:
             try:
@@ -151,8 +166,6 @@ async def post_daily_quiz(
         if sent:
             async with turn:
                 await remember_polls(services, entry.chat_id, sent, is_daily=True)
-    if sent:
-        report.posted_chats += 1
 
 
 async def _pause(

@@ -25,9 +25,11 @@ from telegram.ext import (
 
 from bot.core.daily_settings import daily_reply, remind_reply, timezone_reply
 from bot.core.leaderboard import leaderboard_reply
+from bot.core.polls_in_flight import polls_in_flight
 from bot.core.quiz import (
     NEXT_KIND,
     NOTE_KIND,
+    AnswerResult,
     QuizPost,
     answer_poll,
     open_note,
@@ -44,6 +46,9 @@ from bot.telegram.context import asker_for, get_services, language_for
 
 log = logging.getLogger(__name__)
 
+# how long a vote for an unknown poll waits for the polls being sent (a group's daily quiz,
+# under the 20-per-minute group limit, can take a while)
+POLL_WAIT = 30.0
 MESSAGES_AND_CHANNEL_POSTS = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
@@ -99,17 +104,18 @@ async def deliver(
     services = get_services(context)
     for item in items:
         if isinstance(item, QuizPost):
-            message = await send_quiz_post(
-                context.bot, chat_id, item, reply_to=reply_to, thread_id=thread_id
-            )
-            if message.poll is not None:
-                await remember_poll(
-                    services,
-                    poll_id=message.poll.id,
-                    post=item,
-                    chat_id=chat_id,
-                    message_id=message.message_id,
+            async with polls_in_flight(services).sending():
+                message = await send_quiz_post(
+                    context.bot, chat_id, item, reply_to=reply_to, thread_id=thread_id
                 )
+                if message.poll is not None:
+                    await remember_poll(
+                        services,
+                        poll_id=message.poll.id,
+                        post=item,
+                        chat_id=chat_id,
+                        message_id=message.message_id,
+                    )
         else:
             await render.send(context.bot, chat_id, [item], reply_to=reply_to, thread_id=thread_id)
         reply_to = None
@@ -267,14 +273,22 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if answer is None or answer.user is None:
         return  # a vote cast on behalf of a chat (voter_chat) cannot count for a student
     lang = await language_for(update, context)
-    result = await answer_poll(
-        get_services(context),
-        poll_id=answer.poll_id,
-        user_id=answer.user.id,
-        first_name=answer.user.first_name,
-        lang=lang,
-        option_ids=answer.option_ids,
-    )
+    services = get_services(context)
+
+    async def record() -> AnswerResult:
+        return await answer_poll(
+            services,
+            poll_id=answer.poll_id,
+            user_id=answer.user.id,
+            first_name=answer.user.first_name,
+            lang=lang,
+            option_ids=answer.option_ids,
+        )
+
+    result = await record()
+    # a vote can overtake the recording of the poll it answers: wait for the sends under way
+    if not result.known_poll and await polls_in_flight(services).wait_for_pending(POLL_WAIT):
+        result = await record()
     if not result.replies:
         return
     try:
