@@ -1,4 +1,4 @@
-"""The ``studybot`` command line: index, search, quiz, chat, run, db, and ``start`` for ``make run``."""
+"""The ``studybot`` command line: index, search, quiz, chat, run, db; ``start`` is ``make run``."""
 
 from __future__ import annotations
 

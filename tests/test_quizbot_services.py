@@ -7,6 +7,7 @@ import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -183,6 +184,25 @@ async def test_daily_settings_roundtrip(services):
         assert await daily_subscription(s, USER) is None
 
 
+async def test_a_daily_time_already_past_today_starts_tomorrow(services):
+    from bot.db.daily import due_daily_posts
+
+    afternoon = datetime(2031, 3, 4, 14, 0, tzinfo=UTC)  # 15:00 in Madrid
+    reply = await daily_reply(services, private(), "/daily 08:00 Europe/Madrid", now=afternoon)
+    assert "first quiz comes tomorrow" in reply.text
+    async with services.db.session() as s:
+        assert await due_daily_posts(s, afternoon) == []  # nothing posted at once
+        tomorrow = await due_daily_posts(s, datetime(2031, 3, 5, 7, 1, tzinfo=UTC))
+    assert [post.chat_id for post in tomorrow] == [USER]
+
+    later_today = await daily_reply(services, private(), "/daily 18:00", now=afternoon)
+    assert "tomorrow" not in later_today.text  # still ahead today: today's quiz comes at 18:00
+    async with services.db.session() as s:
+        assert await due_daily_posts(s, datetime(2031, 3, 4, 16, 59, tzinfo=UTC)) == []
+        [evening] = await due_daily_posts(s, datetime(2031, 3, 4, 17, 0, tzinfo=UTC))
+    assert evening.local_date.isoformat() == "2031-03-04"
+
+
 async def test_daily_in_a_group_needs_an_admin(services):
     async def no() -> bool:
         return False
@@ -277,7 +297,7 @@ def test_help_mentions_the_quiz_commands_and_anonymous_channels():
     assert "anónimas" in help_reply(private("es")).text
 
 
-async def test_batched_due_posts_agree_with_the_per_chat_query(services):
+async def test_due_posts_across_zones_leave_out_claimed_chats(services):
     from bot.db.chats import upsert_chat
     from bot.db.daily import claim_daily_post, due_daily_posts, subscribe_daily
 
@@ -290,14 +310,15 @@ async def test_batched_due_posts_agree_with_the_per_chat_query(services):
     now = datetime(2031, 3, 30, 1, 30, tzinfo=UTC)
     async with services.db.session() as s:
         first = await due_daily_posts(s, now)
-        for post in first[::3]:
+        claimed = first[::3]
+        for post in claimed:
             await claim_daily_post(s, post.chat_id, post.local_date)
-    from bot.db.quiz_extra import due_daily_posts_batched
-
     async with services.db.session() as s:
-        expected = await due_daily_posts(s, now)
-        batched = await due_daily_posts_batched(s, now)
-    assert batched == expected and 0 < len(expected) < len(first)
+        after = await due_daily_posts(s, now)
+    assert after == [post for post in first if post not in claimed] and len(after) > 0
+    for post in first:  # each one's local time really has passed in its own zone
+        local = now.astimezone(ZoneInfo(post.timezone))
+        assert local.date() == post.local_date and local.time() >= post.post_time
 
 
 async def test_a_second_quiz_does_not_repeat_an_unanswered_question(services):

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.core.replies import Asker, Reply
 from bot.core.services import AppServices
 from bot.i18n import tr
+from bot.streaks import local_now
 
 DEFAULT_DAILY_COUNT = 3
 MIN_DAILY_COUNT = 1
@@ -275,8 +276,10 @@ def render_daily_status(status: DailyStatus, lang: str) -> str:
     return text
 
 
-def render_daily_set(at: time, zone: str, count: int, lang: str) -> str:
-    return tr(
+def render_daily_set(
+    at: time, zone: str, count: int, lang: str, starts_tomorrow: bool = False
+) -> str:
+    text = tr(
         lang,
         "✅ Daily quiz set for <b>{at}</b> ({zone}), {count} per day. "
         "<code>/daily off</code> stops it.",
@@ -284,6 +287,9 @@ def render_daily_set(at: time, zone: str, count: int, lang: str) -> str:
         zone=escape(zone),
         count=count,
     )
+    if starts_tomorrow:
+        text += " " + tr(lang, "That time has passed today: the first quiz comes tomorrow.")
+    return text
 
 
 def render_daily_off(was_active: bool, lang: str) -> str:
@@ -351,9 +357,11 @@ async def daily_reply(
     chat_type: str = "private",
     chat_title: str | None = None,
     is_admin: AdminCheck = _yes,
+    now: datetime | None = None,
 ) -> Reply:
     """``/daily …`` in any chat: show, set, count or stop the chat's daily quiz. In groups only
-    admins may change it (``is_admin`` is asked only for changes); channels post as admins."""
+    admins may change it (``is_admin`` is asked only for changes); channels post as admins.
+    A time that has already passed today starts tomorrow, rather than posting at once."""
     command = parse_daily_command(text)
     if isinstance(command, SettingsError):
         return Reply(render_settings_error(command, asker.lang))
@@ -387,8 +395,15 @@ async def daily_reply(
             )
         else:
             await set_chat_timezone(session, asker.chat_id, zone)
-        subscription = await daily.subscribe_daily(session, asker.chat_id, command.at, zone)
-        return Reply(render_daily_set(command.at, zone, subscription.count, asker.lang))
+        local = local_now(now or datetime.now(UTC), zone)
+        starts_tomorrow = local.time().replace(tzinfo=None) >= command.at
+        first_day = local.date() + timedelta(days=1) if starts_tomorrow else local.date()
+        subscription = await daily.subscribe_daily(
+            session, asker.chat_id, command.at, zone, starts_on=first_day
+        )
+        return Reply(
+            render_daily_set(command.at, zone, subscription.count, asker.lang, starts_tomorrow)
+        )
 
 
 def _status(subscription: object | None) -> DailyStatus:

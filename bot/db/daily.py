@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,10 +40,17 @@ def _minute(at: time) -> time:
 
 
 async def subscribe_daily(
-    session: AsyncSession, chat_id: int, at: time, tz: str, count: int | None = None
+    session: AsyncSession,
+    chat_id: int,
+    at: time,
+    tz: str,
+    count: int | None = None,
+    *,
+    starts_on: date | None = None,
 ) -> DailySubscription:
     """Post the daily quiz in the chat at local ``at`` in zone ``tz`` (active; keeps the count
-    unless one is given). Raises ValueError for an unknown zone or a count outside 1..10."""
+    unless one is given), from local day ``starts_on`` on (None: from today).
+    Raises ValueError for an unknown zone or a count outside 1..10."""
     if not is_valid_timezone(tz):
         raise ValueError(f"unknown time zone: {tz!r}")
     if count is not None:
@@ -58,6 +65,7 @@ async def subscribe_daily(
         timezone=tz,
         count=count or DEFAULT_COUNT,
         active=True,
+        starts_on=starts_on,
         created_at=now,
         updated_at=now,
     )
@@ -66,6 +74,7 @@ async def subscribe_daily(
             "post_time": _minute(at),
             "timezone": tz,
             "active": True,
+            "starts_on": starts_on,
             "updated_at": now,
         }
         if count is not None:
@@ -139,30 +148,34 @@ async def release_daily_post(session: AsyncSession, chat_id: int, local_date: da
 
 
 async def due_daily_posts(session: AsyncSession, now: datetime) -> list[DuePost]:
-    """Active chats whose local post time has passed today (in their zone) and whose post for
-    today is not claimed yet: what to send now, or catch up on after a restart."""
-    utc_today = now.astimezone(UTC).date()
-    claimed = {
-        (chat_id, day)
-        for chat_id, day in await session.execute(
-            select(DailyPost.chat_id, DailyPost.local_date).where(
-                DailyPost.local_date >= utc_today - timedelta(days=1)
-            )
-        )
-    }
-    due: list[DuePost] = []
+    """Active chats whose local post time has passed today (in their zone, from their first
+    day on) and whose post for today is not claimed yet: what to send now, or catch up on after
+    a restart. Two queries, whatever the number of subscriptions."""
+    candidates: list[DuePost] = []
     for subscription in await all_active_subscriptions(session):
         local = local_now(now, subscription.timezone)
         if local.time().replace(tzinfo=None) < subscription.post_time:
             continue
-        if (subscription.chat_id, local.date()) not in claimed:
-            due.append(
-                DuePost(
-                    chat_id=subscription.chat_id,
-                    local_date=local.date(),
-                    count=subscription.count,
-                    timezone=subscription.timezone,
-                    post_time=subscription.post_time,
+        if subscription.starts_on is not None and local.date() < subscription.starts_on:
+            continue
+        candidates.append(
+            DuePost(
+                chat_id=subscription.chat_id,
+                local_date=local.date(),
+                count=subscription.count,
+                timezone=subscription.timezone,
+                post_time=subscription.post_time,
+            )
+        )
+    if not candidates:
+        return []
+    claimed = set(
+        (
+            await session.execute(
+                select(DailyPost.chat_id, DailyPost.local_date).where(
+                    DailyPost.local_date.in_({post.local_date for post in candidates})
                 )
             )
-    return due
+        ).all()
+    )
+    return [post for post in candidates if (post.chat_id, post.local_date) not in claimed]

@@ -142,6 +142,8 @@ class DailySubscription(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # first local day it may post (None: at once); a time already past when set starts tomorrow
+    starts_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

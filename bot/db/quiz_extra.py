@@ -13,10 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import srs
 from bot.db.base import utcnow
-from bot.db.daily import DuePost, all_active_subscriptions
 from bot.db.models import Answer, Chat, DailyPost, PollSent, QuizCard, User
 from bot.db.users import is_valid_timezone
-from bot.streaks import local_now
 
 
 def _dialect_insert(session: AsyncSession):  # noqa: ANN202 - a dialect Insert constructor
@@ -135,38 +133,6 @@ def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-async def due_daily_posts_batched(session: AsyncSession, now: datetime) -> list[DuePost]:
-    """What ``bot.db.daily.due_daily_posts`` answers (active chats whose local post time has
-    passed today, not claimed yet), in two queries whatever the number of subscriptions."""
-    candidates: list[DuePost] = []
-    for subscription in await all_active_subscriptions(session):
-        local = local_now(now, subscription.timezone)
-        if local.time().replace(tzinfo=None) < subscription.post_time:
-            continue
-        candidates.append(
-            DuePost(
-                chat_id=subscription.chat_id,
-                local_date=local.date(),
-                count=subscription.count,
-                timezone=subscription.timezone,
-                post_time=subscription.post_time,
-            )
-        )
-    if not candidates:
-        return []
-    dates = {post.local_date for post in candidates}
-    claimed = set(
-        (
-            await session.execute(
-                select(DailyPost.chat_id, DailyPost.local_date).where(
-                    DailyPost.local_date.in_(dates)
-                )
-            )
-        ).all()
-    )
-    return [post for post in candidates if (post.chat_id, post.local_date) not in claimed]
 
 
 async def unanswered_items(

@@ -88,12 +88,12 @@ async def post_due_daily_quizzes(
     lock: asyncio.Lock = services.extra.setdefault(_LOCK_KEY, asyncio.Lock())
     if lock.locked():
         return report
-    from bot.db.quiz_extra import due_daily_posts_batched
+    from bot.db.daily import due_daily_posts
 
     async with lock:
         moment = now or datetime.now(UTC)
         async with services.db.session() as session:
-            due = await due_daily_posts_batched(session, moment)
+            due = await due_daily_posts(session, moment)
         report.due = len(due)
         slots = asyncio.Semaphore(max(batch, concurrency))
         db_turn = asyncio.Lock()  # one unit of database work at a time: SQLite writers queue

@@ -72,8 +72,11 @@ async def test_daily_set_to_the_next_minute_then_the_poll_arrives(daily_bot):
 
 async def test_the_scheduled_job_itself_posts_due_quizzes(daily_bot):
     api = daily_bot.api
-    await daily_bot.send_and_wait(api.build.command(BOB, "daily", "00:00 UTC"), BOB.id)
-    await daily_bot.send_and_wait(api.build.command(BOB, "daily", "count 1"), BOB.id)
+    api.push_update(api.build.command(BOB, "help"))  # Bob has talked to the bot before
+    await api.wait_for(lambda: api.messages(BOB.id), 10)
+    async with daily_bot.services.db.session() as s:  # subscribed on an earlier day
+        await upsert_chat(s, BOB.id, "private", None)
+        await subscribe_daily(s, BOB.id, time(0, 0), "UTC", 1)
     application = daily_bot.application
     job = application.job_queue.run_once(daily_tick, when=0.01, name="test-tick")
     await api.wait_for(lambda: polls_in(api, BOB.id), 10)
