@@ -1,13 +1,21 @@
 """Notes → chunks → Whoosh index → search, and what is derived from the notes (quiz items).
 
-Public surface (nothing outside this package imports Whoosh):
+Public surface (nothing outside this package imports Whoosh; the modules are imported directly):
 
-- ``load_chunks(corpus_dir) -> list[Chunk]``: parse every note file into chunks.
-- ``ensure_index(corpus_dir, data_dir, *, rebuild=False, progress=None) -> IndexInfo``:
-  build the index when missing or stale (manifest of content hashes); atomic swap.
-- ``open_searcher(data_dir) -> Searcher``: a long-lived, thread-safe searcher;
+- ``index.chunker.load_chunks(corpus_dir) -> list[Chunk]``: parse every note file into chunks.
+- ``index.store.ensure_index(corpus_dir, index_dir, *, rebuild=False, progress=False)
+  -> IndexInfo``: build the index in ``index_dir`` when missing or stale (note hashes and a
+  fingerprint of the indexing code), as a new generation swapped in atomically;
+  ``IndexInfo.describe()`` says what was found or built.
+- ``index.store.load_index_chunks(index_dir) -> list[Chunk]``: the live generation's chunks
+  without re-parsing the notes (empty when there is no index).
+- ``index.search.open_searcher(index_dir) -> Searcher``: a long-lived, thread-safe searcher;
   ``Searcher.search(query, limit=5) -> SearchResult`` never raises on any string;
-  ``Searcher.chunk(chunk_id) -> Chunk | None``; ``Searcher.chunks() -> list[Chunk]``.
+  ``Searcher.chunk(chunk_id) -> Chunk | None``; ``Searcher.chunks() -> list[Chunk]``;
+  ``Searcher.refresh() -> bool`` loads a newer generation (also checked at most once a second).
+- ``index.quiz.build_question_bank(chunks) -> list[QuizItem]`` and
+  ``index.quiz.generate_quiz(chunks, count, seed) -> list[QuizItem]``: quiz items derived from
+  the notes, deterministic for a seed.
 """
 
 from index.model import Chunk, Hit, SearchResult

@@ -3,14 +3,15 @@
 Candidates come from three patterns: ``Expansion (ACR)``, ``ACR (Expansion)`` and
 ``ACR - Expansion`` at the start of a line. A candidate is kept only when the acronym's letters
 match the initials of the expansion's words (camel-case and hyphenated pieces count; "of"/"de" may
-be skipped; one extra word of slop), so "Custom Metric (ASG)" or "EC2 - VM" are not mined.
+be skipped; one extra word of slop; a trailing digit is a count, "EC2", or a version, "GP2"), so
+"Custom Metric (ASG)" or "EC2 - VM" are not mined.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from index.analysis import fold
 from index.model import Chunk
@@ -66,6 +67,29 @@ def acronym_letters(acronym: str) -> str | None:
         elif not letters:
             return None
     return "".join(letters) if 2 <= len(letters) <= 8 else None
+
+
+def _letter_readings(acronym: str) -> list[tuple[str, bool]]:
+    """Ways to read an acronym's letters, and whether the reading is strict.
+
+    "EC2" → ("ecc", False) then ("ec", True): a trailing digit may also be a version ("GP2" for
+    General Purpose), a reading kept only for plain Title Case initials (not "EBS can" for EC2).
+    """
+    readings: list[tuple[str, bool]] = []
+    letters = acronym_letters(acronym)
+    if letters:
+        readings.append((letters, False))
+    core = _strip_plural(acronym)
+    versionless = core.rstrip("0123456789")
+    version_letters = acronym_letters(versionless) if versionless != core else None
+    if version_letters and version_letters != letters:
+        readings.append((version_letters, True))
+    return readings
+
+
+def _plain_initials(letters: str, expansion: str) -> bool:
+    words = expansion.split()
+    return all(w[:1].isupper() for w in words) and "".join(w[0] for w in words).lower() == letters
 
 
 def _segments(word: str) -> list[str]:
@@ -177,32 +201,49 @@ def _expansion_after(letters: str, after: str) -> str | None:
     return None
 
 
+def spells_out(acronym: str, phrase: str) -> bool:
+    """True when ``phrase``, or its last few words, spell ``acronym`` out by the miner's rules.
+
+    "Cross Region Replication" spells CRR, "copies with Cross-Region Replication" too; "Custom
+    Metric" does not spell ASG. Same initials rules (and one word of slop) as ``mine_text``.
+    """
+    return _first_expansion(acronym, phrase, _expansion_before) is not None
+
+
 def mine_text(text: str) -> list[tuple[str, str]]:
     """(acronym, expansion) pairs found in one text, in order, validated."""
     found: list[tuple[str, str]] = []
     for line in text.splitlines():
         for match in _BACKWARD.finditer(line):
-            letters = acronym_letters(match.group("acr"))
-            if letters:
-                expansion = _expansion_before(letters, match.group(1))
-                if expansion:
-                    found.append((_strip_plural(match.group("acr")), expansion))
+            expansion = _first_expansion(match.group("acr"), match.group(1), _expansion_before)
+            if expansion:
+                found.append((_strip_plural(match.group("acr")), expansion))
         for pattern in (_FORWARD_PAREN, _FORWARD_DASH):
             for match in pattern.finditer(line):
-                letters = acronym_letters(match.group("acr"))
-                if letters:
-                    expansion = _expansion_after(letters, match.group("exp"))
-                    if expansion:
-                        found.append((_strip_plural(match.group("acr")), expansion))
+                expansion = _first_expansion(
+                    match.group("acr"), match.group("exp"), _expansion_after
+                )
+                if expansion:
+                    found.append((_strip_plural(match.group("acr")), expansion))
     return found
+
+
+def _first_expansion(
+    acronym: str, words: str, find: Callable[[str, str], str | None]
+) -> str | None:
+    for letters, strict in _letter_readings(acronym):
+        expansion = find(letters, words)
+        if expansion and (not strict or _plain_initials(letters, expansion)):
+            return expansion
+    return None
 
 
 def _strip_plural(acronym: str) -> str:
     return acronym[:-1] if acronym.endswith("s") and acronym[:-1].isupper() else acronym
 
 
-def mine_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:
-    """Folded acronym → its expansions (most frequent first, at most three), from all texts."""
+def mine_acronyms(texts: Iterable[str], most: int | None = 3) -> dict[str, list[str]]:
+    """Folded acronym → its expansions (most frequent first, at most ``most``), from all texts."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     spelling: dict[str, str] = {}
     for text in texts:
@@ -211,7 +252,7 @@ def mine_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:
             counts[fold(acronym)][key] += 1
             spelling.setdefault(key, expansion)
     return {
-        acronym: [spelling[key] for key, _ in counter.most_common(3)]
+        acronym: [spelling[key] for key, _ in counter.most_common(most)]
         for acronym, counter in sorted(counts.items())
     }
 

@@ -34,8 +34,8 @@ _ACCENTS = frozenset("ñáéíóú")
 _MAX_CHARS = 20_000  # enough evidence; keeps the cost bounded on huge passages
 
 
-def detect_lang(text: str) -> Lang:
-    """``"es"`` when the passage reads as Spanish, else ``"en"`` (also for empty or odd input)."""
+def lang_scores(text: str) -> tuple[float, float]:
+    """(English, Spanish) evidence in a passage: function words, plus accents and "¿"/"¡"."""
     sample = text[:_MAX_CHARS].lower()
     counts = Counter(_WORD.findall(sample))
     english = sum(n for word, n in counts.items() if word in _ENGLISH_WORDS)
@@ -43,4 +43,22 @@ def detect_lang(text: str) -> Lang:
     # "configuración", "año": accented words are Spanish evidence too; "¿"/"¡" strong evidence.
     spanish += 0.5 * sum(n for word, n in counts.items() if not _ACCENTS.isdisjoint(word))
     spanish += 2.0 * (sample.count("¿") + sample.count("¡"))
-    return "es" if spanish > english else "en"
+    return float(english), float(spanish)
+
+
+def detect_lang_or(text: str, default: Lang) -> Lang:
+    """The passage's language, or ``default`` when the evidence is even (a short line of jargon).
+
+    Lets a single note line fall back to the language of the chunk it belongs to.
+    """
+    english, spanish = lang_scores(text)
+    if spanish > english:
+        return "es"
+    if english > spanish:
+        return "en"
+    return default
+
+
+def detect_lang(text: str) -> Lang:
+    """``"es"`` when the passage reads as Spanish, else ``"en"`` (also for empty or odd input)."""
+    return detect_lang_or(text, "en")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.acronyms import acronym_letters, mine_acronyms, mine_text
+from index.acronyms import acronym_letters, mine_acronyms, mine_text, spells_out
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -25,6 +25,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
         ("Simple Storage Service (S3)", ("S3", "Simple Storage Service")),
         ("Elastic Network Interfaces (ENIs)", ("ENI", "Elastic Network Interfaces")),
         ("Center for Internet Security (CIS)", ("CIS", "Center for Internet Security")),
+        (" - GP2 - General Purpose (cheap)", ("GP2", "General Purpose")),  # 2: a version
     ],
 )
 def test_valid_pairs_are_mined(line, pair):
@@ -41,6 +42,7 @@ def test_valid_pairs_are_mined(line, pair):
         "On Prem (Problem)",
         "running on Windows (SMB)",
         "S3 - PART 2",
+        "EC2 with EBS can (EC2)",  # a version reading needs plain Title Case initials
     ],
 )
 def test_junk_is_not_mined(line):
@@ -59,12 +61,34 @@ def test_acronym_letters_expand_digits_and_drop_plural_s():
     assert acronym_letters("Problem") is None
 
 
+@pytest.mark.parametrize(
+    ("acronym", "phrase", "spelt"),
+    [
+        ("CRR", "Cross Region Replication", True),
+        ("CRR", "copies objects with Cross-Region Replication", True),
+        ("SSO", "Single Sign-On", True),
+        ("GP2", "General Purpose", True),
+        ("EC2", "Elastic Compute Cloud", True),
+        ("ASG", "Custom Metric", False),
+        ("CRR", "Cross Region Replication to another account", False),  # not at the end
+        ("EC2", "EBS can", False),
+        ("Problem", "Pro Blem", False),  # not an acronym
+        ("", "", False),
+    ],
+)
+def test_spells_out_says_whether_a_phrase_ends_in_the_expansion(acronym, phrase, spelt):
+    assert spells_out(acronym, phrase) is spelt
+
+
 def test_most_frequent_expansion_comes_first():
     table = mine_acronyms(
         ["Auto Scaling Group (ASG)", "Auto Scaling Group (ASG)", "ASG - AutoScalling Group"]
     )
     assert table["asg"][0] == "Auto Scaling Group"
     assert "AutoScalling Group" in table["asg"]
+    texts = ["A B Cee (ABC)", "Aa Bb Cc (ABC)", "ABC - Ax By Cz", "ABC - Alpha Beta Gamma Cee"]
+    assert len(mine_acronyms(texts, most=None)["abc"]) == 4
+    assert len(mine_acronyms(texts)["abc"]) == 3
 
 
 def test_real_notes_yield_the_expected_table():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.chunker import chunk_text, load_chunks
-from index.lang import detect_lang
+from index.lang import detect_lang, detect_lang_or, lang_scores
 from index.model import Chunk
 from index.parse import detect_style, parse_note
 from index.parse_text import clean_inline, clean_title, split_lines
@@ -266,3 +266,11 @@ def test_language_of_real_chunks(chunks):
 )
 def test_detect_lang(text, lang):
     assert detect_lang(text) == lang
+
+
+def test_a_line_without_evidence_keeps_the_default_language():
+    assert lang_scores("EC2 ASG ELB AMI EBS") == (0.0, 0.0)
+    assert detect_lang_or("EC2 ASG ELB AMI EBS", "es") == "es"
+    assert detect_lang_or("EC2 ASG ELB AMI EBS", "en") == "en"
+    assert detect_lang_or("Se puede usar con EC2", "en") == "es"
+    assert detect_lang_or("It can be used with EC2", "es") == "en"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from index.lang import detect_lang_or
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
 from index.quiz.candidates import NoteLine, definitions, note_lines, number_facts
 from index.quiz.distractors import numeric_options
 from index.quiz.item import explanation_for, item_id, place_answer
 from index.quiz.rules import answer_leaks, problems
-from index.quiz.text import contains_phrase, guess_lang, is_meta_line, trim_words
+from index.quiz.text import contains_phrase, is_meta_line, trim_words
 
 
 def chunk(text: str, *, path=("EC2", "Purchase options"), source="notes.txt", lang="en", start=1):
@@ -174,8 +175,9 @@ def test_explanation_is_trimmed_at_a_word_boundary():
 
 
 def test_language_and_phrase_helpers():
-    assert guess_lang("Las instancias pueden perderse en cualquier momento") == "es"
-    assert guess_lang("The instances can be lost at any time") == "en"
+    assert detect_lang_or("Las instancias pueden perderse en cualquier momento", "en") == "es"
+    assert detect_lang_or("The instances can be lost at any time", "es") == "en"
+    assert detect_lang_or("EC2 Spot Fleets", "es") == "es"  # no evidence: the chunk's language
     assert contains_phrase("Usar Spot Fleets para batch", "spot fleet")
     assert not contains_phrase("Spotlight fleets", "spot fleet")
 

@@ -7,11 +7,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.acronyms import mine_acronyms, spells_out
+from index.lang import detect_lang_or
 from index.model import Chunk
 from index.quiz.text import (
     clean_line,
     contains_phrase,
-    guess_lang,
     is_meta_line,
     normalise,
     word_list,
@@ -63,6 +64,7 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
         raw_lines = chunk.text.split("\n")
         span = chunk.line_end - chunk.line_start + 1
         exact = len(raw_lines) == span
+        chunk_lang = "es" if chunk.lang == "es" else "en"
         for offset, raw in enumerate(raw_lines):
             if len(raw) > MAX_LINE or is_meta_line(raw):
                 continue
@@ -74,7 +76,8 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                 if exact
                 else min(chunk.line_start + offset, max(chunk.line_end, chunk.line_start))
             )
-            lines.append(NoteLine(chunk, index, line_no, text, guess_lang(text, chunk.lang)))
+            lang = detect_lang_or(text, chunk_lang)
+            lines.append(NoteLine(chunk, index, line_no, text, lang))
     return lines
 
 
@@ -209,9 +212,6 @@ _IS_ES = re.compile(
     r"(?P<desc>(?:un|una|el|la|los|las) .+)$"
 )
 _TRAILING_ACRONYM = re.compile(r"^(?P<desc>.{12,}?)\s*\((?P<term>[A-Z][A-Za-z0-9-]{1,8})\)\.?$")
-_INNER_ACRONYM = re.compile(
-    r"(?P<words>(?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*)\s*\((?P<acr>[A-Z][A-Za-z0-9-]{1,8})\)"
-)
 
 
 class TermJudge:
@@ -288,47 +288,13 @@ class TermJudge:
         return sum(self.specific_word(w) for w in content) * 2 >= len(content) + 1
 
 
-def initials(words: str) -> str:
-    return "".join(
-        word[0] for word in re.split(r"[\s-]+", words) if word and word[0].isalpha()
-    ).upper()
-
-
-def is_expansion(acronym: str, phrase: str) -> bool:
-    """True when ``phrase`` spells ``acronym`` out: 'Cross Region Replication' for CRR."""
-    letters = re.sub(r"[^A-Z]", "", acronym.upper())
-    if len(letters) < 2:
-        return False
-    capitals = initials(" ".join(w for w in phrase.split() if w[:1].isupper() or w[:1].isdigit()))
-    every = initials(phrase)
-    return letters in (capitals, every) or (len(letters) >= 2 and capitals.endswith(letters))
-
-
 def acronym_expansions(lines: Sequence[NoteLine]) -> dict[str, set[str]]:
-    """Acronym → the phrases that spell it out in the notes: CRR → {Cross Region Replication}."""
-    found: dict[str, set[str]] = {}
-    for line in lines:
-        for match in _INNER_ACRONYM.finditer(line.text):
-            words, acronym = match.group("words"), match.group("acr")
-            parts = words.split()
-            for size in range(2, len(parts) + 1):
-                phrase = " ".join(parts[-size:])
-                if is_expansion(acronym, phrase):
-                    found.setdefault(acronym.upper(), set()).add(phrase)
-                    break
-    for line in lines:
-        match = re.match(
-            r"^(?P<acr>[A-Z][A-Z0-9-]{1,8})\s*(?:=|-|:)\s*(?P<words>[A-Z][\w-]*(?:\s+[\w-]+){1,6})",
-            line.text,
-        )
-        if match and is_expansion(match.group("acr"), match.group("words")):
-            parts = match.group("words").split()
-            for size in range(2, len(parts) + 1):
-                phrase = " ".join(parts[:size])
-                if initials(phrase) == re.sub(r"[^A-Z]", "", match.group("acr")):
-                    found.setdefault(match.group("acr").upper(), set()).add(phrase)
-                    break
-    return found
+    """Acronym (upper case) → the phrases that spell it out in the notes: CRR → {Cross Region …}.
+
+    The search index's acronym miner over the quiz's cleaned lines, with every expansion kept.
+    """
+    mined = mine_acronyms((line.text for line in lines), most=None)
+    return {acronym.upper(): set(phrases) for acronym, phrases in mined.items()}
 
 
 def _split_definition(text: str) -> tuple[str, str] | None:
@@ -343,7 +309,7 @@ def _split_definition(text: str) -> tuple[str, str] | None:
             if looks_like_term(term):
                 return term, desc
     match = _TRAILING_ACRONYM.match(text)
-    if match and not is_expansion(match.group("term"), match.group("desc")):
+    if match and not spells_out(match.group("term"), match.group("desc")):
         desc = match.group("desc").strip()
         if "(" not in desc and len(desc.split()) <= 12 and desc[:1].isupper():
             return match.group("term"), desc

@@ -1,4 +1,4 @@
-"""Text helpers for the quiz generator: normalisation, line cleaning, language guess, trimming."""
+"""Text helpers for the quiz generator: normalisation, line cleaning, trimming."""
 
 from __future__ import annotations
 
@@ -81,38 +81,6 @@ def is_meta_line(text: str) -> bool:
 
 def word_list(text: str) -> list[str]:
     return text.split()
-
-
-_ES_WORDS = frozenset(
-    word_list(
-        "el la los las un una unos unas de del que en es son se por para con sin cuando como "
-        "pero más mas muy hay puede pueden tiene tienen solo sólo está están esta este entre "
-        "hasta desde sobre cada todo todos datos nuevo nueva mismo misma otro otra usar usa "
-        "también tambien donde cual cuales ser hacer lo le al nos y su sus verifica permite "
-        "debe deben sirve"
-    )
-)
-_EN_WORDS = frozenset(
-    word_list(
-        "the a an of to in is are be by for with without when how but more very there can could "
-        "has have only this that these those between up from on each all data new same other "
-        "use uses also where which what it its as and or not into your you we they their"
-    )
-)
-
-
-def guess_lang(text: str, default: str = "en") -> str:
-    """'es' or 'en' for one note line, by function words and Spanish letters; else ``default``."""
-    words = normalise(text).split()
-    raw_words = text.casefold().split()
-    es = sum(word in _ES_WORDS for word in words)
-    en = sum(word in _EN_WORDS for word in words)
-    es += 2 * sum(any(ch in "ñ¿¡áéíóú" for ch in word) for word in raw_words)
-    if es > en:
-        return "es"
-    if en > es:
-        return "en"
-    return default if default in ("en", "es") else "en"
 
 
 def trim_words(text: str, limit: int) -> str:
