@@ -23,6 +23,7 @@ from bot.core.streak_view import stats_reply, streak_reply
 from bot.i18n import tr
 
 if TYPE_CHECKING:
+    from bot.core.services import AppServices
     from bot.terminal import TerminalSession
 
 _NOTE_BUTTONS = "quiz_note_buttons"  # TerminalSession.extra: poll id → its note keyboard
@@ -104,9 +105,13 @@ async def terminal_note(session: TerminalSession, data: str) -> ButtonAnswer:
     return await open_note(session.services, session.asker, data)
 
 
-def install() -> None:
-    """Add the quiz commands, buttons and poll answers to bot.terminal's tables."""
+def install(services: AppServices) -> None:
+    """Add the quiz commands, buttons and poll answers to bot.terminal's tables, and start
+    building the question bank now, so the first /quiz does not wait for it."""
     from bot import terminal
+    from bot.quiz_bank import ensure_bank
+
+    ensure_bank(services)
 
     terminal.COMMANDS.update(
         {"quiz": terminal_quiz, "streak": terminal_streak, "stats": terminal_stats}

@@ -204,16 +204,17 @@ def _terminal_language() -> str | None:
     return locale.getlocale()[0]
 
 
-def install_features() -> None:
-    """Let the other features add their commands, buttons and poll answers to the tables."""
+def install_features(services: AppServices) -> None:
+    """Let the other features add their commands, buttons and poll answers to the tables (and
+    start what they need in the background)."""
     from bot import quiz_terminal
 
-    quiz_terminal.install()
+    quiz_terminal.install(services)
 
 
 async def chat_loop(services: AppServices, stdin: TextIO, stdout: TextIO) -> int:
     """The conversation until EOF or /quit."""
-    install_features()
+    install_features(services)
     code = _terminal_language()
     if services.db is not None:
         from bot.db.chats import upsert_chat

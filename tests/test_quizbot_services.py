@@ -243,11 +243,23 @@ async def test_stats_is_a_png_photo(services):
     assert "1 answer" in photo.caption and "100% correct" in photo.caption
 
 
+async def test_the_terminal_starts_building_the_question_bank_before_the_first_quiz(services):
+    from bot.quiz_terminal import install
+
+    services.extra.clear()
+    services.searcher = type("Notes", (), {"chunks": staticmethod(make_chunks)})()
+    install(services)
+    holder = services.extra[QUIZ_BANK_KEY]
+    assert holder.bank is None  # being built in a worker thread, not yet asked for
+    bank = await holder.wait(10)
+    assert bank is not None
+
+
 async def test_terminal_quiz_answer_by_number_counts_for_the_streak(services):
     from bot import terminal
     from bot.quiz_terminal import install
 
-    install()
+    install(services)
     out = io.StringIO()
     session = terminal.TerminalSession(services, private(), out)
     await terminal.handle_line(session, "/quiz")
