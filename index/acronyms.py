@@ -210,6 +210,41 @@ def spells_out(acronym: str, phrase: str) -> bool:
     return _first_expansion(acronym, phrase, _expansion_before) is not None
 
 
+def spelt_out_anywhere(acronym: str, text: str) -> bool:
+    """True when two or more consecutive words anywhere in ``text`` spell ``acronym`` out.
+
+    Initials as in ``spells_out`` but without slop: "Uses Server Name Indication for TLS" spells
+    SNI, "Standard-Infrequent Access" spells IA (a hyphenated word's pieces count as words
+    here); the acronym itself ("SNI") does not.
+    """
+    readings = _letter_readings(acronym)
+    if not readings:
+        return False
+    itself = {acronym.lower(), _strip_plural(acronym).lower()}
+    for words in (_clean_words(text), _clean_words(text.replace("-", " "))):
+        for letters, strict in readings:
+            if _spelt_in_words(letters, strict, words, itself):
+                return True
+    return False
+
+
+def _spelt_in_words(letters: str, strict: bool, words: list[str], itself: set[str]) -> bool:
+    for start, word in enumerate(words):
+        if word[0].lower() != letters[0]:
+            continue
+        for size in range(2, min(len(words) - start, len(letters) + 3) + 1):
+            window = words[start : start + size]
+            matched = _match(letters, window, slop=0)
+            if matched is None or matched[0] == matched[1]:
+                continue
+            used = window[matched[0] : matched[1] + 1]
+            if any(w.lower() in itself for w in used):
+                continue  # "RDS Security" is the acronym itself plus a word, not its expansion
+            if not strict or _plain_initials(letters, " ".join(used)):
+                return True
+    return False
+
+
 def mine_text(text: str) -> list[tuple[str, str]]:
     """(acronym, expansion) pairs found in one text, in order, validated."""
     found: list[tuple[str, str]] = []

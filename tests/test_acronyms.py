@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from index.acronyms import acronym_letters, mine_acronyms, mine_text, spells_out
+from index.acronyms import (
+    acronym_letters,
+    mine_acronyms,
+    mine_text,
+    spells_out,
+    spelt_out_anywhere,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -78,6 +84,24 @@ def test_acronym_letters_expand_digits_and_drop_plural_s():
 )
 def test_spells_out_says_whether_a_phrase_ends_in_the_expansion(acronym, phrase, spelt):
     assert spells_out(acronym, phrase) is spelt
+
+
+@pytest.mark.parametrize(
+    ("acronym", "text", "spelt"),
+    [
+        ("SNI", "Uses Server Name Indication for TLS", True),
+        ("IA", "Move to S3 Standard-Infrequent Access after 30 days", True),
+        ("CRR", "copies with Cross-Region Replication to another bucket", True),
+        ("GP2", "General Purpose SSD volumes", True),
+        ("ALB", "[Application LB] routes by path", True),
+        ("RDS", "[RDS Security - Encryption] IAM policies", False),  # the acronym itself
+        ("SSL", "SNI solves the problem of loading multiple certificates", False),  # no slop
+        ("AnyCast", "All Clients reach the nearest server", False),  # not an acronym
+        ("SNI", "", False),
+    ],
+)
+def test_spelt_out_anywhere_finds_an_expansion_inside_a_text(acronym, text, spelt):
+    assert spelt_out_anywhere(acronym, text) is spelt
 
 
 def test_most_frequent_expansion_comes_first():

@@ -64,6 +64,9 @@ def test_acronym_expansion_in_question_is_a_leak():
     )
     assert answer_leaks("Which matches: Server Name Indication in the handshake?", "SNI", {})
     assert answer_leaks("¿Qué es CRR en S3?", "Cross Region Replication", expansions)
+    assert answer_leaks("Which matches: General Purpose (cheap)?", "GP2", {})  # 2: a version
+    assert answer_leaks("Completa: mover a S3 Standard-Infrequent Access", "IA", {})
+    assert not answer_leaks("[RDS Security] Complete: IAM policies control ___", "AWS RDS", {})
     assert not answer_leaks("Which matches: copies objects to another region?", "CRR", expansions)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Set
 
+from index.acronyms import spelt_out_anywhere
 from index.quiz.candidates import term_shape
 from index.quiz.distractors import are_variants, lengths_compatible
 from index.quiz.item import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION, QuizItem
@@ -27,13 +28,8 @@ def answer_leaks(question: str, answer: str, expansions: Mapping[str, Set[str]])
         if contains_phrase(question, expansion):
             return True
     for token in answer.split():
-        letters = re.sub(r"[^A-Z]", "", token)
-        if (
-            len(letters) >= 2
-            and letters == re.sub(r"[^A-Z0-9]", "", token)
-            and spelt_out(question, letters)
-        ):
-            return True
+        if spelt_out_anywhere(token.strip("()[]{}.,;:"), question):
+            return True  # SNI and "Server Name Indication", GP2 and "General Purpose"
     answer_norm = normalise(answer)
     for acronym, phrases in expansions.items():
         if any(normalise(phrase) == answer_norm for phrase in phrases) and contains_phrase(
@@ -72,24 +68,6 @@ def giveaway_word(question: str, answer: str, distractors: list[str]) -> str | N
         if any(_same_word(word, asked) for asked in question_words):
             return word
     return None
-
-
-def spelt_out(text: str, letters: str) -> bool:
-    """True when consecutive words of ``text`` have ``letters`` as initials (SNI: Server Name…)."""
-    words = [word for word in re.split(r"[^\w]+", text) if word]
-    size = len(letters)
-    skippable = {"of", "de", "and", "y", "for", "the", "la", "el", "del", "to"}
-    for start in range(len(words)):
-        picked: list[str] = []
-        for word in words[start:]:
-            if len(picked) == size:
-                break
-            if picked and word.casefold() in skippable:
-                continue
-            picked.append(word[0].upper())
-        if "".join(picked) == letters:
-            return True
-    return False
 
 
 def _number_leaks(question: str, answer: str) -> bool:
