@@ -11,7 +11,14 @@ from index.quiz import QuizItem, build_question_bank
 from index.quiz.candidates import NoteLine, definitions, note_lines, number_facts
 from index.quiz.distractors import numeric_options
 from index.quiz.item import explanation_for, item_id, place_answer
-from index.quiz.rules import answer_leaks, problems
+from index.quiz.kinds import length_penalty
+from index.quiz.rules import (
+    answer_leaks,
+    in_enumeration,
+    in_example_clause,
+    near_spelling,
+    problems,
+)
 from index.quiz.text import contains_phrase, is_meta_line, trim_words
 
 
@@ -223,3 +230,101 @@ def test_time_units_agree_with_their_number():
         )
         == []
     )
+
+
+def numeric_questions(text: str, *, path=("SNS", "Fanout")) -> list[str]:
+    """The numeric questions the generator ships for a small outline around ``text``."""
+    filler = [
+        "SNS - pub/sub service delivering messages to many subscribers at once",
+        "SQS - queue service that decouples producers from consumers",
+        "Kinesis - real time streaming of large amounts of data",
+        "Lambda - runs code without servers in response to events",
+    ]
+    chunk_text = "\n".join([*filler, text])
+    bank = build_question_bank([chunk(chunk_text, path=path)])
+    return [entry.question for entry in bank if entry.kind == "numeric"]
+
+
+def test_bare_zero_or_one_is_not_a_figure_to_learn():
+    assert numeric_questions("Fanout sends every message to 1 topic and its subscribers") == []
+    kept = numeric_questions("Fanout sends every message to 3 queues and their consumers")
+    assert kept == [
+        "[Fanout] Complete: Fanout sends every message to ___ queues and their consumers"
+    ]
+    # with a unit, one is a real figure
+    assert numeric_questions("Messages are kept for 1 day when no subscriber takes them")
+
+
+def test_a_count_next_to_variable_counts_is_a_pattern_shape():
+    shape = (
+        "Fanout pattern publishes each order event to 2 topics -> {} SQS queues working in parallel"
+    )
+    assert numeric_questions(shape.format("N")) == []
+    assert numeric_questions(shape.format("many"))
+    ratio = "Fanout relation {} with up to 3 producers per topic sending order events to queues"
+    assert numeric_questions(ratio.format("is N:1")) == []
+    assert numeric_questions(ratio.format("is many to one"))
+
+
+def test_numbers_inside_an_example_clause_are_not_blanked():
+    rejected = [
+        "Issue: Storage full -> Symptom: errors, e.g in 6 hours needed more storage -> Fix: resize",
+        "Messages can be delayed (for example 15 minutes when the consumer is slow)",
+        "Los mensajes se retienen, por ejemplo 14 días en la cola, y luego se borran",
+        "Los mensajes se retienen (p.ej. 14 días) y luego se borran de la cola",
+    ]
+    for text in rejected:
+        assert numeric_questions(text) == [], text
+    kept = [
+        "Issue: Storage full -> Symptom: errors, e.g. auto scaling failed -> Fix: wait 6 hours",
+        "Messages can be delayed up to 15 minutes (for example when the consumer is slow)",
+        "Los mensajes se retienen hasta 14 días. Por ejemplo una cola de pedidos",
+    ]
+    for text in kept:
+        assert numeric_questions(text), text
+
+
+def test_example_clause_bounds():
+    text = "Fanout (e.g. 3 queues) sends to 5 topics; eg 7 more -> then 9"
+    inside = [number for number in "3579" if in_example_clause(text, text.index(number))]
+    assert inside == ["3", "7"]
+    assert not in_example_clause("Keggs and eggs weigh 5 kg", 20)  # "eg" only as a word
+
+
+def test_a_blank_in_a_long_list_is_a_guessing_game():
+    listed = "Task - work of a step: Lambda, Batch, DynamoDB, SNS, SQS, Glue etc"
+    start = listed.index("DynamoDB")
+    assert in_enumeration(listed, start, start + len("DynamoDB"))
+    short = "Can use CLI, AWS SDK, or producer libraries from various frameworks"
+    start = short.index("AWS SDK")
+    assert not in_enumeration(short, start, start + len("AWS SDK"))
+    remark = "Alta disponibilidad, escalable, caro (sale 3x GP2), se paga por uso"
+    start = remark.index("GP2")
+    assert not in_enumeration(remark, start, start + 3)
+    cloze = item(
+        kind="cloze",
+        question="[Step Functions] Complete: Lambda, Batch, ___, SNS, SQS, Glue etc",
+        options=("DynamoDB", "Fargate", "Kinesis", "Athena"),
+        answer=0,
+    )
+    assert any("list" in problem for problem in problems(cloze))
+    fine = dataclasses.replace(
+        cloze, question="[Step Functions] Complete: a Task can call ___ directly, or SNS"
+    )
+    assert problems(fine) == []
+
+
+def test_a_misspelt_answer_in_the_heading_gives_it_away():
+    assert near_spelling("hibernate", "hinernate") and near_spelling("beanstalk", "beanstal")
+    assert near_spelling("kinesis", "knieses") is False and not near_spelling("cache", "cached")
+    leaky = item(
+        question="[EC2 Hinernate] Which service or term matches: “RAM is kept on the root volume”?",
+        options=("Spread", "Hibernate", "Cluster", "Partition"),
+    )
+    assert problems(leaky)
+    assert problems(dataclasses.replace(leaky, question=leaky.question[15:])) == []
+
+
+def test_long_questions_rank_lower():
+    assert length_penalty("Complete: " + "x" * 150) == 0
+    assert 0 < length_penalty("x" * 230) < length_penalty("x" * 300) <= 0.6

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from index.quiz.candidates import Definition, NoteLine, NumberFact, unit_family
 from index.quiz.distractors import TermPool, numeric_options
 from index.quiz.item import MAX_QUESTION, QuizItem, explanation_for, item_id, place_answer
-from index.quiz.rules import answer_leaks
+from index.quiz.rules import (
+    answer_leaks,
+    bare_trivial_count,
+    counts_against_variable,
+    in_enumeration,
+    in_example_clause,
+)
 from index.quiz.text import contains_phrase, normalise, trim_words, window_around
 
 BLANK = "___"
@@ -23,6 +29,7 @@ GENERIC_TITLES = frozenset(
     {"good to know", "cosas a saber", "resumen", "summary", "overview", "intro", "notas", "notes"}
 )
 _CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+COMFORTABLE_QUESTION = 160  # longer questions are a chore to read in a poll on a phone
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,12 @@ def _context(line: NoteLine, answer: str) -> str:
             continue
         return f"[{title}] "
     return ""
+
+
+def length_penalty(question: str) -> float:
+    """How much a long question costs in the ranking: 0 up to 160 characters, 0.6 at 300."""
+    excess = max(0, len(question) - COMFORTABLE_QUESTION)
+    return 0.6 * excess / (MAX_QUESTION - COMFORTABLE_QUESTION)
 
 
 def _content_words(text: str) -> int:
@@ -102,7 +115,14 @@ def match_candidate(definition: Definition, pool: TermPool) -> Candidate | None:
     closeness = sum(tier for _, tier in siblings) / len(siblings)
     informative = min(_content_words(description), 10) / 10
     verbose = 0.5 if len(description) > 220 else 0.0
-    score = 1.0 + closeness / 3 + informative + (0.2 if prefix else 0.0) - verbose
+    score = (
+        1.0
+        + closeness / 3
+        + informative
+        + (0.2 if prefix else 0.0)
+        - verbose
+        - length_penalty(question)
+    )
     return Candidate(_item("match", line, question, term, [t for t, _ in siblings]), score, line)
 
 
@@ -111,6 +131,8 @@ def cloze_candidate(
 ) -> Candidate | None:
     """'Complete: … ___ …' blanking a known term of the line."""
     start, end = span
+    if in_example_clause(line.text, start) or in_enumeration(line.text, start, end):
+        return None  # "(e.g. S3, RDS, Redshift, ___)": any of many answers would do
     body = line.text[:start] + BLANK + line.text[end:]
     if contains_phrase(body, term) or _content_words(body) < 4:
         return None
@@ -136,6 +158,7 @@ def cloze_candidate(
         + (0.2 if prefix else 0.0)
         - (0.4 if in_list else 0.0)
         - (0.5 if len(line.text) > 220 else 0.0)
+        - length_penalty(question)
     )
     return Candidate(_item("cloze", line, question, term, [t for t, _ in siblings]), score, line)
 
@@ -145,6 +168,10 @@ def numeric_candidate(fact: NumberFact, nearby: Sequence[str]) -> Candidate | No
     line = fact.line
     answer = fact.number + fact.joiner + fact.unit
     family = unit_family(fact.unit)
+    if in_example_clause(line.text, fact.start):
+        return None  # "e.g. in 6 hours": an illustration, not a figure to learn
+    if not fact.unit and (bare_trivial_count(fact.number) or counts_against_variable(line.text)):
+        return None  # "Fanout -> 1 SNS -> N SQS": the shape of a pattern, not a fact
     if fact.unit:
         body = line.text[: fact.start] + BLANK + line.text[fact.end :]
     else:
@@ -163,5 +190,12 @@ def numeric_candidate(fact: NumberFact, nearby: Sequence[str]) -> Candidate | No
         return None
     informative = min(_content_words(body), 10) / 10
     verbose = 0.5 if len(line.text) > 220 else 0.0  # hard to read in a poll
-    score = 1.0 + (0.6 if fact.unit else 0.2) + informative + (0.2 if prefix else 0.0) - verbose
+    score = (
+        1.0
+        + (0.6 if fact.unit else 0.2)
+        + informative
+        + (0.2 if prefix else 0.0)
+        - verbose
+        - length_penalty(question)
+    )
     return Candidate(_item("numeric", line, question, answer, distractors), score, line)

@@ -15,6 +15,38 @@ from index.quiz.text import contains_phrase, normalise, stem, stem_words
 _SHARED_WORDS = frozenset({"aws", "amazon", "service", "servicio"})
 KINDS = frozenset({"cloze", "match", "numeric"})
 _NUMERIC_OPTION = re.compile(r"^(?P<num>\d[\d.,]*)(?P<joiner>\s?)(?P<unit>\S*)$")
+# "e.g.", "for example", "p.ej.", "por ejemplo": what follows is an illustration, not a fact.
+_EXAMPLE_MARKER = re.compile(
+    r"(?<![\w.])(?:e\.\s?g\b\.?|eg\b\.?|for example|for instance|p\.\s?ej\b\.?|por ejemplo|"
+    r"ej(?:\.|:))",
+    re.IGNORECASE,
+)
+# Where an example clause ends: an arrow, a semicolon, or the end of a sentence.
+_CLAUSE_END = re.compile(r"->|→|=>|;|\.(?=\s+[A-ZÁÉÍÓÚ¿¡]|\s*$)")
+# A count written as a variable: "1 SNS -> N SQS", "N:1", "after X time".
+_VARIABLE = re.compile(r"(?<![\w.+\-/])[NMX](?=\s+[^\W\d_]{2,}|\s*:\s*\d)|\d\s*:\s*[NMnm](?!\w)")
+_ENUMERATION_ITEM_WORDS = 4  # "Kinesis Data Streams" is an item; "clean it up and move it" is not
+
+
+def near_spelling(first: str, second: str) -> bool:
+    """One typo apart (a letter changed, added, dropped or two swapped): Hinernate, Hibernate.
+
+    Only for words of six letters or more, where one slip does not make another word.
+    """
+    if first == second or min(len(first), len(second)) < 6 or abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        diff = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and first[diff[0]] == second[diff[1]]
+            and first[diff[1]] == second[diff[0]]
+        )
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def answer_leaks(question: str, answer: str, expansions: Mapping[str, Set[str]]) -> bool:
@@ -31,6 +63,10 @@ def answer_leaks(question: str, answer: str, expansions: Mapping[str, Set[str]])
         if spelt_out_anywhere(token.strip("()[]{}.,;:"), question):
             return True  # SNI and "Server Name Indication", GP2 and "General Purpose"
     answer_norm = normalise(answer)
+    if " " not in answer_norm and any(
+        near_spelling(answer_norm, word) for word in normalise(question).split()
+    ):
+        return True  # "[EC2 Hinernate] … ?" gives Hibernate away despite the typo
     for acronym, phrases in expansions.items():
         if any(normalise(phrase) == answer_norm for phrase in phrases) and contains_phrase(
             question, acronym
@@ -40,7 +76,7 @@ def answer_leaks(question: str, answer: str, expansions: Mapping[str, Set[str]])
 
 
 def _same_word(first: str, second: str) -> bool:
-    if first == second:
+    if first == second or near_spelling(first, second):
         return True
     shortest = min(len(first), len(second))
     if shortest < 5:
@@ -68,6 +104,82 @@ def giveaway_word(question: str, answer: str, distractors: list[str]) -> str | N
         if any(_same_word(word, asked) for asked in question_words):
             return word
     return None
+
+
+def in_example_clause(text: str, position: int) -> bool:
+    """True when ``text[position]`` sits inside an example clause ("e.g. in 6 hours …").
+
+    The clause runs from the marker to its closing parenthesis, an arrow, a semicolon or the end
+    of the sentence: "(e.g. for login)" ends at ")", "e.g in 6 hours needed … -> Fix" at "->".
+    """
+    for marker in _EXAMPLE_MARKER.finditer(text[:position]):
+        depth = 0
+        end = len(text)
+        for index in range(marker.end(), len(text)):
+            char = text[index]
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth == 0:
+                    end = index
+                    break
+                depth -= 1
+            elif depth == 0 and _CLAUSE_END.match(text, index):
+                end = index
+                break
+        if marker.end() <= position < end:
+            return True
+    return False
+
+
+def bare_trivial_count(answer: str) -> bool:
+    """A bare 0 or 1 with no unit: "1 SNS", "0 downtime" are wording, not numbers to learn."""
+    return answer.strip() in ("0", "1")
+
+
+def counts_against_variable(text: str) -> bool:
+    """True when the text writes other counts as variables ("1 SNS -> N SQS", "N:1", "X time").
+
+    Next to a variable, a bare count is a shape of the pattern, not a figure worth recalling.
+    """
+    return _VARIABLE.search(text) is not None
+
+
+def _strip_parentheses(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, re.sub(r"\([^()]*\)", " ", text)
+    return text
+
+
+def _short_item(piece: str) -> bool:
+    words = _strip_parentheses(piece).replace("etc", " ").split()
+    return 1 <= len(words) <= _ENUMERATION_ITEM_WORDS
+
+
+def in_enumeration(text: str, start: int, end: int, least: int = 4) -> bool:
+    """True when ``text[start:end]`` is one item of a list of ``least`` or more short items.
+
+    "Lambda, Batch, ___, SNS, SQS, Glue etc" is a guessing game: many options would fit the
+    list and a distractor may well belong to it too. "Can use CLI, ___, or producer libraries
+    from various frameworks" (three items, one of them long) is not.
+    """
+    head, tail = text[:start], text[end:]
+    left = head.split(",")
+    right = tail.split(",")
+    own = left[-1] + "X" + right[0]
+    if left[-1].count("(") > left[-1].count(")") or not _short_item(own):
+        return False  # "caro (sale 3x ___)": inside a remark on one item, not an item
+    siblings = 0
+    for piece in reversed(left[:-1]):
+        if not _short_item(piece):
+            break
+        siblings += 1
+    for piece in right[1:]:
+        if not _short_item(piece):
+            break
+        siblings += 1
+    return siblings + 1 >= least
 
 
 def _number_leaks(question: str, answer: str) -> bool:
@@ -111,6 +223,12 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
             found.append("numeric options must share one unit")
         if _number_leaks(item.question, answer):
             found.append("answer appears in the question")
+        if bare_trivial_count(answer):
+            found.append("a bare 0 or 1 is not a figure to learn")
+        answer_shape = shapes[item.answer]
+        bare_count = answer_shape is not None and not answer_shape.group("unit")
+        if bare_count and counts_against_variable(item.question):
+            found.append("a bare count next to variable counts (N, M, X)")
     else:
         for i, option in enumerate(item.options):
             for other in item.options[i + 1 :]:
@@ -126,8 +244,13 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         word = giveaway_word(item.question, answer, distractors)
         if word is not None:
             found.append(f"question repeats the answer's word {word!r}")
-    if "___" not in item.question and item.kind in ("cloze", "numeric"):
+    blank = item.question.find("___")
+    if blank < 0 and item.kind in ("cloze", "numeric"):
         found.append("cloze without a blank")
+    if blank >= 0 and in_example_clause(item.question, blank):
+        found.append("the blank is inside an example clause")
+    if blank >= 0 and item.kind == "cloze" and in_enumeration(item.question, blank, blank + 3):
+        found.append("the blank is one item of a long list")
     return found
 
 
