@@ -9,7 +9,7 @@ from index.lang import detect_lang_or
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
 from index.quiz.candidates import NoteLine, definitions, note_lines, number_facts
-from index.quiz.distractors import numeric_options
+from index.quiz.distractors import numeric_options, odd_one_out
 from index.quiz.item import explanation_for, item_id, place_answer
 from index.quiz.kinds import length_penalty
 from index.quiz.rules import (
@@ -272,6 +272,7 @@ def test_numbers_inside_an_example_clause_are_not_blanked():
         "Messages can be delayed (for example 15 minutes when the consumer is slow)",
         "Los mensajes se retienen, por ejemplo 14 días en la cola, y luego se borran",
         "Los mensajes se retienen (p.ej. 14 días) y luego se borran de la cola",
+        "When an alarm fires (example CPU > 70%) the group adds instances to the queue workers",
     ]
     for text in rejected:
         assert numeric_questions(text) == [], text
@@ -328,3 +329,38 @@ def test_a_misspelt_answer_in_the_heading_gives_it_away():
 def test_long_questions_rank_lower():
     assert length_penalty("Complete: " + "x" * 150) == 0
     assert 0 < length_penalty("x" * 230) < length_penalty("x" * 300) <= 0.6
+
+
+def test_the_answer_must_not_stand_out_by_form():
+    assert odd_one_out("DynamoDB", ["NoSQL Database", "Scalar Types", "Object Storage"])
+    assert odd_one_out("AWS SDK", ["AnyCast IP", "Cloudfront", "Inline Policy"])
+    assert odd_one_out("Kinesis", ["Amazon SQS", "DynamoDB", "Pub/Sub"]) is None
+    assert odd_one_out("AWS Lambda", ["AWS Glue", "Log Groups", "Elastic Beanstalk"]) is None
+    lone = item(
+        kind="cloze",
+        question="[Databases] Complete: a key-value store with single digit latency: ___",
+        options=("NoSQL Database", "DynamoDB", "Scalar Types", "Object Storage"),
+        answer=1,
+    )
+    assert any("form" in problem for problem in problems(lone))
+    mixed = dataclasses.replace(
+        lone, options=("NoSQL Database", "DynamoDB", "Aurora DB", "Redshift")
+    )
+    assert problems(mixed) == []
+
+
+def test_distractor_picking_keeps_the_answer_in_company():
+    text = "\n".join(
+        [
+            "DynamoDB - key value tables with single digit latency at any scale",
+            "Scalar Types - number, string, binary and boolean attribute values",
+            "Object Storage - flat store of whole objects reached by key over HTTP",
+            "NoSQL Database - database without fixed schema nor joins between tables",
+            "Aurora - relational engine compatible with MySQL and Postgres, six copies",
+            "Teams pick Aurora for joins and reports, and move to Aurora when schemas settle",
+        ]
+    )
+    bank = build_question_bank([chunk(text, path=("Databases", "Engines"))])
+    dynamo = [entry for entry in bank if entry.correct_option == "DynamoDB"]
+    assert dynamo and "Aurora" in dynamo[0].options
+    assert all(problems(entry) == [] for entry in bank)

@@ -124,6 +124,8 @@ class TermPool:
                 continue
             if contains_phrase(question, term):
                 continue
+            if len(chosen) == count - 1 and odd_one_out(answer, [*(c for c, _ in chosen), term]):
+                continue  # the last pick must not leave the answer the odd one out
             if not lengths_compatible([answer, *(c for c, _ in chosen), term]):
                 continue
             chosen.append((term, tier))
@@ -131,6 +133,29 @@ class TermPool:
             if len(chosen) == count:
                 break
         return chosen
+
+
+def _form(option: str) -> dict[str, bool]:
+    return {
+        "one word": " " not in option.strip(),
+        "AWS/Amazon prefix": bool(re.match(r"(?:aws|amazon)\b", option, re.IGNORECASE)),
+    }
+
+
+def odd_one_out(answer: str, distractors: Sequence[str]) -> str | None:
+    """The form that sets the answer apart from every distractor, if any.
+
+    "DynamoDB" among "NoSQL Database", "Scalar Types", "Object Storage" is the only one-word
+    name, and "AWS SDK" the only AWS-prefixed one: a test-wise student picks them unread.
+    """
+    if len(distractors) < 2:
+        return None
+    answer_form = _form(answer)
+    forms = [_form(option) for option in distractors]
+    for name, value in answer_form.items():
+        if all(form[name] != value for form in forms):
+            return name
+    return None
 
 
 def are_variants(first: str, second: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Set
 
 from index.acronyms import spelt_out_anywhere
 from index.quiz.candidates import term_shape
-from index.quiz.distractors import are_variants, lengths_compatible
+from index.quiz.distractors import are_variants, lengths_compatible, odd_one_out
 from index.quiz.item import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION, QuizItem
 from index.quiz.text import contains_phrase, normalise, stem, stem_words
 
@@ -15,9 +15,9 @@ from index.quiz.text import contains_phrase, normalise, stem, stem_words
 _SHARED_WORDS = frozenset({"aws", "amazon", "service", "servicio"})
 KINDS = frozenset({"cloze", "match", "numeric"})
 _NUMERIC_OPTION = re.compile(r"^(?P<num>\d[\d.,]*)(?P<joiner>\s?)(?P<unit>\S*)$")
-# "e.g.", "for example", "p.ej.", "por ejemplo": what follows is an illustration, not a fact.
+# "e.g.", "(example …)", "p.ej.", "por ejemplo": what follows is an illustration, not a fact.
 _EXAMPLE_MARKER = re.compile(
-    r"(?<![\w.])(?:e\.\s?g\b\.?|eg\b\.?|for example|for instance|p\.\s?ej\b\.?|por ejemplo|"
+    r"(?<![\w.])(?:e\.\s?g\b\.?|eg\b\.?|for instance|examples?\b|p\.\s?ej\b\.?|ejemplos?\b|"
     r"ej(?:\.|:))",
     re.IGNORECASE,
 )
@@ -241,6 +241,9 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         if answer_leaks(item.question, answer, expansions):
             found.append("answer appears in the question")
         distractors = [o for i, o in enumerate(item.options) if i != item.answer]
+        form = odd_one_out(answer, distractors)
+        if form is not None:
+            found.append(f"the answer alone differs from the distractors in form ({form})")
         word = giveaway_word(item.question, answer, distractors)
         if word is not None:
             found.append(f"question repeats the answer's word {word!r}")
