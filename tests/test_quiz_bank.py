@@ -244,3 +244,13 @@ def test_json_and_text_renderings(bank):
     for number, option in enumerate(item.options, 1):
         assert f"  {number}. {option}" in text
     assert f"{item.answer + 1}. {item.options[item.answer]}" in text.splitlines()[-2]
+
+
+def test_items_of_tiny_sections_do_not_dominate_the_quizzes(chunks):
+    """Sections are visited by a size-weighted shuffle: a lone item is not asked every time."""
+    seen: Counter[str] = Counter()
+    quizzes = 30
+    for seed in range(quizzes):
+        seen.update(item.id for item in generate_quiz(chunks, count=10, seed=seed))
+    assert max(seen.values()) <= quizzes // 4, seen.most_common(3)
+    assert len(seen) >= 150

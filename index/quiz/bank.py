@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -178,7 +179,12 @@ def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizIt
         rng.shuffle(shuffled)
         by_source[source].append(shuffled)
     for sections in by_source.values():
-        rng.shuffle(sections)
+        # A weighted shuffle (Efraimidis–Spirakis): big sections tend to come first, so a
+        # section holding one item is not asked as often as one holding fifty.
+        weights = [math.sqrt(len(section)) for section in sections]
+        keys = [rng.random() ** (1.0 / weight) for weight in weights]
+        order = sorted(range(len(sections)), key=lambda index: keys[index], reverse=True)
+        sections[:] = [sections[index] for index in order]
     sources = sorted(by_source)
     rng.shuffle(sources)
     picked: list[QuizItem] = []
