@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import insert_unless_present, utcnow
 from bot.db.models import Chat
+from bot.db.updates import conflict_insert
 from bot.db.users import is_valid_timezone
+
+
+def _chat_type(chat_type: str | None) -> str:
+    return (chat_type or "unknown")[:16]
+
+
+def _chat_title(title: str | None) -> str | None:
+    return title[:256] if title else None
 
 
 async def upsert_chat(
     session: AsyncSession, chat_id: int, chat_type: str, title: str | None
 ) -> None:
     """Record a chat seen in an update: create it (active), or refresh its type and title."""
-    kind = (chat_type or "unknown")[:16]
-    name = title[:256] if title else None
+    kind = _chat_type(chat_type)
+    name = _chat_title(title)
     created = await insert_unless_present(
         session,
         Chat,
@@ -90,3 +101,46 @@ async def set_chat_language(session: AsyncSession, chat_id: int, lang: str | Non
 
 async def chat_language(session: AsyncSession, chat_id: int) -> str | None:
     return await session.scalar(select(Chat.language).where(Chat.id == chat_id))
+
+
+async def record_chats(
+    session: AsyncSession, chats: Iterable[tuple[int, str | None, str | None]]
+) -> None:
+    """``upsert_chat`` for many ``(id, type, title)`` at once (a later row for the same id wins).
+    Rows already current are not rewritten, so their ``updated_at`` stays; ``active`` is only
+    set on new rows.
+
+    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed``;
+    other backends go row by row.
+    """
+    latest = {chat_id: (chat_type, title) for chat_id, chat_type, title in chats}
+    if not latest:
+        return
+    insert_for = conflict_insert(session)
+    if insert_for is None:
+        for chat_id, (chat_type, title) in latest.items():
+            await upsert_chat(session, chat_id, chat_type or "", title)
+        return
+    now = utcnow()
+    table = Chat.__table__
+    statement = insert_for(table).values(
+        [
+            {
+                "id": chat_id,
+                "type": _chat_type(chat_type),
+                "title": _chat_title(title),
+                "active": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for chat_id, (chat_type, title) in latest.items()
+        ]
+    )
+    new = statement.excluded
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={"type": new.type, "title": new.title, "updated_at": new.updated_at},
+            where=(table.c.type != new.type) | table.c.title.is_distinct_from(new.title),
+        )
+    )

@@ -1,10 +1,14 @@
-"""Duplicate delivery guard: each Telegram update id is handled once, and old ids are pruned."""
+"""Duplicate delivery guard: each Telegram update id is handled once (claimed one by one or a
+batch at a time), and old ids are pruned."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import insert_unless_present, utcnow
@@ -12,6 +16,10 @@ from bot.db.models import ProcessedUpdate
 
 KEEP_UPDATES_FOR = timedelta(days=2)
 PRUNE_EVERY = 500  # update ids: prune when one of them is a multiple of this
+_CONFLICT_INSERTS: dict[str, Callable[..., Any]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
@@ -29,3 +37,40 @@ async def prune_processed_updates(session: AsyncSession, before: datetime) -> in
     """Forget update ids seen before ``before`` (Telegram stops redelivering long before)."""
     result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < before))
     return result.rowcount or 0
+
+
+def conflict_insert(session: AsyncSession) -> Callable[..., Any] | None:
+    """The dialect's ``insert`` with ``ON CONFLICT`` clauses (SQLite, PostgreSQL), else None."""
+    return _CONFLICT_INSERTS.get(session.get_bind().dialect.name)
+
+
+async def claim_updates(session: AsyncSession, update_ids: Iterable[int]) -> set[int]:
+    """The ids among ``update_ids`` seen for the first time (now recorded), in one statement.
+
+    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO NOTHING RETURNING update_id``;
+    other backends claim id by id (``insert_unless_present``).
+    """
+    ids = list(dict.fromkeys(update_ids))
+    if not ids:
+        return set()
+    now = utcnow()
+    insert_for = conflict_insert(session)
+    if insert_for is not None and session.get_bind().dialect.insert_returning:
+        table = ProcessedUpdate.__table__
+        statement = (
+            insert_for(table)
+            .values([{"update_id": update_id, "seen_at": now} for update_id in ids])
+            .on_conflict_do_nothing(index_elements=[table.c.update_id])
+            .returning(table.c.update_id)
+        )
+        claimed = set((await session.execute(statement)).scalars())
+    else:
+        claimed = set()
+        for update_id in ids:
+            if await insert_unless_present(
+                session, ProcessedUpdate, update_id=update_id, seen_at=now
+            ):
+                claimed.add(update_id)
+    if any(update_id % PRUNE_EVERY == 0 for update_id in claimed):
+        await prune_processed_updates(session, now - KEEP_UPDATES_FOR)
+    return claimed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import insert_unless_present, utcnow
 from bot.db.models import Chat, User
+from bot.db.updates import conflict_insert
 
 
 def is_valid_timezone(name: str) -> bool:
@@ -21,6 +23,14 @@ def is_valid_timezone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+def _user_name(first_name: str | None) -> str:
+    return (first_name or "")[:256]
+
+
+def _language_code(language_code: str | None) -> str | None:
+    return language_code[:16] if language_code else None
 
 
 async def ensure_user(session: AsyncSession, user_id: int, first_name: str = "") -> None:
@@ -39,8 +49,8 @@ async def upsert_user(
     session: AsyncSession, user_id: int, first_name: str | None, language_code: str | None
 ) -> None:
     """Record a user seen in an update: create the row, or refresh name and Telegram language."""
-    name = (first_name or "")[:256]
-    code = (language_code or None) and language_code[:16]
+    name = _user_name(first_name)
+    code = _language_code(language_code)
     created = await insert_unless_present(
         session,
         User,
@@ -127,3 +137,61 @@ async def effective_timezone(
         if tz and is_valid_timezone(tz):
             return tz
     return default if is_valid_timezone(default) else "UTC"
+
+
+async def record_users(
+    session: AsyncSession, users: Iterable[tuple[int, str | None, str | None]]
+) -> None:
+    """``upsert_user`` for many ``(id, first_name, language_code)`` at once (a later row for the
+    same id wins). Rows already current are not rewritten, so their ``updated_at`` stays.
+
+    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed``;
+    other backends go row by row.
+    """
+    latest = {user_id: (first_name, code) for user_id, first_name, code in users}
+    if not latest:
+        return
+    insert_for = conflict_insert(session)
+    if insert_for is None:
+        for user_id, (first_name, code) in latest.items():
+            await upsert_user(session, user_id, first_name, code)
+        return
+    now = utcnow()
+    table = User.__table__
+    statement = insert_for(table).values(
+        [
+            {
+                "id": user_id,
+                "first_name": _user_name(first_name),
+                "telegram_language": _language_code(code),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for user_id, (first_name, code) in latest.items()
+        ]
+    )
+    new = statement.excluded
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={
+                "first_name": new.first_name,
+                "telegram_language": new.telegram_language,
+                "updated_at": new.updated_at,
+            },
+            where=(table.c.first_name != new.first_name)
+            | table.c.telegram_language.is_distinct_from(new.telegram_language),
+        )
+    )
+
+
+async def explicit_languages(
+    session: AsyncSession, user_ids: Iterable[int]
+) -> dict[int, str | None]:
+    """Each user's /lang choice (None: never chose, or unknown user), in one query."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(select(User.id, User.language).where(User.id.in_(ids)))
+    chosen = {user_id: language for user_id, language in rows}
+    return {user_id: chosen.get(user_id) for user_id in ids}

@@ -20,12 +20,15 @@ def get_services(context: ContextTypes.DEFAULT_TYPE | Application) -> AppService
 
 
 def remember_language_choice(context: ContextTypes.DEFAULT_TYPE, lang: str | None) -> None:
+    """Cache the user's stored /lang choice (None: none) for ``language_for``; dedupe refreshes
+    it from the database with every update it claims, /lang sets it when the user chooses."""
     if context.user_data is not None:
         context.user_data[_EXPLICIT_LANG] = lang or ""
 
 
 async def language_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The UI language of the update's user (cached /lang choice, else Telegram's code)."""
+    """The UI language of the update's user (cached /lang choice, else Telegram's code).
+    Reads the database only for a user dedupe did not see (a bot, or the claim failed)."""
     user = update.effective_user
     if user is None:
         return "en"

@@ -1,5 +1,7 @@
 """Exactly-once handling: every update is claimed in the database before any handler runs;
-a repeated update id stops there. Also records the user and chat the update comes from."""
+a repeated update id stops there. Also records the user and chat the update comes from and
+remembers the user's /lang choice, all in the one transaction shared by the updates being
+handled at the same moment (``bot.db.claims.UpdateClaims``)."""
 
 from __future__ import annotations
 
@@ -8,33 +10,52 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
 
-from bot.telegram.context import get_services
+from bot.db.claims import SeenChat, SeenUpdate, SeenUser, UpdateClaims
+from bot.telegram.context import get_services, remember_language_choice
 
 log = logging.getLogger(__name__)
+
+CLAIMS_KEY = "update_claims"  # bot_data: this Application's UpdateClaims
+
+
+def seen_update(update: Update) -> SeenUpdate:
+    """The plain data a claim needs: the update id, its (human) user and its chat."""
+    user = update.effective_user
+    chat = update.effective_chat
+    return SeenUpdate(
+        update_id=update.update_id,
+        user=None
+        if user is None or user.is_bot
+        else SeenUser(user.id, user.first_name, user.language_code),
+        chat=None
+        if chat is None
+        else SeenChat(chat.id, chat.type, chat.title or chat.full_name or chat.username),
+    )
+
+
+def update_claims(context: ContextTypes.DEFAULT_TYPE) -> UpdateClaims | None:
+    """This Application's claims coalescer (made on first use), or None without a database."""
+    db = get_services(context).db
+    if db is None:
+        return None
+    claims = context.bot_data.get(CLAIMS_KEY)
+    if claims is None or claims.db is not db:
+        claims = context.bot_data[CLAIMS_KEY] = UpdateClaims(db)
+    return claims
 
 
 async def claim_and_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Group -1: raise ApplicationHandlerStop for an update id already handled."""
-    services = get_services(context)
-    if services.db is None:
+    claims = update_claims(context)
+    if claims is None:
         return
-    from bot.db.chats import upsert_chat
-    from bot.db.updates import claim_update
-    from bot.db.users import upsert_user
-
-    async with services.db.session() as session:
-        first_time = await claim_update(session, update.update_id)
-        if first_time:
-            user = update.effective_user
-            chat = update.effective_chat
-            if user is not None and not user.is_bot:
-                await upsert_user(session, user.id, user.first_name, user.language_code)
-            if chat is not None:
-                title = chat.title or chat.full_name or chat.username
-                await upsert_chat(session, chat.id, chat.type, title)
-    if not first_time:
+    seen = seen_update(update)
+    result = await claims.claim(seen)
+    if not result.first_time:
         log.info("update %s seen before: ignored", update.update_id)
         raise ApplicationHandlerStop
+    if seen.user is not None:
+        remember_language_choice(context, result.explicit_lang)
 
 
 def dedupe_handler() -> TypeHandler:

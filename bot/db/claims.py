@@ -1,0 +1,122 @@
+"""Group commit of update claims: the updates being handled at the same moment are claimed
+(exactly-once), their users and chats recorded, and the users' /lang choices read, in ONE
+transaction, since a transaction costs far more than the statements in it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from bot.db.chats import record_chats
+from bot.db.updates import claim_updates
+from bot.db.users import explicit_languages, record_users
+
+if TYPE_CHECKING:
+    from bot.db.session import Database
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 256  # claims per transaction (keeps each statement far below SQLite's bind limit)
+
+
+class SeenUser(NamedTuple):
+    """Who sent an update (a human: bots are not recorded)."""
+
+    id: int
+    first_name: str | None
+    language_code: str | None
+
+
+class SeenChat(NamedTuple):
+    """Where an update comes from."""
+
+    id: int
+    type: str | None
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeenUpdate:
+    """What claiming an update needs to know of it."""
+
+    update_id: int
+    user: SeenUser | None = None
+    chat: SeenChat | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """``first_time``: handle the update (False: a redelivery, drop it). ``explicit_lang``: the
+    user's stored /lang choice (None: none, or no user, or not the first time)."""
+
+    first_time: bool
+    explicit_lang: str | None = None
+
+
+class UpdateClaims:
+    """Coalesces the claims of concurrently handled updates into one transaction each round.
+
+    ``claim`` queues the update and waits. One flusher task writes everything queued in one
+    transaction; claims arriving meanwhile wait for the next round. No timer: an idle bot
+    writes a lone claim at once. If the transaction fails, every claim in it raises the error
+    (nothing of that round was recorded) and the next round starts afresh.
+    Create one per event loop (one per Application).
+    """
+
+    def __init__(self, db: Database, *, max_batch: int = MAX_BATCH) -> None:
+        self.db = db
+        self._max_batch = max_batch
+        self._pending: list[tuple[SeenUpdate, asyncio.Future[ClaimResult]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def claim(self, seen: SeenUpdate) -> ClaimResult:
+        """Claim ``seen.update_id`` (and record its user and chat if it is new)."""
+        waiter: asyncio.Future[ClaimResult] = asyncio.get_running_loop().create_future()
+        self._pending.append((seen, waiter))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_all(), name="update-claims")
+        return await waiter
+
+    async def _flush_all(self) -> None:
+        while self._pending:
+            batch = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
+            try:
+                results = await self._write([seen for seen, _ in batch])
+            except Exception as error:
+                for _, waiter in batch:
+                    if not waiter.done():
+                        waiter.set_exception(error)
+                continue
+            except BaseException:  # cancelled (shut-down): nobody gets an answer
+                for _, waiter in batch + self._pending:
+                    waiter.cancel()
+                self._pending.clear()
+                raise
+            for (_, waiter), result in zip(batch, results, strict=True):
+                if not waiter.done():
+                    waiter.set_result(result)
+
+    async def _write(self, batch: list[SeenUpdate]) -> list[ClaimResult]:
+        async with self.db.session() as session:
+            new_ids = await claim_updates(session, [seen.update_id for seen in batch])
+            first_times: list[bool] = []
+            for seen in batch:  # a repeat inside the batch: only its first copy is new
+                first_times.append(seen.update_id in new_ids)
+                new_ids.discard(seen.update_id)
+            fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
+            users = [seen.user for seen in fresh if seen.user is not None]
+            await record_users(session, users)
+            await record_chats(session, [seen.chat for seen in fresh if seen.chat is not None])
+            languages = await explicit_languages(session, [user.id for user in users])
+        if len(batch) > 1:
+            log.debug("claimed %d updates in one transaction", len(batch))
+        return [
+            ClaimResult(
+                first_time=first,
+                explicit_lang=languages.get(seen.user.id) if first and seen.user else None,
+            )
+            for seen, first in zip(batch, first_times, strict=True)
+        ]

@@ -1,0 +1,320 @@
+"""Group commit of update claims (bot.db.claims.UpdateClaims): few transactions for many
+concurrent updates, each update id handled once, users and chats kept current without
+needless rewrites, /lang choices returned, failures reported to every waiter."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from sqlalchemy import event, func, select
+from sqlalchemy.dialects import postgresql
+
+import bot.db.chats
+import bot.db.claims
+import bot.db.updates
+import bot.db.users
+from bot.db import Database
+from bot.db.chats import set_chat_active
+from bot.db.claims import ClaimResult, SeenChat, SeenUpdate, SeenUser, UpdateClaims
+from bot.db.models import Chat, ProcessedUpdate, User
+from bot.db.users import set_user_language
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    await database.start()
+    yield database
+    await database.close()
+
+
+@contextmanager
+def counting_commits(database: Database) -> Iterator[list[int]]:
+    """Counts the transactions committed on ``database`` (one list entry each)."""
+    commits: list[int] = []
+
+    def on_commit(connection: Any) -> None:
+        commits.append(1)
+
+    event.listen(database.engine.sync_engine, "commit", on_commit)
+    try:
+        yield commits
+    finally:
+        event.remove(database.engine.sync_engine, "commit", on_commit)
+
+
+@contextmanager
+def recording_sql(database: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", before_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", before_execute)
+
+
+def student(update_id: int, user_id: int, name: str = "Ana", code: str | None = "en") -> SeenUpdate:
+    return SeenUpdate(
+        update_id,
+        user=SeenUser(user_id, name, code),
+        chat=SeenChat(user_id, "private", name),
+    )
+
+
+async def test_fifty_concurrent_claims_share_one_transaction(db: Database) -> None:
+    claims = UpdateClaims(db)
+    with counting_commits(db) as commits:
+        results = await asyncio.gather(
+            *(claims.claim(student(1000 + i, 500 + i, f"S{i}")) for i in range(50))
+        )
+    assert all(result.first_time for result in results)
+    assert len(commits) <= 2  # instead of 50
+    async with db.session() as s:
+        assert await s.scalar(select(func.count()).select_from(ProcessedUpdate)) == 50
+        assert await s.scalar(select(func.count()).select_from(User)) == 50
+        assert await s.scalar(select(func.count()).select_from(Chat)) == 50
+
+
+async def test_claims_arriving_during_a_flush_go_into_the_next_one(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claims = UpdateClaims(db)
+    first_flush_started = asyncio.Event()
+    release = asyncio.Event()
+    real_claim_updates = bot.db.claims.claim_updates
+
+    async def held_claim_updates(session: Any, ids: Any) -> set[int]:
+        if not first_flush_started.is_set():
+            first_flush_started.set()
+            await release.wait()
+        return await real_claim_updates(session, ids)
+
+    monkeypatch.setattr(bot.db.claims, "claim_updates", held_claim_updates)
+    with counting_commits(db) as commits:
+        early = [asyncio.create_task(claims.claim(student(i, i))) for i in range(1, 6)]
+        await first_flush_started.wait()
+        late = [asyncio.create_task(claims.claim(student(i, i))) for i in range(6, 21)]
+        late.append(asyncio.create_task(claims.claim(student(3, 3))))  # already in the first
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in early + late)
+        release.set()
+        results = await asyncio.gather(*early, *late)
+    assert len(commits) == 2
+    assert [result.first_time for result in results] == [True] * 20 + [False]
+
+
+async def test_each_update_id_is_new_exactly_once_in_and_across_batches(db: Database) -> None:
+    claims = UpdateClaims(db)
+    results = await asyncio.gather(
+        claims.claim(student(7, 1)), claims.claim(student(7, 1)), claims.claim(student(8, 2))
+    )
+    assert [result.first_time for result in results] == [True, False, True]
+    again = await asyncio.gather(claims.claim(student(7, 1)), claims.claim(student(9, 3)))
+    assert [result.first_time for result in again] == [False, True]
+    # a restart: a new coalescer (and a new handle) on the same database
+    restarted = Database(db.url)
+    try:
+        later = await UpdateClaims(restarted).claim(student(8, 2))
+    finally:
+        await restarted.close()
+    assert later.first_time is False
+
+
+async def test_two_databases_on_one_file_claim_each_id_once(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    first, second = Database(url), Database(url)
+    await first.start()
+    await second.start()
+    try:
+        one, two = UpdateClaims(first), UpdateClaims(second)
+        ids = list(range(1, 41))
+        results = await asyncio.gather(
+            *(one.claim(student(i, i)) for i in ids),
+            *(two.claim(student(i, i)) for i in reversed(ids)),
+        )
+    finally:
+        await first.close()
+        await second.close()
+    winners: dict[int, int] = {}
+    for seen_id, result in zip(ids + ids[::-1], results, strict=True):
+        winners[seen_id] = winners.get(seen_id, 0) + result.first_time
+    assert winners == {i: 1 for i in ids}
+
+
+async def _user(db: Database, user_id: int) -> User:
+    async with db.session() as s:
+        row = await s.get(User, user_id)
+    assert row is not None
+    return row
+
+
+async def _chat(db: Database, chat_id: int) -> Chat:
+    async with db.session() as s:
+        row = await s.get(Chat, chat_id)
+    assert row is not None
+    return row
+
+
+async def test_users_and_chats_are_recorded_refreshed_and_unchanged_rows_left_alone(
+    db: Database,
+) -> None:
+    claims = UpdateClaims(db)
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    group = SeenChat(-100, "supergroup", "AWS study")
+    with time_machine.travel(start, tick=False):
+        await claims.claim(SeenUpdate(1, SeenUser(5, "Ana", "es"), group))
+    ana, chat = await _user(db, 5), await _chat(db, -100)
+    assert (ana.first_name, ana.telegram_language, ana.updated_at) == ("Ana", "es", start)
+    assert (chat.type, chat.title, chat.active, chat.updated_at) == (
+        "supergroup", "AWS study", True, start)
+
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        await claims.claim(SeenUpdate(2, SeenUser(5, "Ana", "es"), group))
+    assert (await _user(db, 5)).updated_at == start  # unchanged: not rewritten
+    assert (await _chat(db, -100)).updated_at == start
+
+    async with db.session() as s:
+        await set_chat_active(s, -100, False)  # kicked meanwhile
+    renamed_at = start + timedelta(hours=2)
+    with time_machine.travel(renamed_at, tick=False):
+        await claims.claim(
+            SeenUpdate(3, SeenUser(5, "Ana María", None), SeenChat(-100, "supergroup", "SAP"))
+        )
+    ana, chat = await _user(db, 5), await _chat(db, -100)
+    assert (ana.first_name, ana.telegram_language) == ("Ana María", None)
+    assert ana.updated_at == renamed_at
+    assert (chat.title, chat.updated_at) == ("SAP", renamed_at)
+    assert chat.active is False  # only membership changes decide that
+    assert ana.created_at == start
+
+
+async def test_within_one_batch_the_last_sighting_of_a_user_or_chat_wins(db: Database) -> None:
+    claims = UpdateClaims(db)
+    await asyncio.gather(
+        claims.claim(SeenUpdate(1, SeenUser(5, "Ana", "en"), SeenChat(-7, "group", "Old"))),
+        claims.claim(SeenUpdate(2, SeenUser(5, "Ana María", "es"), SeenChat(-7, "group", "New"))),
+        claims.claim(SeenUpdate(2, SeenUser(5, "Duplicate", "es"), None)),  # a repeat: ignored
+    )
+    assert (await _user(db, 5)).first_name == "Ana María"
+    assert (await _chat(db, -7)).title == "New"
+
+
+async def test_the_explicit_language_choice_is_returned(db: Database) -> None:
+    async with db.session() as s:
+        await set_user_language(s, 5, "es")
+    claims = UpdateClaims(db)
+    chose, never, anonymous = await asyncio.gather(
+        claims.claim(student(1, 5, code="en")),
+        claims.claim(student(2, 6, code="es")),
+        claims.claim(SeenUpdate(3, None, SeenChat(-1, "channel", "News"))),
+    )
+    assert chose == ClaimResult(first_time=True, explicit_lang="es")
+    assert never == ClaimResult(first_time=True, explicit_lang=None)
+    assert anonymous == ClaimResult(first_time=True, explicit_lang=None)
+    assert (await _user(db, 5)).telegram_language == "en"  # recording keeps the choice
+    assert (await claims.claim(student(4, 5))).explicit_lang == "es"
+
+
+async def test_a_failed_transaction_fails_every_waiter_and_the_next_batch_works(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claims = UpdateClaims(db)
+    real_record_chats = bot.db.claims.record_chats
+    failures = iter([RuntimeError("disk on fire")])
+
+    async def failing_once(session: Any, chats: Any) -> None:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        await real_record_chats(session, chats)
+
+    monkeypatch.setattr(bot.db.claims, "record_chats", failing_once)
+    outcomes = await asyncio.gather(
+        *(claims.claim(student(i, i)) for i in range(1, 11)), return_exceptions=True
+    )
+    assert all(isinstance(o, RuntimeError) and "disk on fire" in str(o) for o in outcomes)
+    # rolled back: nothing of that batch was recorded, so the same ids are new now
+    results = await asyncio.gather(*(claims.claim(student(i, i)) for i in range(1, 11)))
+    assert all(result.first_time for result in results)
+    assert (await _user(db, 3)).first_name == "Ana"
+
+
+async def test_sqlite_gets_one_statement_each_and_no_postgresql_syntax(db: Database) -> None:
+    claims = UpdateClaims(db)
+    with recording_sql(db) as statements:
+        await asyncio.gather(*(claims.claim(student(i, 100 + i)) for i in range(1, 9)))
+    writes = [sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "SELECT"))]
+    assert len(writes) == 4  # claim, users, chats, languages: one statement each
+    claim_sql, users_sql, chats_sql, languages_sql = writes
+    assert "ON CONFLICT" in claim_sql and "RETURNING" in claim_sql
+    assert "DO UPDATE" in users_sql and "DO UPDATE" in chats_sql
+    assert " IN (" in languages_sql
+    for sql in writes:
+        assert "IS DISTINCT FROM" not in sql.upper() and "::" not in sql
+
+
+class _PostgresBind:
+    dialect = postgresql.dialect()
+
+
+class _CompilingSession:
+    """Stands in for a PostgreSQL session: compiles what it is given, returns nothing."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def get_bind(self) -> _PostgresBind:
+        return _PostgresBind()
+
+    async def execute(self, statement: Any) -> Any:
+        self.sql.append(str(statement.compile(dialect=postgresql.dialect())))
+
+        class _Empty:
+            def scalars(self) -> list[int]:
+                return []
+
+            def __iter__(self) -> Iterator[tuple[int, str | None]]:
+                return iter(())
+
+        return _Empty()
+
+
+async def test_the_same_functions_compile_to_postgresql_upserts() -> None:
+    session: Any = _CompilingSession()
+    await bot.db.updates.claim_updates(session, [1, 2, 2])
+    await bot.db.users.record_users(session, [(5, "Ana", "es"), (5, "Ana M", "es")])
+    await bot.db.chats.record_chats(session, [(-7, "group", "G")])
+    await bot.db.users.explicit_languages(session, [5])
+    claim_sql, users_sql, chats_sql, languages_sql = session.sql
+    assert "ON CONFLICT (update_id) DO NOTHING RETURNING" in claim_sql
+    assert claim_sql.count("%(update_id_m") == 2  # duplicates removed: PostgreSQL needs it
+    assert "ON CONFLICT (id) DO UPDATE" in users_sql and "IS DISTINCT FROM" in users_sql
+    assert users_sql.count("%(id_m") == 1  # one row per user: PostgreSQL refuses two
+    assert "ON CONFLICT (id) DO UPDATE" in chats_sql
+    assert "IN (" in languages_sql
+
+
+async def test_other_backends_fall_back_to_row_by_row(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in (bot.db.updates, bot.db.users, bot.db.chats):
+        monkeypatch.setattr(module, "conflict_insert", lambda session: None)
+    claims = UpdateClaims(db)
+    results = await asyncio.gather(
+        claims.claim(student(1, 5)), claims.claim(student(1, 5)), claims.claim(student(2, 6))
+    )
+    assert [result.first_time for result in results] == [True, False, True]
+    await claims.claim(student(3, 5, name="Ana María"))
+    assert (await _user(db, 5)).first_name == "Ana María"
+    assert (await claims.claim(student(2, 6))).first_time is False
