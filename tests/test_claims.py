@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -219,11 +220,27 @@ async def test_the_explicit_language_choice_is_returned(db: Database) -> None:
         claims.claim(student(2, 6, code="es")),
         claims.claim(SeenUpdate(3, None, SeenChat(-1, "channel", "News"))),
     )
-    assert chose == ClaimResult(first_time=True, explicit_lang="es")
-    assert never == ClaimResult(first_time=True, explicit_lang=None)
-    assert anonymous == ClaimResult(first_time=True, explicit_lang=None)
+    assert chose == ClaimResult(first_time=True, explicit_lang="es", language_read=True)
+    assert never == ClaimResult(first_time=True, explicit_lang=None, language_read=True)
+    assert anonymous == ClaimResult(first_time=True, explicit_lang=None, language_read=False)
     assert (await _user(db, 5)).telegram_language == "en"  # recording keeps the choice
-    assert (await claims.claim(student(4, 5))).explicit_lang == "es"
+    again = await claims.claim(student(4, 5))  # the row is current: read by a query
+    assert (again.explicit_lang, again.language_read) == ("es", True)
+
+
+async def test_a_known_language_is_not_read_again_unless_the_row_changes(db: Database) -> None:
+    claims = UpdateClaims(db)
+    await claims.claim(student(1, 5))
+    async with db.session() as s:
+        await set_user_language(s, 5, "es")
+    with recording_sql(db) as statements:
+        known = await claims.claim(replace(student(2, 5), wants_language=False))
+    assert (known.first_time, known.language_read) == (True, False)
+    assert not [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    renamed = await claims.claim(replace(student(3, 5, name="Ana M"), wants_language=False))
+    assert (renamed.explicit_lang, renamed.language_read) == ("es", True)  # learnt for free
+    newcomer = await claims.claim(replace(student(4, 6), wants_language=False))
+    assert (newcomer.explicit_lang, newcomer.language_read) == (None, True)
 
 
 async def test_a_failed_transaction_fails_every_waiter_and_the_next_batch_works(
@@ -250,17 +267,25 @@ async def test_a_failed_transaction_fails_every_waiter_and_the_next_batch_works(
     assert (await _user(db, 3)).first_name == "Ana"
 
 
+def _dml(statements: list[str]) -> list[str]:
+    return [sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "SELECT"))]
+
+
 async def test_sqlite_gets_one_statement_each_and_no_postgresql_syntax(db: Database) -> None:
     claims = UpdateClaims(db)
     with recording_sql(db) as statements:
         await asyncio.gather(*(claims.claim(student(i, 100 + i)) for i in range(1, 9)))
-    writes = [sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "SELECT"))]
-    assert len(writes) == 4  # claim, users, chats, languages: one statement each
-    claim_sql, users_sql, chats_sql, languages_sql = writes
+    # new users: their /lang choice comes back from the upsert, no query needed
+    claim_sql, users_sql, chats_sql = _dml(statements)
     assert "ON CONFLICT" in claim_sql and "RETURNING" in claim_sql
-    assert "DO UPDATE" in users_sql and "DO UPDATE" in chats_sql
-    assert " IN (" in languages_sql
-    for sql in writes:
+    assert claim_sql.count("(?, ?)") == 8  # one statement for the whole batch
+    assert "DO UPDATE" in users_sql and "RETURNING" in users_sql and "DO UPDATE" in chats_sql
+    with recording_sql(db) as statements:
+        await asyncio.gather(*(claims.claim(student(10 + i, 100 + i)) for i in range(1, 9)))
+    # known users, unchanged: one query reads their choices
+    *writes, languages_sql = _dml(statements)
+    assert len(writes) == 3 and " IN (" in languages_sql
+    for sql in [*writes, languages_sql, claim_sql, users_sql, chats_sql]:
         assert "IS DISTINCT FROM" not in sql.upper() and "::" not in sql
 
 
@@ -273,12 +298,14 @@ class _CompilingSession:
 
     def __init__(self) -> None:
         self.sql: list[str] = []
+        self.rows: list[list[dict[str, Any]]] = []
 
     def get_bind(self) -> _PostgresBind:
         return _PostgresBind()
 
-    async def execute(self, statement: Any) -> Any:
+    async def execute(self, statement: Any, rows: list[dict[str, Any]] | None = None) -> Any:
         self.sql.append(str(statement.compile(dialect=postgresql.dialect())))
+        self.rows.append(rows or [])
 
         class _Empty:
             def scalars(self) -> list[int]:
@@ -297,10 +324,12 @@ async def test_the_same_functions_compile_to_postgresql_upserts() -> None:
     await bot.db.chats.record_chats(session, [(-7, "group", "G")])
     await bot.db.users.explicit_languages(session, [5])
     claim_sql, users_sql, chats_sql, languages_sql = session.sql
+    claim_rows, users_rows, _, _ = session.rows
     assert "ON CONFLICT (update_id) DO NOTHING RETURNING" in claim_sql
-    assert claim_sql.count("%(update_id_m") == 2  # duplicates removed: PostgreSQL needs it
+    assert [row["update_id"] for row in claim_rows] == [1, 2]  # PostgreSQL needs them unique
     assert "ON CONFLICT (id) DO UPDATE" in users_sql and "IS DISTINCT FROM" in users_sql
-    assert users_sql.count("%(id_m") == 1  # one row per user: PostgreSQL refuses two
+    assert "RETURNING users.id, users.language" in users_sql
+    assert [row["first_name"] for row in users_rows] == ["Ana M"]  # PG refuses one id twice
     assert "ON CONFLICT (id) DO UPDATE" in chats_sql
     assert "IN (" in languages_sql
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,6 +105,19 @@ async def chat_language(session: AsyncSession, chat_id: int) -> str | None:
     return await session.scalar(select(Chat.language).where(Chat.id == chat_id))
 
 
+@cache
+def _record_chats_statement(insert_for: Callable[..., Any]) -> Any:
+    """Built once per dialect: constructing a statement costs more than finding it cached."""
+    table = Chat.__table__
+    statement = insert_for(table)
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={"type": new.type, "title": new.title, "updated_at": new.updated_at},
+        where=(table.c.type != new.type) | table.c.title.is_distinct_from(new.title),
+    )
+
+
 async def record_chats(
     session: AsyncSession, chats: Iterable[tuple[int, str | None, str | None]]
 ) -> None:
@@ -110,8 +125,8 @@ async def record_chats(
     Rows already current are not rewritten, so their ``updated_at`` stays; ``active`` is only
     set on new rows.
 
-    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed``;
-    other backends go row by row.
+    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed``, run
+    with many parameter sets (a statement SQLAlchemy caches); other backends go row by row.
     """
     latest = {chat_id: (chat_type, title) for chat_id, chat_type, title in chats}
     if not latest:
@@ -122,25 +137,15 @@ async def record_chats(
             await upsert_chat(session, chat_id, chat_type or "", title)
         return
     now = utcnow()
-    table = Chat.__table__
-    statement = insert_for(table).values(
-        [
-            {
-                "id": chat_id,
-                "type": _chat_type(chat_type),
-                "title": _chat_title(title),
-                "active": True,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for chat_id, (chat_type, title) in latest.items()
-        ]
-    )
-    new = statement.excluded
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={"type": new.type, "title": new.title, "updated_at": new.updated_at},
-            where=(table.c.type != new.type) | table.c.title.is_distinct_from(new.title),
-        )
-    )
+    rows = [
+        {
+            "id": chat_id,
+            "type": _chat_type(chat_type),
+            "title": _chat_title(title),
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for chat_id, (chat_type, title) in latest.items()
+    ]
+    await session.execute(_record_chats_statement(insert_for), rows)

@@ -39,20 +39,25 @@ class SeenChat(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class SeenUpdate:
-    """What claiming an update needs to know of it."""
+    """What claiming an update needs to know of it. ``wants_language``: read the user's /lang
+    choice (False when the caller already knows it: saves a query)."""
 
     update_id: int
     user: SeenUser | None = None
     chat: SeenChat | None = None
+    wants_language: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimResult:
-    """``first_time``: handle the update (False: a redelivery, drop it). ``explicit_lang``: the
-    user's stored /lang choice (None: none, or no user, or not the first time)."""
+    """``first_time``: handle the update (False: a redelivery, drop it).
+    ``explicit_lang``: the user's stored /lang choice (None: none), meaningful when
+    ``language_read``: read for a first-time update with a user that wanted it, or that the
+    user's row was created or changed in this claim."""
 
     first_time: bool
     explicit_lang: str | None = None
+    language_read: bool = False
 
 
 class UpdateClaims:
@@ -108,15 +113,23 @@ class UpdateClaims:
                 new_ids.discard(seen.update_id)
             fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
             users = [seen.user for seen in fresh if seen.user is not None]
-            await record_users(session, users)
+            languages = await record_users(session, users)  # those created or changed
             await record_chats(session, [seen.chat for seen in fresh if seen.chat is not None])
-            languages = await explicit_languages(session, [user.id for user in users])
+            unread = {
+                seen.user.id for seen in fresh if seen.user is not None and seen.wants_language
+            } - languages.keys()
+            if unread:
+                languages.update(await explicit_languages(session, unread))
         if len(batch) > 1:
             log.debug("claimed %d updates in one transaction", len(batch))
-        return [
-            ClaimResult(
-                first_time=first,
-                explicit_lang=languages.get(seen.user.id) if first and seen.user else None,
+        results = []
+        for seen, first in zip(batch, first_times, strict=True):
+            read = first and seen.user is not None and seen.user.id in languages
+            results.append(
+                ClaimResult(
+                    first_time=first,
+                    explicit_lang=languages[seen.user.id] if read and seen.user else None,
+                    language_read=read,
+                )
             )
-            for seen, first in zip(batch, first_times, strict=True)
-        ]
+        return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import delete
@@ -44,11 +45,24 @@ def conflict_insert(session: AsyncSession) -> Callable[..., Any] | None:
     return _CONFLICT_INSERTS.get(session.get_bind().dialect.name)
 
 
+@cache
+def _claim_statement(insert_for: Callable[..., Any]) -> Any:
+    """Built once per dialect: constructing a statement costs more than finding it cached."""
+    table = ProcessedUpdate.__table__
+    return (
+        insert_for(table)
+        .on_conflict_do_nothing(index_elements=[table.c.update_id])
+        .returning(table.c.update_id)
+    )
+
+
 async def claim_updates(session: AsyncSession, update_ids: Iterable[int]) -> set[int]:
     """The ids among ``update_ids`` seen for the first time (now recorded), in one statement.
 
-    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO NOTHING RETURNING update_id``;
-    other backends claim id by id (``insert_unless_present``).
+    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO NOTHING RETURNING update_id``
+    (a cached single-row statement run with many parameter sets: SQLAlchemy's
+    "insertmanyvalues" sends them as one multi-row INSERT; a literal multi-row ``values()``
+    would be compiled afresh every time); other backends claim id by id.
     """
     ids = list(dict.fromkeys(update_ids))
     if not ids:
@@ -56,14 +70,8 @@ async def claim_updates(session: AsyncSession, update_ids: Iterable[int]) -> set
     now = utcnow()
     insert_for = conflict_insert(session)
     if insert_for is not None and session.get_bind().dialect.insert_returning:
-        table = ProcessedUpdate.__table__
-        statement = (
-            insert_for(table)
-            .values([{"update_id": update_id, "seen_at": now} for update_id in ids])
-            .on_conflict_do_nothing(index_elements=[table.c.update_id])
-            .returning(table.c.update_id)
-        )
-        claimed = set((await session.execute(statement)).scalars())
+        rows = [{"update_id": update_id, "seen_at": now} for update_id in ids]
+        claimed = set((await session.execute(_claim_statement(insert_for), rows)).scalars())
     else:
         claimed = set()
         for update_id in ids:

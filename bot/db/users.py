@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import time
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
@@ -139,50 +141,60 @@ async def effective_timezone(
     return default if is_valid_timezone(default) else "UTC"
 
 
+@cache
+def _record_users_statement(insert_for: Callable[..., Any], *, returning: bool) -> Any:
+    """Built once per dialect: constructing a statement costs more than finding it cached."""
+    table = User.__table__
+    statement = insert_for(table)
+    new = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={
+            "first_name": new.first_name,
+            "telegram_language": new.telegram_language,
+            "updated_at": new.updated_at,
+        },
+        where=(table.c.first_name != new.first_name)
+        | table.c.telegram_language.is_distinct_from(new.telegram_language),
+    )
+    return statement.returning(table.c.id, table.c.language) if returning else statement
+
+
 async def record_users(
     session: AsyncSession, users: Iterable[tuple[int, str | None, str | None]]
-) -> None:
+) -> dict[int, str | None]:
     """``upsert_user`` for many ``(id, first_name, language_code)`` at once (a later row for the
     same id wins). Rows already current are not rewritten, so their ``updated_at`` stays.
 
-    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed``;
-    other backends go row by row.
+    Returns the /lang choice of the users whose row was created or changed, as the statement
+    reports them for free (``RETURNING``); ask ``explicit_languages`` for the others.
+    SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed``, run
+    with many parameter sets (a statement SQLAlchemy caches); other backends go row by row.
     """
     latest = {user_id: (first_name, code) for user_id, first_name, code in users}
     if not latest:
-        return
+        return {}
     insert_for = conflict_insert(session)
     if insert_for is None:
         for user_id, (first_name, code) in latest.items():
             await upsert_user(session, user_id, first_name, code)
-        return
+        return {}
     now = utcnow()
-    table = User.__table__
-    statement = insert_for(table).values(
-        [
-            {
-                "id": user_id,
-                "first_name": _user_name(first_name),
-                "telegram_language": _language_code(code),
-                "created_at": now,
-                "updated_at": now,
-            }
-            for user_id, (first_name, code) in latest.items()
-        ]
-    )
-    new = statement.excluded
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={
-                "first_name": new.first_name,
-                "telegram_language": new.telegram_language,
-                "updated_at": new.updated_at,
-            },
-            where=(table.c.first_name != new.first_name)
-            | table.c.telegram_language.is_distinct_from(new.telegram_language),
-        )
-    )
+    rows = [
+        {
+            "id": user_id,
+            "first_name": _user_name(first_name),
+            "telegram_language": _language_code(code),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for user_id, (first_name, code) in latest.items()
+    ]
+    if not session.get_bind().dialect.insert_returning:
+        await session.execute(_record_users_statement(insert_for, returning=False), rows)
+        return {}
+    result = await session.execute(_record_users_statement(insert_for, returning=True), rows)
+    return {user_id: language for user_id, language in result}
 
 
 async def explicit_languages(
@@ -192,6 +204,7 @@ async def explicit_languages(
     ids = set(user_ids)
     if not ids:
         return {}
-    rows = await session.execute(select(User.id, User.language).where(User.id.in_(ids)))
+    table = User.__table__
+    rows = await session.execute(select(table.c.id, table.c.language).where(table.c.id.in_(ids)))
     chosen = {user_id: language for user_id, language in rows}
     return {user_id: chosen.get(user_id) for user_id in ids}

@@ -20,10 +20,15 @@ def get_services(context: ContextTypes.DEFAULT_TYPE | Application) -> AppService
 
 
 def remember_language_choice(context: ContextTypes.DEFAULT_TYPE, lang: str | None) -> None:
-    """Cache the user's stored /lang choice (None: none) for ``language_for``; dedupe refreshes
-    it from the database with every update it claims, /lang sets it when the user chooses."""
+    """Cache the user's stored /lang choice (None: none) for ``language_for``: dedupe reads it
+    with its claim when not cached yet, /lang sets it when the user chooses."""
     if context.user_data is not None:
         context.user_data[_EXPLICIT_LANG] = lang or ""
+
+
+def knows_language_choice(context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True when the update's user's /lang choice is cached (``remember_language_choice``)."""
+    return context.user_data is not None and _EXPLICIT_LANG in context.user_data
 
 
 async def language_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

@@ -1,6 +1,6 @@
 """Exactly-once handling: every update is claimed in the database before any handler runs;
 a repeated update id stops there. Also records the user and chat the update comes from and
-remembers the user's /lang choice, all in the one transaction shared by the updates being
+learns the user's /lang choice (unless cached), in the one transaction shared by the updates
 handled at the same moment (``bot.db.claims.UpdateClaims``)."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
 
 from bot.db.claims import SeenChat, SeenUpdate, SeenUser, UpdateClaims
-from bot.telegram.context import get_services, remember_language_choice
+from bot.telegram.context import get_services, knows_language_choice, remember_language_choice
 
 log = logging.getLogger(__name__)
 
 CLAIMS_KEY = "update_claims"  # bot_data: this Application's UpdateClaims
 
 
-def seen_update(update: Update) -> SeenUpdate:
+def seen_update(update: Update, *, wants_language: bool = True) -> SeenUpdate:
     """The plain data a claim needs: the update id, its (human) user and its chat."""
     user = update.effective_user
     chat = update.effective_chat
@@ -30,6 +30,7 @@ def seen_update(update: Update) -> SeenUpdate:
         chat=None
         if chat is None
         else SeenChat(chat.id, chat.type, chat.title or chat.full_name or chat.username),
+        wants_language=wants_language,
     )
 
 
@@ -49,12 +50,12 @@ async def claim_and_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     claims = update_claims(context)
     if claims is None:
         return
-    seen = seen_update(update)
+    seen = seen_update(update, wants_language=not knows_language_choice(context))
     result = await claims.claim(seen)
     if not result.first_time:
         log.info("update %s seen before: ignored", update.update_id)
         raise ApplicationHandlerStop
-    if seen.user is not None:
+    if result.language_read:
         remember_language_choice(context, result.explicit_lang)
 
 
