@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -49,21 +51,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_CONFLICT_INSERTS: dict[str, Callable[..., Any]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
+
+
+def conflict_insert(session: AsyncSession) -> Callable[..., Any] | None:
+    """The dialect's ``insert`` with ``ON CONFLICT`` clauses (SQLite, PostgreSQL), else None."""
+    return _CONFLICT_INSERTS.get(session.get_bind().dialect.name)
+
+
 async def insert_unless_present(session: AsyncSession, model: type[Base], **values: Any) -> bool:
     """Insert one row; False (and no error) when a unique or primary key already holds it.
 
     SQLite and PostgreSQL get ``INSERT ... ON CONFLICT DO NOTHING``; any other backend gets a
     plain INSERT inside a SAVEPOINT, with the IntegrityError caught.
     """
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        result = await session.execute(
-            dialect_insert(model).values(**values).on_conflict_do_nothing()
-        )
+    insert_for = conflict_insert(session)
+    if insert_for is not None:
+        result = await session.execute(insert_for(model).values(**values).on_conflict_do_nothing())
         return result.rowcount == 1
     try:
         async with session.begin_nested():

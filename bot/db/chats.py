@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.base import insert_unless_present, utcnow
+from bot.db.base import conflict_insert, insert_unless_present, utcnow
 from bot.db.models import Chat
-from bot.db.updates import conflict_insert
 from bot.db.users import is_valid_timezone
 
 

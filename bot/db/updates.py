@@ -9,18 +9,13 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.base import insert_unless_present, utcnow
+from bot.db.base import conflict_insert, insert_unless_present, utcnow
 from bot.db.models import ProcessedUpdate
 
 KEEP_UPDATES_FOR = timedelta(days=2)
 PRUNE_EVERY = 500  # update ids: prune when one of them is a multiple of this
-_CONFLICT_INSERTS: dict[str, Callable[..., Any]] = {
-    "sqlite": sqlite.insert,
-    "postgresql": postgresql.insert,
-}
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
@@ -38,11 +33,6 @@ async def prune_processed_updates(session: AsyncSession, before: datetime) -> in
     """Forget update ids seen before ``before`` (Telegram stops redelivering long before)."""
     result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < before))
     return result.rowcount or 0
-
-
-def conflict_insert(session: AsyncSession) -> Callable[..., Any] | None:
-    """The dialect's ``insert`` with ``ON CONFLICT`` clauses (SQLite, PostgreSQL), else None."""
-    return _CONFLICT_INSERTS.get(session.get_bind().dialect.name)
 
 
 @cache

@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.base import insert_unless_present, utcnow
+from bot.db.base import conflict_insert, insert_unless_present, utcnow
 from bot.db.models import Chat, User
-from bot.db.updates import conflict_insert
 
 
 def is_valid_timezone(name: str) -> bool:
