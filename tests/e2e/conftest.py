@@ -82,13 +82,17 @@ def button_data(message: dict[str, Any], label_part: str) -> str:
     raise AssertionError(f"no button with {label_part!r} in {buttons(message)}")
 
 
-async def start_bot(api: FakeBotAPI, searcher, data_dir: Path) -> AsyncIterator[BotHarness]:
+async def start_bot(
+    api: FakeBotAPI, searcher, data_dir: Path, **settings_overrides: str
+) -> AsyncIterator[BotHarness]:
+    """The real Application polling ``api``, with a fresh database in ``data_dir``."""
     settings = Settings(
         _env_file=None,
         TELEGRAM_BOT_TOKEN=api.token,
         TELEGRAM_API_URL=api.root_url,
         STUDYBOT_DATA_DIR=str(data_dir),
         DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'studybot.db'}",
+        **settings_overrides,
     )
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.effective_database_url)

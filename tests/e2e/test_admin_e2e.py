@@ -9,14 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.search import SearchMemory
-from bot.core.services import AppServices
-from bot.db.session import Database
-from bot.settings import Settings
-from bot.telegram.app import build_application, polling
 from index.search import open_searcher
 from index.store import ensure_index
-from tests.e2e.conftest import BotHarness
+from tests.e2e.conftest import BotHarness, start_bot
 from tests.fakebot import ALICE, BOB, STUDY_GROUP, FakeBotAPI
 
 OWNER = ALICE
@@ -52,27 +47,18 @@ async def owner_bot(
 ) -> AsyncIterator[BotHarness]:
     """The real Application over a small corpus in ``tmp_path`` with Alice as the owner."""
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    settings = Settings(
-        _env_file=None,
-        TELEGRAM_BOT_TOKEN=fake_api.token,
-        TELEGRAM_API_URL=fake_api.root_url,
-        STUDYBOT_DATA_DIR=str(data_dir),
+    index_dir = data_dir / "index"  # where Settings puts it: /reindex refreshes this one
+    ensure_index(corpus, index_dir)
+    searcher = open_searcher(index_dir)
+    async for harness in start_bot(
+        fake_api,
+        searcher,
+        data_dir,
         STUDYBOT_CORPUS_DIR=str(corpus),
         STUDYBOT_ADMIN_IDS=str(OWNER.id),
-        DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'studybot.db'}",
-    )
-    ensure_index(corpus, settings.index_dir)
-    searcher = open_searcher(settings.index_dir)
-    db = Database(settings.effective_database_url)
-    await db.start()
-    services = AppServices(settings=settings, searcher=searcher, db=db, searches=SearchMemory())
-    application = build_application(settings, services)
-    try:
-        async with polling(application):
-            yield BotHarness(fake_api, application, services)
-    finally:
-        await db.close()
+    ):
+        assert harness.services.settings.index_dir == index_dir
+        yield harness
 
 
 async def test_owner_gets_the_status_card(owner_bot: BotHarness):
