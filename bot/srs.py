@@ -122,22 +122,6 @@ def pick_items(
     return picked
 
 
-def pick_next_item(
-    due_cards: Sequence[DueCard],
-    seen_ids: Iterable[str],
-    all_item_ids: Sequence[str],
-    now: datetime,
-    new_per_day: int,
-    *,
-    new_today: int = 0,
-) -> str | None:
-    """The one item to ask next (see ``pick_items``), or None when there is nothing to ask."""
-    picked = pick_items(
-        due_cards, seen_ids, all_item_ids, now, new_per_day, new_today=new_today, count=1
-    )
-    return picked[0] if picked else None
-
-
 def pick_group_items(
     last_posted: dict[str, datetime], all_item_ids: Sequence[str], count: int
 ) -> list[str]:

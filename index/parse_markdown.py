@@ -17,6 +17,7 @@ from index.parse_text import (
     clean_title,
     is_separator,
     short_title,
+    trim_blank,
 )
 
 _HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*)")
@@ -39,7 +40,7 @@ def parse_markdown(raw_lines: Sequence[str]) -> list[Section]:
     body: list[Line] = []
 
     def flush() -> None:
-        content = _trim_blank(body)
+        content = tuple(trim_blank(body))
         body.clear()
         if not content:
             return
@@ -82,11 +83,3 @@ def _strip_closing_hashes(text: str) -> str:
     return text
 
 
-def _trim_blank(lines: list[Line]) -> tuple[Line, ...]:
-    start = 0
-    end = len(lines)
-    while start < end and lines[start].blank:
-        start += 1
-    while end > start and lines[end - 1].blank:
-        end -= 1
-    return tuple(lines[start:end])

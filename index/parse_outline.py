@@ -17,7 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.parse_text import Line, Section, clean_line, clean_title, is_separator, short_title
+from index.parse_text import (
+    Line,
+    Section,
+    clean_line,
+    clean_title,
+    is_separator,
+    short_title,
+    trim_blank,
+)
 
 _HEAVY_SEPARATOR_CHARS = frozenset("#*=")
 _MAX_TOPIC_CHARS = 70
@@ -74,7 +82,7 @@ def _split_blocks(raw_lines: Sequence[str]) -> list[_Block]:
             if blocks and run_length:
                 blocks[-1].separator_after = True
             heavy = bool(run_chars & _HEAVY_SEPARATOR_CHARS) or run_length >= 2
-            blocks.append(_Block(_trim(current), heavy, run_length > 0))
+            blocks.append(_Block(trim_blank(current), heavy, run_length > 0))
             run_chars.clear()
             run_length = 0
         current.clear()
@@ -104,7 +112,7 @@ def _block_sections(lines: list[Line], section_title: str | None, group: int) ->
     sections: list[Section] = []
     for position, start in enumerate(heads):
         end = heads[position + 1] if position + 1 < len(heads) else len(lines)
-        topic_lines = _trim(lines[start:end])
+        topic_lines = trim_blank(lines[start:end])
         if not topic_lines:
             continue
         if position == 0:
@@ -200,11 +208,3 @@ def _is_banner_text(line: Line) -> bool:
     )
 
 
-def _trim(lines: list[Line]) -> list[Line]:
-    start = 0
-    end = len(lines)
-    while start < end and lines[start].blank:
-        start += 1
-    while end > start and lines[end - 1].blank:
-        end -= 1
-    return lines[start:end]

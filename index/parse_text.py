@@ -7,6 +7,7 @@ Cleaned text is plain text (never HTML-escaped: escaping happens where HTML is r
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -68,6 +69,16 @@ class Section:
     lines: tuple[Line, ...]  # content, blank lines included, never blank at either end
     group: int | None = None  # tiny sections of one group (an outline block) may be merged
     lead: bool = False  # the block's first section: its title names the block, so it wins merges
+
+
+def trim_blank(lines: Sequence[Line]) -> list[Line]:
+    """``lines`` without the blank lines at either end."""
+    start, end = 0, len(lines)
+    while start < end and lines[start].blank:
+        start += 1
+    while end > start and lines[end - 1].blank:
+        end -= 1
+    return list(lines[start:end])
 
 
 def split_lines(text: str) -> list[str]:

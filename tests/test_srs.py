@@ -16,7 +16,6 @@ from bot.srs import (
     order_new_items,
     pick_group_items,
     pick_items,
-    pick_next_item,
     rating_for,
     review,
 )
@@ -89,7 +88,7 @@ def test_due_items_come_first_most_overdue_first() -> None:
     ]
     picked = pick_items(due, {"q3", "q5", "q8"}, ITEMS, NOW, new_per_day=5, count=4)
     assert picked == ["q5", "q3", "q0", "q1"]
-    assert pick_next_item(due, {"q3", "q5", "q8"}, ITEMS, NOW, 5) == "q5"
+    assert pick_items(due, {"q3", "q5", "q8"}, ITEMS, NOW, 5) == ["q5"]
 
 
 def test_new_items_respect_the_daily_cap() -> None:
@@ -102,8 +101,8 @@ def test_new_items_respect_the_daily_cap() -> None:
 
 def test_review_ahead_fills_in_when_nothing_is_due_and_the_cap_is_reached() -> None:
     due = [DueCard("q4", NOW + timedelta(days=3)), DueCard("q2", NOW + timedelta(days=1))]
-    assert pick_next_item(due, {"q2", "q4"}, ITEMS, NOW, 1, new_today=1) == "q2"
-    assert pick_next_item([], set(), [], NOW, 5) is None
+    assert pick_items(due, {"q2", "q4"}, ITEMS, NOW, 1, new_today=1) == ["q2"]
+    assert pick_items([], set(), [], NOW, 5) == []
 
 
 def test_items_gone_from_the_notes_are_never_picked() -> None:
