@@ -181,30 +181,27 @@ def ensure_index(
     with _build_lock(index_dir):
         live = current_generation(index_dir)
         if live is not None and not rebuild and _read_json(live / "manifest.json") == manifest:
-            stats = _read_json(live / "stats.json")
-            return IndexInfo(
-                index_dir=index_dir,
-                generation=live.name,
-                chunk_count=stats["chunks"],
-                file_count=len(manifest["files"]),
-                acronym_count=stats["acronyms"],
-                built=False,
-                seconds=time.perf_counter() - started,
-            )
+            return _info(index_dir, live, manifest, built=False, started=started)
         from index.chunker import load_chunks
 
         chunks = load_chunks(corpus_dir)
         generation = build_generation(index_dir, chunks, manifest, progress=bool(progress))
-        stats = _read_json(generation / "stats.json")
-        return IndexInfo(
-            index_dir=index_dir,
-            generation=generation.name,
-            chunk_count=stats["chunks"],
-            file_count=len(manifest["files"]),
-            acronym_count=stats["acronyms"],
-            built=True,
-            seconds=time.perf_counter() - started,
-        )
+        return _info(index_dir, generation, manifest, built=True, started=started)
+
+
+def _info(
+    index_dir: Path, generation: Path, manifest: dict, *, built: bool, started: float
+) -> IndexInfo:
+    stats = _read_json(generation / "stats.json")
+    return IndexInfo(
+        index_dir=index_dir,
+        generation=generation.name,
+        chunk_count=stats["chunks"],
+        file_count=len(manifest["files"]),
+        acronym_count=stats["acronyms"],
+        built=built,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def build_generation(

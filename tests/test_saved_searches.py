@@ -271,3 +271,25 @@ async def test_revision_0002_adds_and_removes_only_the_saved_searches_table(tmp_
             assert await search_query(s, "k1") is None
     finally:
         await database.close()
+
+
+async def test_searches_saved_together_share_one_session(db: Database, monkeypatch):
+    import asyncio
+
+    memory = SearchMemory()
+    sessions = 0
+    open_session = db.session
+
+    def counting_session():
+        nonlocal sessions
+        sessions += 1
+        return open_session()
+
+    monkeypatch.setattr(db, "session", counting_session)
+    keys = [memory.remember(f"query number {n}") for n in range(10)]
+    await asyncio.gather(*(memory.save(db) for _ in keys))  # ten searches finishing together
+
+    assert sessions == 1  # the others waited, then found their keys written
+    async with open_session() as s:
+        saved = [await search_query(s, key) for key in keys]
+    assert saved == [f"query number {n}" for n in range(10)]

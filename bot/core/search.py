@@ -72,6 +72,9 @@ class SearchMemory:
         self._unsaved: dict[str, str] = {}  # key → query, waiting for ``save``
         self._capacity = capacity
         self._pruned_at: datetime | None = None
+        # one save at a time: searches finishing together would otherwise each open a session
+        # to write the same pending keys; the ones that wait find them written
+        self._saving = asyncio.Lock()
 
     @staticmethod
     def key_for(query: str) -> str:
@@ -118,6 +121,11 @@ class SearchMemory:
         buttons then work in this process only."""
         if db is None or not self._unsaved:
             return
+        async with self._saving:
+            if self._unsaved:  # another save may have written them while this one waited
+                await self._save_pending(db)
+
+    async def _save_pending(self, db: Database) -> None:
         from bot.db.searches import KEEP_SEARCHES_FOR, prune_saved_searches, save_search
 
         batch = dict(self._unsaved)

@@ -251,18 +251,14 @@ class TermJudge:
         )
 
     def specific_word(self, word: str) -> bool:
+        """A strong word, or a capitalised word the notes use as a proper noun."""
         core = word.strip("()[]{}.,;:")
         if not core or self.shouted(core):
             return False
-        if any(ch.isdigit() for ch in core) and any(ch.isalpha() for ch in core):
-            return True
-        if term_shape(core) == "acronym":
-            return True
-        if any(ch.isupper() for ch in core[1:]) and any(ch.islower() for ch in core):
-            return True  # CamelCase: CloudWatch, ElastiCache
-        return core[:1].isupper() and self.proper(core)
+        return self._strong(word) or (core[:1].isupper() and self.proper(core))
 
     def _strong(self, word: str) -> bool:
+        """A code (GP2), an acronym, or CamelCase (CloudWatch, ElastiCache); never shouting."""
         core = word.strip("()[]{}.,;:")
         if not core or self.shouted(core):
             return False
