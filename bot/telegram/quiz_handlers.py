@@ -8,7 +8,7 @@ recorded and the "Read the note" button rides under them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from telegram import Bot, Chat, ChatMember, Message, Update
@@ -37,6 +37,7 @@ from bot.core.quiz import (
     remember_poll,
 )
 from bot.core.replies import Asker, ButtonAnswer, Notice, Outgoing, Reply
+from bot.core.services import AppServices
 from bot.core.streak_view import stats_reply, streak_reply
 from bot.i18n import N_
 from bot.quiz_bank import ensure_bank
@@ -244,24 +245,25 @@ async def on_daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(update, context, [reply])
 
 
-async def on_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _personal_setting(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    core: Callable[[AppServices, Asker, str], Awaitable[Reply]],
+) -> None:
+    """A student's own setting (/timezone, /remind): anywhere but channels (no sender there)."""
     chat = update.effective_chat
     if chat is None or chat.type == Chat.CHANNEL:
         return
     asker = await _asker(update, context)
-    await _answer(
-        update, context, [await timezone_reply(get_services(context), asker, _text(update))]
-    )
+    await _answer(update, context, [await core(get_services(context), asker, _text(update))])
+
+
+async def on_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _personal_setting(update, context, timezone_reply)
 
 
 async def on_remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    if chat is None or chat.type == Chat.CHANNEL:
-        return
-    asker = await _asker(update, context)
-    await _answer(
-        update, context, [await remind_reply(get_services(context), asker, _text(update))]
-    )
+    await _personal_setting(update, context, remind_reply)
 
 
 # --- answers and buttons ----------------------------------------------------------------------
