@@ -85,8 +85,11 @@ def _burst(fake: FakeServer, bot: BotProcess, count: int, first_user: int, timeo
 
 
 def _warm_up(fake: FakeServer, bot: BotProcess, first_user: int) -> None:
-    wait_until(lambda: fake.stats()["by_method"].get("getUpdates", 0) > 0 or not bot.alive(),
-               120, "the bot to start polling")
+    wait_until(
+        lambda: fake.stats()["by_method"].get("getUpdates", 0) > 0 or not bot.alive(),
+        120,
+        "the bot to start polling",
+    )
     if not bot.alive():
         raise RuntimeError("the bot exited at start:\n" + bot.stop())
     _burst(fake, bot, 20, first_user, timeout=120)
@@ -190,8 +193,13 @@ def run(args: argparse.Namespace) -> list[Table]:
         f"Bot: delivery under flood limits (~{FLOOD_CEILING:.0f} msg/s), burst of {flood_burst}",
         ["replies", "elapsed s", "replies/s", "of ceiling", "429s received"],
     )
-    flood.add_row(flood_burst, flood_elapsed, flood_rate,
-                  f"{100 * flood_rate / FLOOD_CEILING:.0f}%", flood_429)
+    flood.add_row(
+        flood_burst,
+        flood_elapsed,
+        flood_rate,
+        f"{100 * flood_rate / FLOOD_CEILING:.0f}%",
+        flood_429,
+    )
     flood.notes.append("Target: every search answered, at ≥ 90% of the ceiling.")
 
     latency = Table(

@@ -43,7 +43,9 @@ class FakeServer:
             url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
-            url, data=data, method="POST" if data is not None else "GET",
+            url,
+            data=data,
+            method="POST" if data is not None else "GET",
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=60) as response:

@@ -81,5 +81,3 @@ def _strip_closing_hashes(text: str) -> str:
     if without != text and (not without or without[-1] in " \t"):
         return without.rstrip()
     return text
-
-

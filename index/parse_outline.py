@@ -206,5 +206,3 @@ def _is_banner_text(line: Line) -> bool:
         and not line.is_bullet
         and any(ch.isalpha() for ch in line.text)
     )
-
-

@@ -178,7 +178,11 @@ async def test_users_and_chats_are_recorded_refreshed_and_unchanged_rows_left_al
     ana, chat = await _user(db, 5), await _chat(db, -100)
     assert (ana.first_name, ana.telegram_language, ana.updated_at) == ("Ana", "es", start)
     assert (chat.type, chat.title, chat.active, chat.updated_at) == (
-        "supergroup", "AWS study", True, start)
+        "supergroup",
+        "AWS study",
+        True,
+        start,
+    )
 
     with time_machine.travel(start + timedelta(hours=1), tick=False):
         await claims.claim(SeenUpdate(2, SeenUser(5, "Ana", "es"), group))

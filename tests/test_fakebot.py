@@ -70,8 +70,9 @@ async def bot(fake_api: FakeBotAPI):
 
 
 def keyboard(*data: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(f"b{i}", callback_data=d)]
-                                 for i, d in enumerate(data)])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(f"b{i}", callback_data=d)] for i, d in enumerate(data)]
+    )
 
 
 async def test_get_me_describes_the_bot(bot: Bot, fake_api: FakeBotAPI) -> None:
@@ -99,7 +100,7 @@ async def test_send_message_round_trips_html_entities_and_keyboard(
     fake_api.push_update(fake_api.build.private_message(ALICE, "hi"))
     sent = await bot.send_message(
         ALICE.id,
-        "<b>Bold</b> &lt;tag&gt; <a href=\"https://example.com/x\">link</a> 😀 <i>it</i>",
+        '<b>Bold</b> &lt;tag&gt; <a href="https://example.com/x">link</a> 😀 <i>it</i>',
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard("next:1"),
     )
@@ -121,16 +122,18 @@ async def test_edit_message_text_replaces_text_and_drops_keyboard_unless_resent(
 ) -> None:
     fake_api.push_update(fake_api.build.private_message(ALICE, "hi"))
     sent = await bot.send_message(ALICE.id, "first", reply_markup=keyboard("a"))
-    edited = await bot.edit_message_text("second", ALICE.id, sent.message_id,
-                                         reply_markup=keyboard("b"))
+    edited = await bot.edit_message_text(
+        "second", ALICE.id, sent.message_id, reply_markup=keyboard("b")
+    )
     assert edited.text == "second" and edited.edit_date is not None
     assert edited.reply_markup.inline_keyboard[0][0].callback_data == "b"
     plain = await bot.edit_message_text("third", ALICE.id, sent.message_id)
     assert plain.reply_markup is None
     stored = fake_api.message(ALICE.id, sent.message_id)
     assert stored["text"] == "third" and "reply_markup" not in stored
-    markup_only = await bot.edit_message_reply_markup(ALICE.id, sent.message_id,
-                                                      reply_markup=keyboard("c"))
+    markup_only = await bot.edit_message_reply_markup(
+        ALICE.id, sent.message_id, reply_markup=keyboard("c")
+    )
     assert markup_only.reply_markup.inline_keyboard[0][0].callback_data == "c"
     assert await bot.delete_message(ALICE.id, sent.message_id) is True
     assert fake_api.messages(ALICE.id) == [] and fake_api.deleted_messages(ALICE.id) == [2]
@@ -139,8 +142,7 @@ async def test_edit_message_text_replaces_text_and_drops_keyboard_unless_resent(
 async def test_callback_query_builder_and_answer(bot: Bot, fake_api: FakeBotAPI) -> None:
     fake_api.push_update(fake_api.build.private_message(ALICE, "hi"))
     sent = await bot.send_message(ALICE.id, "pick", reply_markup=keyboard("opt:1", "opt:2"))
-    raw = fake_api.build.callback_query(ALICE, fake_api.message(ALICE.id, sent.message_id),
-                                        "opt:2")
+    raw = fake_api.build.callback_query(ALICE, fake_api.message(ALICE.id, sent.message_id), "opt:2")
     fake_api.push_update(raw)
     updates = await bot.get_updates(offset=0, timeout=1)
     query = updates[-1].callback_query
@@ -163,8 +165,9 @@ async def test_inline_query_answer_is_recorded(bot: Bot, fake_api: FakeBotAPI) -
         InlineQueryResultArticle(
             id=f"r{i}",
             title=f"Result {i}",
-            input_message_content=InputTextMessageContent(f"<b>Hit {i}</b>",
-                                                          parse_mode=ParseMode.HTML),
+            input_message_content=InputTextMessageContent(
+                f"<b>Hit {i}</b>", parse_mode=ParseMode.HTML
+            ),
         )
         for i in range(3)
     ]
@@ -217,8 +220,9 @@ async def test_quiz_poll_deserialises_with_persistent_ids_and_answers(
 async def test_send_photo_uploads_png_and_file_downloads(bot: Bot, fake_api: FakeBotAPI) -> None:
     fake_api.push_update(fake_api.build.private_message(ALICE, "/progress"))
     picture = png_bytes(640, 480)
-    message = await bot.send_photo(ALICE.id, io.BytesIO(picture), caption="<i>Progress</i>",
-                                   parse_mode=ParseMode.HTML)
+    message = await bot.send_photo(
+        ALICE.id, io.BytesIO(picture), caption="<i>Progress</i>", parse_mode=ParseMode.HTML
+    )
     largest = message.photo[-1]
     assert (largest.width, largest.height) == (640, 480)
     assert message.caption == "Progress" and message.caption_entities[0].type == "italic"
@@ -246,13 +250,16 @@ async def test_chat_action_chat_and_members(bot: Bot, fake_api: FakeBotAPI) -> N
 
 async def test_commands_are_kept_per_scope_and_language(bot: Bot, fake_api: FakeBotAPI) -> None:
     fake_api.push_update(fake_api.build.group_message(STUDY_GROUP, ALICE, "hi"))
-    await bot.set_my_commands([BotCommand("search", "Search the notes"),
-                               BotCommand("quiz", "Daily quiz")])
+    await bot.set_my_commands(
+        [BotCommand("search", "Search the notes"), BotCommand("quiz", "Daily quiz")]
+    )
     await bot.set_my_commands([BotCommand("buscar", "Buscar en las notas")], language_code="es")
-    await bot.set_my_commands([BotCommand("top", "Leaderboard")],
-                              scope=BotCommandScopeAllGroupChats())
-    await bot.set_my_commands([BotCommand("top", "Ranking")],
-                              scope=BotCommandScopeChat(STUDY_GROUP.id))
+    await bot.set_my_commands(
+        [BotCommand("top", "Leaderboard")], scope=BotCommandScopeAllGroupChats()
+    )
+    await bot.set_my_commands(
+        [BotCommand("top", "Ranking")], scope=BotCommandScopeChat(STUDY_GROUP.id)
+    )
     assert [c.command for c in await bot.get_my_commands()] == ["search", "quiz"]
     assert [c.command for c in await bot.get_my_commands(language_code="es")] == ["buscar"]
     assert fake_api.commands({"type": "all_group_chats"})[0]["command"] == "top"
@@ -435,8 +442,9 @@ async def test_webhook_delivery_posts_updates_with_the_secret_and_retries(
         if refuse_first[0]:
             refuse_first[0] = False
             return web.Response(status=500)
-        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                         await request.json()))
+        received.append(
+            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
+        )
         return web.Response(text="ok")
 
     app = web.Application()
@@ -453,8 +461,10 @@ async def test_webhook_delivery_posts_updates_with_the_secret_and_retries(
             first = fake_api.push_update(fake_api.build.private_message(ALICE, "one"))
             second = fake_api.push_update(fake_api.build.private_message(ALICE, "two"))
             await fake_api.wait_for(lambda: len(received) == 2)
-            assert [u["update_id"] for _, u in received] == [first["update_id"],
-                                                              second["update_id"]]
+            assert [u["update_id"] for _, u in received] == [
+                first["update_id"],
+                second["update_id"],
+            ]
             assert {secret for secret, _ in received} == {"S3cret"}
             statuses = [d.status for d in fake_api.webhook_deliveries]
             assert statuses == [500, 200, 200]  # the refused update was retried, in order
@@ -509,10 +519,17 @@ async def test_privacy_mode_withholds_group_chatter(fake_api: FakeBotAPI) -> Non
             build.group_message(STUDY_GROUP, BOB, "why?", reply_to_message_id=sent.message_id)
         )
         delivered = {u.update_id for u in await ptb_bot.get_updates(timeout=0)}
-    assert delivered == {mine["update_id"], general["update_id"], private["update_id"],
-                         reply["update_id"]}
+    assert delivered == {
+        mine["update_id"],
+        general["update_id"],
+        private["update_id"],
+        reply["update_id"],
+    }
     assert [u["update_id"] for u in fake_api.withheld_updates] == [
-        chatter["update_id"], mention["update_id"], other_bot["update_id"]]
+        chatter["update_id"],
+        mention["update_id"],
+        other_bot["update_id"],
+    ]
     fake_api.set_member(STUDY_GROUP.id, fake_api.bot_user.id, "administrator")
     fake_api.push_update(build.group_message(STUDY_GROUP, BOB, "admins see everything"))
     assert len(fake_api.withheld_updates) == 3

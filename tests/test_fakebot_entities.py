@@ -29,8 +29,12 @@ def test_offsets_are_utf16_code_units() -> None:
 def test_nested_tags_give_nested_entities() -> None:
     text, entities = parse_html("<b>bold <i>both</i></b> <u><s>us</s></u>")
     assert text == "bold both us"
-    assert spans(entities) == [("bold", 0, 9), ("italic", 5, 4), ("underline", 10, 2),
-                               ("strikethrough", 10, 2)]
+    assert spans(entities) == [
+        ("bold", 0, 9),
+        ("italic", 5, 4),
+        ("underline", 10, 2),
+        ("strikethrough", 10, 2),
+    ]
 
 
 def test_tags_are_case_insensitive_and_end_tags_may_be_anonymous() -> None:
@@ -65,7 +69,10 @@ def test_pre_code_language_and_blockquotes() -> None:
     assert text == "print(1)qes👍"
     assert entities[0] == {"type": "pre", "offset": 0, "length": 8, "language": "python"}
     assert [e["type"] for e in entities[1:]] == [
-        "blockquote", "expandable_blockquote", "spoiler", "custom_emoji",
+        "blockquote",
+        "expandable_blockquote",
+        "spoiler",
+        "custom_emoji",
     ]
 
 
@@ -130,13 +137,17 @@ def test_message_text_trims_and_keeps_offsets() -> None:
 
 
 def test_markdown_v2() -> None:
-    text, entities = parse_markdown(
-        r"*b* _i_ __u__ ~s~ ||p|| `c` [l](https://x.io/a\)b) \. \!"
-    )
+    text, entities = parse_markdown(r"*b* _i_ __u__ ~s~ ||p|| `c` [l](https://x.io/a\)b) \. \!")
     assert text == "b i u s p c l . !"
-    assert spans(entities) == [("bold", 0, 1), ("italic", 2, 1), ("underline", 4, 1),
-                               ("strikethrough", 6, 1), ("spoiler", 8, 1), ("code", 10, 1),
-                               ("text_link", 12, 1)]
+    assert spans(entities) == [
+        ("bold", 0, 1),
+        ("italic", 2, 1),
+        ("underline", 4, 1),
+        ("strikethrough", 6, 1),
+        ("spoiler", 8, 1),
+        ("code", 10, 1),
+        ("text_link", 12, 1),
+    ]
     assert entities[-1]["url"] == "https://x.io/a)b"
     text, entities = parse_markdown("```python\nx = 1\n```")
     assert text == "x = 1\n" and entities[0]["language"] == "python"
@@ -159,8 +170,12 @@ def test_markdown_v2_errors(source: str, message: str) -> None:
 def test_legacy_markdown() -> None:
     text, entities = parse_markdown("*b* _i_ `c` [l](http://x.io) 2.0", v2=False)
     assert text == "b i c l 2.0"
-    assert spans(entities) == [("bold", 0, 1), ("italic", 2, 1), ("code", 4, 1),
-                               ("text_link", 6, 1)]
+    assert spans(entities) == [
+        ("bold", 0, 1),
+        ("italic", 2, 1),
+        ("code", 4, 1),
+        ("text_link", 6, 1),
+    ]
     with pytest.raises(HtmlParseError, match="Can't find end of the entity"):
         parse_markdown("*open", v2=False)
 

@@ -23,8 +23,15 @@ TOKEN = "4242:process-token"
 @pytest.fixture
 async def fake_process() -> AsyncIterator[str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakebot", "--port", "0", "--token", TOKEN,
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "tests.fakebot",
+        "--port",
+        "0",
+        "--token",
+        TOKEN,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
     )
     try:
         assert process.stdout is not None
@@ -49,27 +56,39 @@ async def control(session: aiohttp.ClientSession, url: str, action: str, body=No
 async def test_process_serves_a_bot_driven_by_the_control_api(fake_process: str) -> None:
     url = fake_process
     user = {"id": 77, "first_name": "Remote", "language_code": "es"}
-    async with aiohttp.ClientSession() as session, Bot(
-        TOKEN, base_url=f"{url}/bot", request=HTTPXRequest(), get_updates_request=HTTPXRequest()
-    ) as bot:
-        status, pushed = await control(session, url, "push", {"build": [
-            {"kind": "private_message", "user": user, "text": "/start"},
-            {"kind": "private_message", "user": user, "text": "hola"},
-        ]})
+    async with (
+        aiohttp.ClientSession() as session,
+        Bot(
+            TOKEN, base_url=f"{url}/bot", request=HTTPXRequest(), get_updates_request=HTTPXRequest()
+        ) as bot,
+    ):
+        status, pushed = await control(
+            session,
+            url,
+            "push",
+            {
+                "build": [
+                    {"kind": "private_message", "user": user, "text": "/start"},
+                    {"kind": "private_message", "user": user, "text": "hola"},
+                ]
+            },
+        )
         assert status == 200 and pushed["result"]["pushed"] == 2
         updates = await bot.get_updates(timeout=5)
         assert [u.message.text for u in updates] == ["/start", "hola"]
         assert updates[0].message.from_user.language_code == "es"
         await bot.send_message(77, "<b>¡Hola!</b>", parse_mode="HTML")
 
-        status, waited = await control(session, url, "wait", key="messages_sent", at_least="1",
-                                       timeout="5")
+        status, waited = await control(
+            session, url, "wait", key="messages_sent", at_least="1", timeout="5"
+        )
         assert status == 200 and waited["result"]["messages_sent"] == 1
         _, messages = await control(session, url, "messages", chat_id="77")
         assert messages["result"][-1]["text"] == "¡Hola!"
 
-        await control(session, url, "fail", {"method": "sendMessage", "status": 429,
-                                             "retry_after": 3})
+        await control(
+            session, url, "fail", {"method": "sendMessage", "status": 429, "retry_after": 3}
+        )
         with pytest.raises(RetryAfter):
             await bot.send_message(77, "again")
         await control(session, url, "flood", {"enabled": True})
@@ -85,8 +104,9 @@ async def test_process_serves_a_bot_driven_by_the_control_api(fake_process: str)
         assert stats["by_method"]["sendMessage"] >= 21
         _, calls = await control(session, url, "calls", method="getUpdates")
         assert calls["result"][0]["status"] == 200
-        status, waited = await control(session, url, "wait", key="messages_sent",
-                                       at_least="1000", timeout="0.2")
+        status, waited = await control(
+            session, url, "wait", key="messages_sent", at_least="1000", timeout="0.2"
+        )
         assert status == 504
         status, _ = await control(session, url, "nonsense", {})
         assert status == 400

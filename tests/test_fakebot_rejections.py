@@ -45,8 +45,10 @@ def last_description(fake_api: FakeBotAPI) -> str:
         ("<b", "Unclosed start tag at byte offset 0"),
         ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
         ("é <p>text</p>", 'Unsupported start tag "p" at byte offset 3'),
-        ("<a href=x y>t</a>", "Expected equal sign in declaration of an attribute of the tag "
-                              '"a" at byte offset 0'),
+        (
+            "<a href=x y>t</a>",
+            'Expected equal sign in declaration of an attribute of the tag "a" at byte offset 0',
+        ),
     ],
 )
 async def test_bad_html_is_refused_like_telegram(
@@ -67,10 +69,10 @@ async def test_html_is_fine_when_not_parsed(bot: Bot, fake_api: FakeBotAPI) -> N
 async def test_all_telegram_tags_and_entities_are_accepted(bot: Bot) -> None:
     html = (
         "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s>"
-        "<strike>k</strike><del>d</del><span class=\"tg-spoiler\">p</span>"
+        '<strike>k</strike><del>d</del><span class="tg-spoiler">p</span>'
         "<tg-spoiler>q</tg-spoiler>"
-        "<a href=\"http://www.example.com/\">a</a><code>c</code>"
-        "<pre><code class=\"language-python\">x = 1</code></pre><pre>raw</pre>"
+        '<a href="http://www.example.com/">a</a><code>c</code>'
+        '<pre><code class="language-python">x = 1</code></pre><pre>raw</pre>'
         "<blockquote>q</blockquote><blockquote expandable>long</blockquote>"
         " &lt;&gt;&amp;&quot;&#65;&#x42; &unknown; & done"
     )
@@ -78,9 +80,23 @@ async def test_all_telegram_tags_and_entities_are_accepted(bot: Bot) -> None:
     assert sent.text.endswith(' <>&"AB &unknown; & done')
     kinds = [e.type for e in sent.entities]
     assert kinds == [
-        "bold", "bold", "italic", "italic", "underline", "underline", "strikethrough",
-        "strikethrough", "strikethrough", "spoiler", "spoiler", "text_link", "code", "pre", "pre",
-        "blockquote", "expandable_blockquote",
+        "bold",
+        "bold",
+        "italic",
+        "italic",
+        "underline",
+        "underline",
+        "strikethrough",
+        "strikethrough",
+        "strikethrough",
+        "spoiler",
+        "spoiler",
+        "text_link",
+        "code",
+        "pre",
+        "pre",
+        "blockquote",
+        "expandable_blockquote",
     ]
     pre = [e for e in sent.entities if e.type == "pre"]
     assert pre[0].language == "python" and pre[1].language is None
@@ -149,9 +165,12 @@ async def test_send_photo_needs_a_real_image(bot: Bot, fake_api: FakeBotAPI) -> 
         await bot.send_photo(ALICE.id, io.BytesIO(b"GIF89a not a png"))
     with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
         await bot.send_photo(ALICE.id, "AgACunknownfileid")
-    jpeg = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + (
-        b"\xff\xc0\x00\x11\x08\x00\x20\x00\x40\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01"
-    ) + b"\xff\xd9"
+    jpeg = (
+        b"\xff\xd8\xff\xe0"
+        + b"\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + (b"\xff\xc0\x00\x11\x08\x00\x20\x00\x40\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01")
+        + b"\xff\xd9"
+    )
     sent = await bot.send_photo(ALICE.id, io.BytesIO(jpeg))
     assert (sent.photo[-1].width, sent.photo[-1].height) == (64, 32)
 
@@ -160,8 +179,9 @@ async def test_editing_without_changes_is_not_modified(bot: Bot, fake_api: FakeB
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("a", callback_data="a")]])
     sent = await bot.send_message(ALICE.id, "<b>same</b>", parse_mode="HTML", reply_markup=markup)
     with pytest.raises(BadRequest, match="(?i)message is not modified"):
-        await bot.edit_message_text("<b>same</b>", ALICE.id, sent.message_id, parse_mode="HTML",
-                                    reply_markup=markup)
+        await bot.edit_message_text(
+            "<b>same</b>", ALICE.id, sent.message_id, parse_mode="HTML", reply_markup=markup
+        )
     assert last_description(fake_api).startswith("Bad Request: message is not modified: ")
     # same text but different formatting is a modification
     edited = await bot.edit_message_text("same", ALICE.id, sent.message_id, reply_markup=markup)
@@ -189,8 +209,9 @@ async def test_unknown_chat_is_not_found(bot: Bot, fake_api: FakeBotAPI) -> None
 async def test_reply_to_missing_message_is_refused_unless_allowed(bot: Bot) -> None:
     with pytest.raises(BadRequest, match="(?i)message to be replied not found"):
         await bot.send_message(ALICE.id, "re", reply_to_message_id=77)
-    sent = await bot.send_message(ALICE.id, "re", reply_to_message_id=77,
-                                  allow_sending_without_reply=True)
+    sent = await bot.send_message(
+        ALICE.id, "re", reply_to_message_id=77, allow_sending_without_reply=True
+    )
     assert sent.reply_to_message is None
     replied = await bot.send_message(ALICE.id, "re", reply_to_message_id=1)
     assert replied.reply_to_message.text == "hi"
@@ -200,21 +221,38 @@ async def test_reply_to_missing_message_is_refused_unless_allowed(bot: Bot) -> N
     ("kwargs", "reason"),
     [
         ({"question": "", "options": ["a", "b"]}, "poll question must be non-empty"),
-        ({"question": "q" * 301, "options": ["a", "b"]},
-         "poll question length must not exceed 300"),
+        (
+            {"question": "q" * 301, "options": ["a", "b"]},
+            "poll question length must not exceed 300",
+        ),
         ({"question": "q", "options": ["a"]}, "poll must have at least 2 option"),
-        ({"question": "q", "options": [str(i) for i in range(11)]},
-         "poll can't have more than 10 options"),
+        (
+            {"question": "q", "options": [str(i) for i in range(11)]},
+            "poll can't have more than 10 options",
+        ),
         ({"question": "q", "options": ["a", ""]}, "poll options must be non-empty"),
         ({"question": "q", "options": ["a", "b" * 101]}, "poll options length must not exceed 100"),
-        ({"question": "q", "options": ["a", "b"], "correct_option_ids": [2]},
-         "wrong correct option ID specified"),
-        ({"question": "q", "options": ["a", "b"], "explanation": "e" * 201},
-         "poll explanation length must not exceed 200"),
-        ({"question": "q", "options": ["a", "b"], "explanation": "<b>x", "explanation_parse_mode":
-          "HTML"}, "can't parse entities: Can't find end tag corresponding to start tag \"b\""),
-        ({"question": "q", "options": ["a", "b"], "explanation": "1\n2\n3\n4"},
-         "poll explanation can't contain more than 2 line feeds"),
+        (
+            {"question": "q", "options": ["a", "b"], "correct_option_ids": [2]},
+            "wrong correct option ID specified",
+        ),
+        (
+            {"question": "q", "options": ["a", "b"], "explanation": "e" * 201},
+            "poll explanation length must not exceed 200",
+        ),
+        (
+            {
+                "question": "q",
+                "options": ["a", "b"],
+                "explanation": "<b>x",
+                "explanation_parse_mode": "HTML",
+            },
+            "can't parse entities: Can't find end tag corresponding to start tag \"b\"",
+        ),
+        (
+            {"question": "q", "options": ["a", "b"], "explanation": "1\n2\n3\n4"},
+            "poll explanation can't contain more than 2 line feeds",
+        ),
     ],
 )
 async def test_quiz_limits(bot: Bot, fake_api: FakeBotAPI, kwargs: dict, reason: str) -> None:
@@ -229,8 +267,15 @@ async def test_quiz_needs_a_correct_option(bot: Bot, fake_api: FakeBotAPI) -> No
     with pytest.raises(BadRequest, match="(?i)correct option"):
         await bot.send_poll(ALICE.id, "q", ["a", "b"], type=Poll.QUIZ)
     # 200 characters of explanation after parsing is fine, markup excluded
-    ok = await bot.send_poll(ALICE.id, "q", ["a", "b"], type=Poll.QUIZ, correct_option_ids=[0],
-                             explanation="<b>" + "e" * 200 + "</b>", explanation_parse_mode="HTML")
+    ok = await bot.send_poll(
+        ALICE.id,
+        "q",
+        ["a", "b"],
+        type=Poll.QUIZ,
+        correct_option_ids=[0],
+        explanation="<b>" + "e" * 200 + "</b>",
+        explanation_parse_mode="HTML",
+    )
     assert len(ok.poll.explanation) == 200
 
 
@@ -285,8 +330,14 @@ async def test_inline_answer_limits(bot: Bot, fake_api: FakeBotAPI) -> None:
 
 @pytest.mark.parametrize(
     ("command", "description"),
-    [("Search", "ok"), ("with-dash", "ok"), ("x" * 33, "ok"), ("", "ok"), ("ok", ""),
-     ("ok", "d" * 257)],
+    [
+        ("Search", "ok"),
+        ("with-dash", "ok"),
+        ("x" * 33, "ok"),
+        ("", "ok"),
+        ("ok", ""),
+        ("ok", "d" * 257),
+    ],
 )
 async def test_bot_command_validation(bot: Bot, command: str, description: str) -> None:
     with pytest.raises(BadRequest, match="(?i)bot_command"):
@@ -326,8 +377,9 @@ async def test_injected_429_raises_retry_after(bot: Bot, fake_api: FakeBotAPI) -
     assert fake_api.count_429 == 2
 
 
-@pytest.mark.parametrize(("status", "reason"), [(500, "Internal Server Error"),
-                                                (502, "Bad Gateway")])
+@pytest.mark.parametrize(
+    ("status", "reason"), [(500, "Internal Server Error"), (502, "Bad Gateway")]
+)
 async def test_injected_5xx_is_a_network_error(
     bot: Bot, fake_api: FakeBotAPI, status: int, reason: str
 ) -> None:
@@ -398,7 +450,8 @@ async def test_private_flood_limit_is_a_lenient_burst(
     assert await send_many(bot, ALICE.id, 22) == [True] * 20 + [False] * 2
     assert all(
         c.description == "Too Many Requests: retry after 1"
-        for c in fake_api.calls if c.status == 429
+        for c in fake_api.calls
+        if c.status == 429
     )
     flood_clock.now += 1
     assert await send_many(bot, ALICE.id, 2) == [True, False]
@@ -460,8 +513,9 @@ async def test_bot_posts_in_channels_are_its_messages(fake_api: FakeBotAPI) -> N
 
 
 async def test_poll_questions_keep_only_custom_emoji_entities(bot: Bot) -> None:
-    sent = await bot.send_poll(ALICE.id, "<b>Bold</b> question?", ["<i>a</i>", "b"],
-                               question_parse_mode="HTML")
+    sent = await bot.send_poll(
+        ALICE.id, "<b>Bold</b> question?", ["<i>a</i>", "b"], question_parse_mode="HTML"
+    )
     assert sent.poll.question == "Bold question?" and sent.poll.question_entities == ()
 
 
@@ -472,12 +526,16 @@ async def test_malformed_requests_get_telegram_style_errors(fake_api: FakeBotAPI
     url = f"{fake_api.base_url}{fake_api.token}/sendMessage"
     async with aiohttp.ClientSession() as http:
         lone_surrogate = b'{"chat_id": 1001, "text": "a\\ud800b"}'
-        async with http.post(url, data=lone_surrogate,
-                             headers={"Content-Type": "application/json"}) as response:
+        async with http.post(
+            url, data=lone_surrogate, headers={"Content-Type": "application/json"}
+        ) as response:
             assert response.status == 400
             body = await response.json()
-        assert body == {"ok": False, "error_code": 400,
-                        "description": "Bad Request: strings must be encoded in UTF-8"}
+        assert body == {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: strings must be encoded in UTF-8",
+        }
         async with http.post(url, json=[1]) as response:
             assert response.status == 400
         async with http.get(url, params={"chat_id": "1001", "text": "via GET"}) as response:
@@ -486,8 +544,11 @@ async def test_malformed_requests_get_telegram_style_errors(fake_api: FakeBotAPI
             assert response.status == 404
         async with http.post(f"{fake_api.base_url}1:other/getMe") as response:
             assert response.status == 401
-            assert await response.json() == {"ok": False, "error_code": 401,
-                                             "description": "Unauthorized"}
+            assert await response.json() == {
+                "ok": False,
+                "error_code": 401,
+                "description": "Unauthorized",
+            }
 
 
 def test_flood_buckets_refill_evenly_and_forgive_small_jitter() -> None:

@@ -9,8 +9,13 @@ from .validation import HtmlParseError, utf16_len
 
 _RESERVED = set("_*[]()~`>#+-=|{}.!")
 _TYPE_NAMES = {
-    "bold": "Bold", "italic": "Italic", "underline": "Underline",
-    "strikethrough": "Strikethrough", "spoiler": "Spoiler", "code": "Code", "pre": "Pre",
+    "bold": "Bold",
+    "italic": "Italic",
+    "underline": "Underline",
+    "strikethrough": "Strikethrough",
+    "spoiler": "Spoiler",
+    "code": "Code",
+    "pre": "Pre",
     "text_link": "TextUrl",
 }
 
@@ -47,7 +52,11 @@ def _parse_v2(text: str) -> tuple[str, list[dict[str, Any]]]:
                 i += 1
                 continue
         end_char = {
-            "bold": "*", "italic": "_", "strikethrough": "~", "code": "`", "pre": "`",
+            "bold": "*",
+            "italic": "_",
+            "strikethrough": "~",
+            "code": "`",
+            "pre": "`",
             "text_link": "]",
         }.get(top or "")
         is_end = False
@@ -72,8 +81,7 @@ def _parse_v2(text: str) -> tuple[str, list[dict[str, Any]]]:
                         j += 1
                     if j >= n:
                         raise HtmlParseError(
-                            "Can't find end of a URL at byte offset "
-                            f"{_byte_offset(text, i)}"
+                            f"Can't find end of a URL at byte offset {_byte_offset(text, i)}"
                         )
                     url = "".join(url_chars)
                     i = j + 1

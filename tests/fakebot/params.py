@@ -15,19 +15,56 @@ from .validation import bad_request
 # Fields that are always plain strings, even when they look like JSON, numbers or booleans.
 _STRING_FIELDS = frozenset(
     {
-        "text", "caption", "question", "explanation", "description", "callback_query_id",
-        "inline_query_id", "url", "query", "next_offset", "switch_pm_text", "switch_pm_parameter",
-        "language_code", "parse_mode", "explanation_parse_mode", "question_parse_mode",
-        "description_parse_mode", "action", "inline_message_id", "secret_token", "emoji",
-        "title", "result_id", "short_description", "name", "file_id", "photo", "document",
-        "business_connection_id", "message_effect_id", "ip_address", "certificate",
+        "text",
+        "caption",
+        "question",
+        "explanation",
+        "description",
+        "callback_query_id",
+        "inline_query_id",
+        "url",
+        "query",
+        "next_offset",
+        "switch_pm_text",
+        "switch_pm_parameter",
+        "language_code",
+        "parse_mode",
+        "explanation_parse_mode",
+        "question_parse_mode",
+        "description_parse_mode",
+        "action",
+        "inline_message_id",
+        "secret_token",
+        "emoji",
+        "title",
+        "result_id",
+        "short_description",
+        "name",
+        "file_id",
+        "photo",
+        "document",
+        "business_connection_id",
+        "message_effect_id",
+        "ip_address",
+        "certificate",
     }
 )
 _INT_FIELDS = frozenset(
     {
-        "chat_id", "message_id", "offset", "limit", "timeout", "user_id", "cache_time",
-        "correct_option_id", "open_period", "close_date", "reply_to_message_id",
-        "message_thread_id", "max_connections", "from_chat_id",
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "user_id",
+        "cache_time",
+        "correct_option_id",
+        "open_period",
+        "close_date",
+        "reply_to_message_id",
+        "message_thread_id",
+        "max_connections",
+        "from_chat_id",
     }
 )
 
@@ -157,7 +194,5 @@ async def read_params(request: web.Request) -> Params:
                 if isinstance(val, str):
                     values[key] = _coerce(key, val)
                 else:
-                    files[key] = UploadedFile(
-                        key, val.filename, val.content_type, val.file.read()
-                    )
+                    files[key] = UploadedFile(key, val.filename, val.content_type, val.file.read())
     return Params(values, files)

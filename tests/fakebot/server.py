@@ -52,28 +52,59 @@ log = logging.getLogger(__name__)
 DEFAULT_TOKEN = "123456789:AAFakeTokenForStudybotTests_0123456789"
 DEFAULT_UPDATE_TYPES = frozenset(
     {
-        "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
-        "business_message", "edited_business_message", "deleted_business_messages",
-        "inline_query", "chosen_inline_result", "callback_query", "shipping_query",
-        "pre_checkout_query", "purchased_paid_media", "poll", "poll_answer", "my_chat_member",
-        "chat_join_request", "chat_boost", "removed_chat_boost",
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
     }
 )
 ALL_UPDATE_TYPES = DEFAULT_UPDATE_TYPES | {
-    "chat_member", "message_reaction", "message_reaction_count"
+    "chat_member",
+    "message_reaction",
+    "message_reaction_count",
 }
 CHAT_ACTIONS = frozenset(
     {
-        "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-        "upload_document", "choose_sticker", "find_location", "record_video_note",
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
         "upload_video_note",
     }
 )
 # Methods that put or change a message in a chat: flood limits and blocked chats apply.
 MESSAGE_METHODS = frozenset(
     {
-        "sendMessage", "sendPhoto", "sendPoll", "sendDocument", "editMessageText",
-        "editMessageReplyMarkup", "editMessageCaption", "stopPoll",
+        "sendMessage",
+        "sendPhoto",
+        "sendPoll",
+        "sendDocument",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+        "stopPoll",
     }
 )
 NOT_MODIFIED = (
@@ -86,14 +117,30 @@ _LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _SCOPES = frozenset(
     {
-        "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
-        "chat_administrators", "chat_member",
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
     }
 )
 _INLINE_RESULT_TYPES = frozenset(
     {
-        "article", "photo", "gif", "mpeg4_gif", "video", "audio", "voice", "document", "location",
-        "venue", "contact", "game", "sticker",
+        "article",
+        "photo",
+        "gif",
+        "mpeg4_gif",
+        "video",
+        "audio",
+        "voice",
+        "document",
+        "location",
+        "venue",
+        "contact",
+        "game",
+        "sticker",
     }
 )
 _REASONS = {
@@ -536,9 +583,7 @@ class FakeBotAPI:
         if token != self.token:
             if ":" not in token:
                 return self._json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
-            return self._json(
-                401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-            )
+            return self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         entry = self._handlers.get(method_name.lower())
         if entry is None:
             self._record(method_name, {}, 404, None, "Not Found")
@@ -1031,9 +1076,14 @@ class FakeBotAPI:
         if message is None:
             raise bad_request("message to delete not found")
         own = record.sent_by_bot(message_id)
-        if not own and record.chat.type in GROUP_TYPES and record.bot_status not in (
-            "administrator",
-            "creator",
+        if (
+            not own
+            and record.chat.type in GROUP_TYPES
+            and record.bot_status
+            not in (
+                "administrator",
+                "creator",
+            )
         ):
             raise bad_request("message can't be deleted")
         del record.messages[message_id]
@@ -1145,7 +1195,8 @@ class FakeBotAPI:
     async def _m_sendPoll(self, params: Params) -> dict[str, Any]:
         record = self._target(params, "sendPoll")
         question, question_entities = format_text(
-            params.get("question"), params.get("question_parse_mode"),
+            params.get("question"),
+            params.get("question_parse_mode"),
             params.get("question_entities"),
         )
         question_entities = _only_custom_emoji(question_entities)
@@ -1211,7 +1262,8 @@ class FakeBotAPI:
             if kind != "quiz":
                 raise bad_request("explanation can be specified only for quizzes")
             explanation, explanation_entities = format_text(
-                params.get("explanation"), params.get("explanation_parse_mode"),
+                params.get("explanation"),
+                params.get("explanation_parse_mode"),
                 params.get("explanation_entities"),
             )
             if utf16_len(explanation) > 200:
@@ -1363,9 +1415,7 @@ class FakeBotAPI:
         record = self.state.chat(params.get("chat_id"))
         if record.chat.type == "private":
             return 2
-        return sum(
-            1 for status in record.members.values() if status not in ("left", "kicked")
-        )
+        return sum(1 for status in record.members.values() if status not in ("left", "kicked"))
 
     async def _m_leaveChat(self, params: Params) -> bool:
         record = self.state.chat(params.get("chat_id"))
@@ -1496,11 +1546,22 @@ def _member_dict(status: str, user: dict[str, Any]) -> dict[str, Any]:
     if status == "restricted":
         rights = dict.fromkeys(
             (
-                "can_change_info", "can_invite_users", "can_pin_messages", "can_send_messages",
-                "can_send_polls", "can_send_other_messages", "can_add_web_page_previews",
-                "can_manage_topics", "can_send_audios", "can_send_documents", "can_send_photos",
-                "can_send_videos", "can_send_video_notes", "can_send_voice_notes",
-                "can_edit_tag", "can_react_to_messages",
+                "can_change_info",
+                "can_invite_users",
+                "can_pin_messages",
+                "can_send_messages",
+                "can_send_polls",
+                "can_send_other_messages",
+                "can_add_web_page_previews",
+                "can_manage_topics",
+                "can_send_audios",
+                "can_send_documents",
+                "can_send_photos",
+                "can_send_videos",
+                "can_send_video_notes",
+                "can_send_voice_notes",
+                "can_edit_tag",
+                "can_react_to_messages",
             ),
             False,
         )
@@ -1564,8 +1625,21 @@ def _image_size(content: bytes) -> tuple[int, int]:
                 i += 1 if marker == 0xFF else 2
                 continue
             length = struct.unpack(">H", content[i + 2 : i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD,
-                          0xCE, 0xCF):
+            if marker in (
+                0xC0,
+                0xC1,
+                0xC2,
+                0xC3,
+                0xC5,
+                0xC6,
+                0xC7,
+                0xC9,
+                0xCA,
+                0xCB,
+                0xCD,
+                0xCE,
+                0xCF,
+            ):
                 height, width = struct.unpack(">HH", content[i + 5 : i + 9])
                 return width, height
             i += 2 + length

@@ -46,8 +46,9 @@ class UpdateBuilder:
         record = self.state.add_chat(Chat.private(user))
         self.state.add_user(user)
         record.users[user.id] = user
-        return self._update("message", self._user_message(record.chat, user, text,
-                                                           reply_to_message_id, entities))
+        return self._update(
+            "message", self._user_message(record.chat, user, text, reply_to_message_id, entities)
+        )
 
     def command(
         self, user: User, command: str, args: str = "", *, chat: Chat | None = None
@@ -76,8 +77,9 @@ class UpdateBuilder:
         record = self.state.add_chat(chat)
         if user.id not in record.members:
             self.state.add_member(chat.id, user, "member")
-        return self._update("message", self._user_message(chat, user, text,
-                                                           reply_to_message_id, entities))
+        return self._update(
+            "message", self._user_message(chat, user, text, reply_to_message_id, entities)
+        )
 
     def edited_message(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
         """The user edits one of their earlier messages."""

@@ -53,14 +53,36 @@ _SPECIAL = re.compile(r"[<&]")
 _SPACES = " \t\r\n\v\f"
 _SUPPORTED_TAGS = frozenset(
     {
-        "a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler",
-        "tg-emoji", "span", "pre", "code", "blockquote",
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "s",
+        "strike",
+        "del",
+        "u",
+        "ins",
+        "tg-spoiler",
+        "tg-emoji",
+        "span",
+        "pre",
+        "code",
+        "blockquote",
     }
 )
 _SIMPLE_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
@@ -503,8 +525,15 @@ def caption_text(
 # --------------------------------------------------------------------------- reply markup
 
 _BUTTON_ACTIONS = (
-    "url", "callback_data", "switch_inline_query", "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat", "login_url", "web_app", "pay", "callback_game",
+    "url",
+    "callback_data",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "login_url",
+    "web_app",
+    "pay",
+    "callback_game",
     "copy_text",
 )
 
@@ -550,7 +579,7 @@ def _check_inline_keyboard(rows: Any) -> None:
                 data = button["callback_data"]
                 if not isinstance(data, str):
                     raise bad_request(
-                        "can't parse inline keyboard button: Field \"callback_data\" must be of "
+                        'can\'t parse inline keyboard button: Field "callback_data" must be of '
                         "type String"
                     )
                 size = len(data.encode("utf-8"))
@@ -592,7 +621,7 @@ def check_reply_markup(markup: Any, *, inline_only: bool = False) -> dict[str, A
         return markup
     if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
         return markup
-    raise bad_request("can't find field \"inline_keyboard\"")
+    raise bad_request('can\'t find field "inline_keyboard"')
 
 
 def inline_keyboard_data(markup: dict[str, Any] | None) -> list[str]:
