@@ -2,7 +2,7 @@
 groups) through the fake Bot API in its own process with Telegram's flood limits on.
 
 The bot side runs in this process: the real Application's bot (PTB's rate limiter, retries) and
-``bot.telegram.daily_jobs.post_due_daily_quizzes`` over a fresh SQLite database. Printed: elapsed
+``bot.features.daily.fanout.post_due_daily_quizzes`` over a fresh SQLite database. Printed: elapsed
 time against the theoretical floor (messages / 30 per second, and 20 per minute per group), the
 429s received, and chats that got no poll (lost) or more than one day's polls (duplicated).
 """
@@ -73,16 +73,16 @@ def _register_chats(fake: FakeServer, privates: list[int], groups: list[int]) ->
 
 
 async def _fan_out(args: argparse.Namespace, fake: FakeServer, workdir: Path) -> dict:
-    from bot.core.quiz import QUIZ_BANK_KEY
-    from bot.core.search import SearchMemory
+    from bot.core.notebooks import DEMO, Notebook, NotebookRegistry
+    from bot.core.question_bank import QuizBank, QuizBankHolder
     from bot.core.services import AppServices
     from bot.db.chats import upsert_chat
     from bot.db.daily import subscribe_daily
     from bot.db.session import Database
-    from bot.quiz_bank import QuizBank, QuizBankHolder
+    from bot.features.daily.fanout import post_due_daily_quizzes
     from bot.settings import Settings
     from bot.telegram.app import build_application
-    from bot.telegram.daily_jobs import post_due_daily_quizzes
+    from bot.telegram.sender import TelegramSender
     from index.chunker import load_chunks
 
     chats = args.daily_chats if not args.quick else min(args.daily_chats, 200)
@@ -103,10 +103,8 @@ async def _fan_out(args: argparse.Namespace, fake: FakeServer, workdir: Path) ->
     bank = await asyncio.to_thread(QuizBank.from_chunks, chunks)
     db = Database(settings.effective_database_url)
     await db.start()
-    services = AppServices(
-        settings=settings, searcher=_Chunks(chunks), db=db, searches=SearchMemory()
-    )
-    services.extra[QUIZ_BANK_KEY] = QuizBankHolder(bank)
+    notebook = Notebook(DEMO, _Chunks(chunks), QuizBankHolder(bank))
+    services = AppServices(settings=settings, db=db, notebooks=NotebookRegistry([notebook]))
     post_at = clock_time(7, 0)
     async with db.session() as session:
         for chat_id in privates:
@@ -123,11 +121,11 @@ async def _fan_out(args: argparse.Namespace, fake: FakeServer, workdir: Path) ->
     now = datetime.now(UTC).replace(hour=7, minute=1, second=0, microsecond=0)
     try:
         started = time.perf_counter()
-        report = await post_due_daily_quizzes(application.bot, services, now=now)
+        report = await post_due_daily_quizzes(services, TelegramSender(application.bot), now=now)
         elapsed = time.perf_counter() - started
         # a second process-like pass (and a later tick) must not post again
         again = await post_due_daily_quizzes(
-            application.bot, services, now=now + timedelta(minutes=5)
+            services, TelegramSender(application.bot), now=now + timedelta(minutes=5)
         )
     finally:
         await application.shutdown()

@@ -92,7 +92,7 @@ def cmd_quiz(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.terminal import run_chat
+    from bot.terminal.chat import run_chat
 
     return run_chat(settings)
 

@@ -4,11 +4,15 @@ Every ``.po`` file of a language is merged at import (the search feature's ``stu
 quiz feature's ``quiz.po`` sit side by side), so no ``.mo`` compilation step is needed.
 Call sites use ``tr(lang, "English text {name}", name=...)``, ``trn(lang, singular, plural, n)``,
 and mark strings translated later with ``N_("...")``. Placeholders use ``str.format`` syntax.
+Plural forms follow each catalog's own ``Plural-Forms`` rule (Babel reads it; the stdlib's
+``gettext.c2py`` compiles it), so a language with three forms needs no code change.
 """
 
 from __future__ import annotations
 
+import gettext
 import logging
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +45,15 @@ def catalog(lang: str) -> Messages:
     return load_catalog(lang)
 
 
+@cache
+def plural_rule(lang: str, locales_dir: Path = LOCALES_DIR) -> Callable[[int], int]:
+    """The catalog's plural rule: n → index of the plural form (from its Plural-Forms header)."""
+    for po_path in sorted((locales_dir / lang / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as handle:
+            return gettext.c2py(read_po(handle, locale=lang).plural_expr)
+    return gettext.c2py("(n != 1)")
+
+
 def normalize_language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
@@ -64,12 +77,13 @@ def tr(lang: str, msgid: str, **params: object) -> str:
 
 def trn(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
     """Plural-aware translation; ``n`` is also available as the ``{n}`` placeholder."""
-    found = catalog(normalize_language(lang)).get((singular, plural))
-    index = 0 if n == 1 else 1  # en and es share this plural rule
+    language = normalize_language(lang)
+    found = catalog(language).get((singular, plural))
+    index = plural_rule(language)(n)
     if isinstance(found, tuple) and len(found) > index and found[index]:
         text = found[index]
     else:
-        text = singular if index == 0 else plural
+        text = singular if n == 1 else plural
     return _format(text, {"n": n, **params})
 
 

@@ -1,14 +1,41 @@
-"""Test doubles for the bot core: an in-memory searcher with hand-made chunks (no Whoosh)."""
+"""Test doubles for the bot core: an in-memory searcher with hand-made chunks (no Whoosh), and
+services on a fresh, migrated SQLite file (copied from one template migrated per test run)."""
 
 from __future__ import annotations
 
+import atexit
 import html
 import re
+import shutil
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from bot.core.search import SearchMemory
+from bot.core.notebooks import NotebookRegistry
 from bot.core.services import AppServices
+from bot.db.migrate import upgrade
+from bot.db.session import Database
 from bot.settings import Settings
 from index.model import Chunk, Hit, SearchResult
+
+_FOLDER = Path(tempfile.mkdtemp(prefix="studybot-test-dbs-"))
+atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)
+_TEMPLATE = _FOLDER / "template.db"
+_TEMPLATE_LOCK = threading.Lock()
+_COPIES = iter(range(1, 10**9))
+
+
+def fresh_database() -> Database:
+    """A new SQLite database at the newest schema (no ``start()`` needed)."""
+    with _TEMPLATE_LOCK:
+        if not _TEMPLATE.exists():
+            url = f"sqlite+aiosqlite:///{_TEMPLATE}"
+            with ThreadPoolExecutor(1) as pool:  # asyncio.run, off any running event loop
+                pool.submit(upgrade, url).result()
+        path = _FOLDER / f"db-{next(_COPIES)}.sqlite"
+        shutil.copyfile(_TEMPLATE, path)
+    return Database(f"sqlite+aiosqlite:///{path}")
 
 
 def make_chunk(
@@ -55,7 +82,10 @@ class ListSearcher:
         return list(self._chunks)
 
 
-def services_for(searcher, db=None) -> AppServices:
+def services_for(searcher, db: Database | None = None, settings: Settings | None = None):
+    """Services over ``searcher`` (the shipped-notes notebook) on ``db``, else a fresh database."""
     return AppServices(
-        settings=Settings(_env_file=None), searcher=searcher, db=db, searches=SearchMemory()
+        settings=settings or Settings(_env_file=None),
+        db=db or fresh_database(),
+        notebooks=NotebookRegistry.of(searcher),
     )

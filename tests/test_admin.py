@@ -13,9 +13,16 @@ from pathlib import Path
 
 import pytest
 
-import index.store
-from bot.core import admin
-from bot.core.admin import (
+from bot.core.services import AppServices
+from bot.db import Database
+from bot.db.admin_stats import BotCounts, bot_counts
+from bot.db.answers import record_answer
+from bot.db.chats import set_chat_active, upsert_chat
+from bot.db.daily import pause_subscription, subscribe_daily
+from bot.db.polls import record_poll_sent
+from bot.db.users import set_user_timezone, upsert_user
+from bot.features.admin import owner as admin  # patched: its ensure_index
+from bot.features.admin.owner import (
     FileChanges,
     IndexSummary,
     ReindexOutcome,
@@ -30,19 +37,10 @@ from bot.core.admin import (
     run_reindex,
     status_reply,
 )
-from bot.core.quiz import QUIZ_BANK_KEY
-from bot.core.search import SearchMemory
-from bot.core.services import AppServices
-from bot.db import Database
-from bot.db.admin_stats import BotCounts, bot_counts
-from bot.db.answers import record_answer
-from bot.db.chats import set_chat_active, upsert_chat
-from bot.db.daily import pause_subscription, subscribe_daily
-from bot.db.polls import record_poll_sent
-from bot.db.users import set_user_timezone, upsert_user
 from bot.settings import Settings
 from index.search import open_searcher
 from index.store import ensure_index
+from tests.botfakes import services_for
 
 NOTES = """# STORAGE
 ## Amazon S3 Object Lock (10:00)
@@ -290,12 +288,15 @@ def notes_setup(tmp_path: Path):
     )
     ensure_index(corpus, settings.index_dir)
     searcher = open_searcher(settings.index_dir)
-    services = AppServices(settings=settings, searcher=searcher, db=None, searches=SearchMemory())
+    services = services_for(searcher, settings=settings)
     return corpus, services
 
 
 def _found(services: AppServices, query: str) -> bool:
-    return any("Zephyrquokka" in hit.chunk.text for hit in services.searcher.search(query).hits)
+    return any(
+        "Zephyrquokka" in hit.chunk.text
+        for hit in services.notebooks.default.searcher.search(query).hits
+    )
 
 
 async def test_reindex_makes_a_new_file_searchable_and_rebuilds_the_quiz_bank(notes_setup):
@@ -310,9 +311,11 @@ async def test_reindex_makes_a_new_file_searchable_and_rebuilds_the_quiz_bank(no
     assert outcome.chunks_after > outcome.chunks_before
     assert outcome.quiz_after is not None and outcome.quiz_before is None
     assert _found(services, "zephyrquokka gateway")
-    bank = services.extra[QUIZ_BANK_KEY].bank
+    bank = services.notebooks.default.bank.bank
     assert bank is not None and len(bank) == outcome.quiz_after
-    assert {item.chunk_id for item in bank.items} <= {c.id for c in services.searcher.chunks()}
+    assert {item.chunk_id for item in bank.items} <= {
+        c.id for c in services.notebooks.default.searcher.chunks()
+    }
 
     again = await run_reindex(services)
     assert not again.built and not again.files
@@ -322,10 +325,13 @@ async def test_reindex_makes_a_new_file_searchable_and_rebuilds_the_quiz_bank(no
 
 async def test_full_reindex_writes_a_new_generation_even_when_nothing_changed(notes_setup):
     _, services = notes_setup
-    first = services.searcher.generation
+    first = services.notebooks.default.searcher.generation
     outcome = await run_reindex(services, full=True)
     assert outcome.built and outcome.full and not outcome.files
-    assert outcome.generation != first and services.searcher.generation == outcome.generation
+    assert (
+        outcome.generation != first
+        and services.notebooks.default.searcher.generation == outcome.generation
+    )
     assert outcome.chunks_after == outcome.chunks_before
     assert outcome.quiz_after is not None
 
@@ -342,23 +348,23 @@ async def test_removed_file_disappears_from_search_after_reindex(notes_setup):
 
 async def test_failed_reindex_keeps_the_old_index_live(notes_setup, monkeypatch):
     corpus, services = notes_setup
-    generation = services.searcher.generation
+    generation = services.notebooks.default.searcher.generation
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(index.store, "ensure_index", broken)
+    monkeypatch.setattr(admin, "ensure_index", broken)
     (corpus / "networking.txt").write_text(NEW_NOTES, encoding="utf-8")
     with pytest.raises(OSError, match="disk full"):
         await run_reindex(services)
-    assert services.searcher.generation == generation
-    assert services.searcher.search("object lock compliance").hits
-    assert not admin.reindex_lock(services).locked()
+    assert services.notebooks.default.searcher.generation == generation
+    assert services.notebooks.default.searcher.search("object lock compliance").hits
+    assert not services.reindex_lock.locked()
 
 
 async def test_concurrent_reindex_runs_never_overlap(notes_setup, monkeypatch):
     _, services = notes_setup
-    real = index.store.ensure_index
+    real = admin.ensure_index
     running = 0
     most = 0
     guard = threading.Lock()
@@ -375,7 +381,7 @@ async def test_concurrent_reindex_runs_never_overlap(notes_setup, monkeypatch):
             with guard:
                 running -= 1
 
-    monkeypatch.setattr(index.store, "ensure_index", slow)
+    monkeypatch.setattr(admin, "ensure_index", slow)
     outcomes = await asyncio.gather(*(run_reindex(services) for _ in range(3)))
     assert most == 1
     assert [o.built for o in outcomes] == [False, False, False]
@@ -402,8 +408,8 @@ async def test_status_gathers_the_live_index_and_the_database(notes_setup, tmp_p
         await db.close()
     assert report.zone == "Asia/Tokyo"
     assert report.index.files == 1
-    assert report.index.chunks == len(services.searcher.chunks()) > 0
-    assert report.index.generation == services.searcher.generation
+    assert report.index.chunks == len(services.notebooks.default.searcher.chunks()) > 0
+    assert report.index.generation == services.notebooks.default.searcher.generation
     assert report.index.built_at is not None
     assert report.counts is not None and report.counts.answers_today == 1
     assert report.counts.users == 1 and report.counts.active_chats == 1

@@ -12,7 +12,7 @@ from telegram import Update
 from bot.db.session import Database
 from bot.db.users import set_user_language
 from bot.i18n import tr
-from bot.telegram.dedupe import seen_update
+from bot.telegram.claims import seen_update
 from tests.botfakes import ListSearcher, make_chunk
 from tests.e2e.conftest import start_bot
 from tests.fakebot import FakeBotAPI, User

@@ -16,7 +16,7 @@ from bot.core.callbacks import (
     unpack,
 )
 from bot.core.deeplink import decode_query, encode_query
-from bot.core.search import SearchMemory
+from bot.core.search_memory import SearchMemory
 
 
 def test_round_trips():

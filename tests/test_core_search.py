@@ -7,14 +7,14 @@ import re
 from bot.core.callbacks import FullNote, SearchPage, decode
 from bot.core.deeplink import decode_query
 from bot.core.replies import Asker, Reply
-from bot.core.search import (
+from bot.core.text import MESSAGE_LIMIT, html_to_plain, visible_length
+from bot.features.search.cards import (
     full_note_messages,
     inline_answer,
     search_reply,
     show_full_note,
     show_page,
 )
-from bot.core.text import MESSAGE_LIMIT, html_to_plain, visible_length
 from tests.botfakes import ListSearcher, make_chunk, services_for
 
 ASKER = Asker(user_id=7, chat_id=7, lang="en", bot_username="studybot")

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from time_machine import TimeMachineFixture
 
+from bot.core.streak_rules import StreakEvent, StreakState, apply_answer, local_day
 from bot.db import Database
 from bot.db.answers import record_answer
 from bot.db.cards import card_for, due_items
@@ -20,7 +21,6 @@ from bot.db.models import Answer
 from bot.db.polls import poll_by_id, record_poll_sent
 from bot.db.streaks import current_streak, streak_state, streak_summary
 from bot.db.users import set_user_timezone, upsert_user
-from bot.streaks import StreakEvent, StreakState, apply_answer, local_day
 
 GROUP = -1001
 

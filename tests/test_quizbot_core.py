@@ -11,19 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.core import daily_settings as ds
-from bot.core.leaderboard import LeaderRow, render_leaderboard
-from bot.core.quiz import (
+from bot.features.daily import settings as ds
+from bot.features.quiz.posts import (
     MAX_CALLBACK_BYTES,
     build_quiz_post,
     fit_explanation,
     note_callback_data,
     parse_note_callback,
-    parse_option_number,
     render_note,
 )
-from bot.core.streak_view import AnswerOutcome, StreakFacts, render_answer_note, render_streak
-from bot.stats_image import StatsPicture, heatmap_days, render_stats_png
+from bot.features.streaks.leaderboard import LeaderRow, render_leaderboard
+from bot.features.streaks.stats_picture import StatsPicture, heatmap_days, render_stats_png
+from bot.features.streaks.views import AnswerOutcome, StreakFacts, render_answer_note, render_streak
 
 SECRET = b"test-secret"
 
@@ -122,7 +121,7 @@ def test_poll_payload_obeys_telegram_limits():
     )
     post = build_quiz_post(long_item, "en", SECRET)
     assert post is not None
-    poll = post.poll
+    poll = post
     assert 1 <= len(poll.question) <= 300
     assert 2 <= len(poll.options) <= 10
     assert all(1 <= len(option) <= 100 for option in poll.options)
@@ -160,13 +159,6 @@ def test_note_passage_is_escaped_and_bounded():
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "S3 &lt;basics&gt;" in text
     assert len(text) <= 4096
-
-
-def test_option_number_parsing():
-    assert parse_option_number("2", 4) == 1
-    assert parse_option_number("2.", 4) == 1
-    assert parse_option_number("5", 4) is None
-    assert parse_option_number("zero", 4) is None
 
 
 # --- streak view, leaderboard -----------------------------------------------------------------

@@ -3,6 +3,7 @@ and the terminal chat answering by number."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
@@ -12,28 +13,38 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from bot.core.daily_settings import daily_reply, remind_reply, timezone_reply
-from bot.core.leaderboard import leaderboard_reply
-from bot.core.quiz import (
-    QUIZ_BANK_KEY,
-    QuizPost,
-    answer_poll,
-    is_next_callback,
-    open_note,
-    quiz_command,
-    quiz_posts,
-    remember_poll,
-)
-from bot.core.replies import Asker, Photo, Reply
-from bot.core.search import SearchMemory
+from bot.core.delivery import remember_poll as record_sent_poll
+from bot.core.notebooks import DEMO, Notebook, NotebookRegistry
+from bot.core.ports import SentPoll
+from bot.core.question_bank import QuizBank, QuizBankHolder
+from bot.core.replies import Asker, Photo, Poll, Reply
 from bot.core.services import AppServices
-from bot.core.streak_view import stats_reply, streak_reply
 from bot.db import Database
 from bot.db.daily import daily_subscription
-from bot.quiz_bank import QuizBank, QuizBankHolder
+from bot.features.daily.settings import daily_reply, remind_reply, timezone_reply
+from bot.features.quiz.answers import answer_poll
+from bot.features.quiz.asking import open_note, quiz_command, quiz_posts
+from bot.features.quiz.posts import is_next_callback
+from bot.features.streaks.leaderboard import leaderboard_reply
+from bot.features.streaks.views import stats_reply, streak_reply
 from bot.settings import Settings
+from bot.terminal.chat import chat_loop, open_chat
 from index.model import Chunk
 from index.quiz import QuizItem
+
+
+class BlockingStdin(io.StringIO):
+    """A terminal that never types anything (readline blocks a worker thread briefly)."""
+
+    def isatty(self) -> bool:
+        return False
+
+    def readline(self, *args: object) -> str:
+        import time
+
+        time.sleep(0.2)
+        return "\n"
+
 
 USER = 4242
 GROUP = -100777
@@ -90,8 +101,12 @@ async def services(tmp_path: Path) -> AsyncIterator[AppServices]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'quiz.db'}")
     await db.start()
     settings = Settings(STUDYBOT_DATA_DIR=str(tmp_path), STUDYBOT_TIMEZONE="UTC")
-    svc = AppServices(settings=settings, searcher=NoSearch(), db=db, searches=SearchMemory())
-    svc.extra[QUIZ_BANK_KEY] = QuizBankHolder(QuizBank(make_items(), make_chunks()))
+    holder = QuizBankHolder(QuizBank(make_items(), make_chunks()))
+    svc = AppServices(
+        settings=settings,
+        db=db,
+        notebooks=NotebookRegistry([Notebook(DEMO, NoSearch(), holder)]),
+    )
     yield svc
     await db.close()
 
@@ -106,8 +121,8 @@ def in_group(user_id: int = USER) -> Asker:
 
 async def ask_and_answer(services: AppServices, asker: Asker, *, right: bool, poll_id: str):
     [post] = await quiz_posts(services, asker)
-    await remember_poll(services, poll_id=poll_id, post=post, chat_id=asker.chat_id, message_id=1)
-    chosen = post.poll.correct_index if right else (post.poll.correct_index + 1) % 4
+    await record_sent_poll(services, SentPoll(poll_id, 1), post, asker.chat_id)
+    chosen = post.correct_index if right else (post.correct_index + 1) % 4
     result = await answer_poll(
         services,
         poll_id=poll_id,
@@ -121,7 +136,7 @@ async def ask_and_answer(services: AppServices, asker: Asker, *, right: bool, po
 
 async def test_quiz_answer_then_streak_shows_one_day(services):
     items = await quiz_command(services, private())
-    assert len(items) == 1 and isinstance(items[0], QuizPost)
+    assert len(items) == 1 and isinstance(items[0], Poll)
     post, result = await ask_and_answer(services, private(), right=True, poll_id="p1")
     assert result.recorded and result.private and result.correct
     [follow_up] = result.replies
@@ -147,15 +162,15 @@ async def test_wrong_answer_comes_back_before_new_items(services):
     post, _ = await ask_and_answer(services, private(), right=False, poll_id="p1")
     later = datetime(2100, 1, 1, tzinfo=UTC)  # long after the wrong card is due again
     [next_post] = await quiz_posts(services, private(), now=later)
-    assert next_post.item_id == post.item_id
+    assert next_post.ref == post.ref
 
 
 async def test_group_rotates_questions_without_repeats(services):
     seen = []
     for n in range(4):
         [post] = await quiz_posts(services, in_group())
-        await remember_poll(services, poll_id=f"g{n}", post=post, chat_id=GROUP, message_id=n)
-        seen.append(post.item_id)
+        await record_sent_poll(services, SentPoll(f"g{n}", n), post, GROUP)
+        seen.append(post.ref)
     assert len(set(seen)) == 4
 
 
@@ -244,31 +259,32 @@ async def test_stats_is_a_png_photo(services):
 
 
 async def test_the_terminal_starts_building_the_question_bank_before_the_first_quiz(services):
-    from bot.quiz_terminal import install
-
-    services.extra.clear()
-    services.searcher = type("Notes", (), {"chunks": staticmethod(make_chunks)})()
-    install(services)
-    holder = services.extra[QUIZ_BANK_KEY]
-    assert holder.bank is None  # being built in a worker thread, not yet asked for
-    bank = await holder.wait(10)
-    assert bank is not None
+    notebook = Notebook(DEMO, type("Notes", (), {"chunks": staticmethod(make_chunks)})())
+    services.notebooks = NotebookRegistry([notebook])
+    out = io.StringIO()
+    chat = asyncio.create_task(chat_loop(services, BlockingStdin(), out))
+    try:
+        await asyncio.sleep(0.05)
+        assert notebook.bank.started  # built in a worker thread before anyone asked for a quiz
+        bank = await notebook.bank.wait(10)
+        assert bank is not None
+    finally:
+        chat.cancel()
 
 
 async def test_terminal_quiz_answer_by_number_counts_for_the_streak(services):
-    from bot import terminal
-    from bot.quiz_terminal import install
-
-    install(services)
     out = io.StringIO()
-    session = terminal.TerminalSession(services, private(), out)
-    await terminal.handle_line(session, "/quiz")
+    chat = await open_chat(services, out)
+    chat.asker = private()
+    chat.screen.chat_id = chat.sender.screen.chat_id = USER
+    chat.sender.audience = frozenset({USER})
+    await chat.handle_line("/quiz")
     assert "[4]" in out.getvalue()
-    await terminal.handle_line(session, "2")
+    await chat.handle_line("2")
     text = out.getvalue()
     assert ("✓" in text) or ("✗" in text)
     assert "Next question" in text
-    await terminal.handle_line(session, "/streak")
+    await chat.handle_line("/streak")
     assert "Current streak: 1 day" in out.getvalue()
 
 
@@ -301,12 +317,13 @@ async def test_batch_claims_are_won_once_across_two_connections(services, tmp_pa
 
 
 def test_help_mentions_the_quiz_commands_and_anonymous_channels():
-    from bot.core.help import help_reply
+    from bot.features.catalog import HELP_LINES
+    from bot.features.search.help import help_reply
 
-    text = help_reply(private()).text
+    text = help_reply(private(), HELP_LINES).text
     assert "/quiz" in text and "/daily" in text and "/streak" in text
     assert "anonymous" in text
-    assert "anónimas" in help_reply(private("es")).text
+    assert "anónimas" in help_reply(private("es"), HELP_LINES).text
 
 
 async def test_due_posts_across_zones_leave_out_claimed_chats(services):
@@ -337,6 +354,6 @@ async def test_a_second_quiz_does_not_repeat_an_unanswered_question(services):
     asked = []
     for n in range(3):
         [post] = await quiz_posts(services, private())
-        await remember_poll(services, poll_id=f"open{n}", post=post, chat_id=USER, message_id=n)
-        asked.append(post.item_id)
+        await record_sent_poll(services, SentPoll(f"open{n}", n), post, USER)
+        asked.append(post.ref)
     assert len(set(asked)) == 3

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bot.core.callbacks import SearchPage, decode
 from bot.core.replies import Asker, Reply
-from bot.core.search import SearchMemory, search_reply, show_page
+from bot.core.search_memory import SearchMemory
 from bot.db import Database
 from bot.db.migrate import downgrade_engine, upgrade_engine
 from bot.db.models import SavedSearch
@@ -27,8 +27,9 @@ from bot.db.searches import (
     save_search,
     search_query,
 )
-from bot.terminal import chat_loop
-from tests.botfakes import ListSearcher, make_chunk, services_for
+from bot.features.search.cards import search_reply, show_page
+from bot.terminal.chat import chat_loop
+from tests.botfakes import ListSearcher, fresh_database, make_chunk, services_for
 
 ASKER = Asker(user_id=7, chat_id=7, lang="en", bot_username="studybot")
 CHUNKS = [
@@ -217,7 +218,7 @@ async def test_a_database_failure_still_answers_and_buttons_work_in_this_process
     with sqlite3.connect(tmp_path / "state.db") as conn:
         conn.execute("DROP TABLE saved_searches")  # every save and lookup now fails
     services = services_for(ListSearcher(CHUNKS), db)
-    with caplog.at_level(logging.WARNING, logger="bot.core.search"):
+    with caplog.at_level(logging.WARNING, logger="bot.features.search.cards"):
         [card] = await search_reply(services, ASKER, "lambda concurrency")
     assert "result 1 of 3" in card.text
     assert "could not save" in caplog.text
@@ -225,12 +226,16 @@ async def test_a_database_failure_still_answers_and_buttons_work_in_this_process
     assert "result 2 of 3" in middle.text
 
 
-async def test_without_a_database_the_memory_alone_serves_the_buttons():
-    services = services_for(ListSearcher(CHUNKS))
-    [card] = await search_reply(services, ASKER, "lambda concurrency")
-    [middle] = (await show_page(services, ASKER, _button(card, "▶").key, 1)).replies
-    assert "result 2 of 3" in middle.text
-    assert await SearchMemory().lookup(_button(card, "▶").key, None) is None
+async def test_a_search_button_opens_only_in_the_notebook_it_was_made_for():
+    db = fresh_database()
+    memory = SearchMemory()
+    key = memory.remember("lambda concurrency", "notebook-a")
+    await memory.save(db)
+    assert await memory.lookup(key, db, "notebook-a") == "lambda concurrency"
+    assert await memory.lookup(key, db, "notebook-b") is None
+    assert await SearchMemory().lookup(key, db, "notebook-b") is None  # nor from the table
+    assert await SearchMemory().lookup(key, db, "notebook-a") == "lambda concurrency"
+    await db.close()
 
 
 async def test_the_terminal_chat_pages_with_a_database_too(db):
@@ -240,7 +245,7 @@ async def test_the_terminal_chat_pages_with_a_database_too(db):
 
     out = io.StringIO()
     services = services_for(ListSearcher(CHUNKS), db)
-    assert await chat_loop(services, Stdin("lambda concurrency\n1\n2\n"), out) == 0
+    assert await chat_loop(services, Stdin("lambda concurrency\n1\n1\n"), out) == 0
     assert "result 2 of 3" in out.getvalue() and "result 3 of 3" in out.getvalue()
     assert SearchMemory.key_for("lambda concurrency") in await _rows(db)
 

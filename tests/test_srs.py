@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Rating, State
 
-from bot.srs import (
+from bot.core.srs import (
     DueCard,
     card_from_json,
     card_to_json,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.streaks import (
+from bot.core.streak_rules import (
     MAX_FREEZES,
     StreakEvent,
     StreakState,

@@ -3,7 +3,7 @@
 Format: ``<kind><version>:<field>[:<field>…]``, e.g. ``s1:Ab3_x9Qk2Lw:2`` (search key, page).
 Anything that does not parse exactly (forged, stale version, another bot's data) decodes to None,
 and the adapter answers "this button expired". Other features add their own kinds with
-:func:`pack` / :func:`unpack` (pick a prefix not listed in ``RESERVED_KINDS``).
+:func:`pack` / :func:`unpack`; each feature declares the kinds it routes (bot.core.feature).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ MAX_BYTES = 64
 _FIELD = re.compile(r"[A-Za-z0-9_.\-]{1,62}")
 _KIND = re.compile(r"[a-z]{1,3}[0-9]{1,2}")
 
-RESERVED_KINDS = ("s1", "n1", "l1")  # search page, full note, language
+SEARCH_PAGE, FULL_NOTE, LANGUAGE = "s1", "n1", "l1"
+LANGUAGE_CODES = ("en", "es")
 MAX_PAGE = 49
 
 
@@ -63,7 +64,7 @@ class SearchPage:
     page: int
 
     def encode(self) -> str:
-        return pack("s1", self.key, self.page)
+        return pack(SEARCH_PAGE, self.key, self.page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ class FullNote:
     chunk_id: str
 
     def encode(self) -> str:
-        return pack("n1", self.chunk_id)
+        return pack(FULL_NOTE, self.chunk_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class SetLanguage:
     lang: str
 
     def encode(self) -> str:
-        return pack("l1", self.lang)
+        return pack(LANGUAGE, self.lang)
 
 
 Action = SearchPage | FullNote | SetLanguage
@@ -91,13 +92,13 @@ Action = SearchPage | FullNote | SetLanguage
 
 def decode(data: object) -> Action | None:
     """Parse callback data of the search/help features; None for anything else or malformed."""
-    if (fields := unpack(data, "s1", 2)) is not None:
+    if (fields := unpack(data, SEARCH_PAGE, 2)) is not None:
         page = _small_int(fields[1], MAX_PAGE)
         return None if page is None else SearchPage(fields[0], page)
-    if (fields := unpack(data, "n1", 1)) is not None:
+    if (fields := unpack(data, FULL_NOTE, 1)) is not None:
         return FullNote(fields[0])
-    if (fields := unpack(data, "l1", 1)) is not None:
-        return SetLanguage(fields[0]) if fields[0] in ("en", "es") else None
+    if (fields := unpack(data, LANGUAGE, 1)) is not None:
+        return SetLanguage(fields[0]) if fields[0] in LANGUAGE_CODES else None
     return None
 
 

@@ -8,10 +8,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.core.services import AppServices
-
-_KEY = "polls_in_flight"
-
 
 class PollsInFlight:
     """Each send of polls, from the request until the polls are recorded, is one pending future."""
@@ -38,11 +34,3 @@ class PollsInFlight:
             return False
         await asyncio.wait(snapshot, timeout=timeout)
         return True
-
-
-def polls_in_flight(services: AppServices) -> PollsInFlight:
-    """The process's registry, kept with the other long-lived services."""
-    registry = services.extra.get(_KEY)
-    if registry is None:
-        registry = services.extra[_KEY] = PollsInFlight()
-    return registry

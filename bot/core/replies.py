@@ -56,7 +56,8 @@ class Poll:
     correct_index: int
     explanation: str = ""  # plain text, ≤ 200 characters
     is_anonymous: bool = False
-    ref: str = ""  # caller's own reference (e.g. a quiz item id), not sent to Telegram
+    ref: str = ""  # the quiz item it asks (recorded with the poll), not sent to Telegram
+    buttons: Keyboard = ()  # shown under the poll ("📖 Read the note")
 
 
 Outgoing = Reply | Photo | Poll
@@ -76,6 +77,7 @@ class ButtonAnswer:
 
     notice: Notice = field(default_factory=Notice)
     replies: tuple[Outgoing, ...] = ()
+    language: str | None = None  # the user's UI language is now this (a /lang choice)
 
 
 @dataclass(frozen=True, slots=True)

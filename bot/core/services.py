@@ -1,60 +1,56 @@
-"""The long-lived objects every handler needs (settings, searcher, database, search memory)."""
+"""The long-lived objects every use case needs, in one typed container: the settings, the
+database, the notebooks (a searcher and a question bank per notebook id), the search buttons'
+memory, the quiz polls being sent, and the locks that keep one-at-a-time work one at a time."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import UTC, datetime
 
-from index.model import Chunk, SearchResult
-
-if TYPE_CHECKING:
-    from bot.core.search import SearchMemory
-    from bot.db.session import Database
-    from bot.settings import Settings
-
-
-class SearcherLike(Protocol):
-    """What the core needs of ``index.search.Searcher`` (blocking: use asyncio.to_thread)."""
-
-    def search(self, query: str, limit: int = 5) -> SearchResult: ...
-
-    def chunk(self, chunk_id: str) -> Chunk | None: ...
-
-    def chunks(self) -> list[Chunk]: ...
+from bot.core.notebooks import Notebook, NotebookRegistry
+from bot.core.polls_in_flight import PollsInFlight
+from bot.core.search_memory import SearchMemory
+from bot.db.claims import UpdateClaims
+from bot.db.session import Database
+from bot.settings import Settings
+from index.search import open_searcher
+from index.store import ensure_index
 
 
 @dataclass
 class AppServices:
-    """Shared by the Telegram adapter (``bot_data["services"]``) and the terminal chat."""
+    """Shared by the Telegram adapter (typed ``bot_data``) and the terminal chat."""
 
     settings: Settings
-    searcher: SearcherLike
-    db: Database | None
-    searches: SearchMemory  # the search buttons' queries; saved to ``db`` when there is one
-    extra: dict[str, Any] = field(default_factory=dict)  # other features' long-lived objects
+    db: Database
+    notebooks: NotebookRegistry
+    searches: SearchMemory = field(default_factory=SearchMemory)
+    polls_in_flight: PollsInFlight = field(default_factory=PollsInFlight)
+    reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    daily_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    claims: UpdateClaims = field(init=False)  # group commit of update claims, on ``db``
+
+    def __post_init__(self) -> None:
+        self.claims = UpdateClaims(self.db)
+
+    def notebook_for(self, chat_id: int) -> Notebook:
+        """The notebook ``chat_id`` studies."""
+        return self.notebooks.for_chat(chat_id)
 
 
 async def open_services(settings: Settings) -> AppServices:
     """Start-up: make sure the index is current (off the event loop), open the searcher, and
     start the database (migrations to head)."""
-    import asyncio
-
-    from bot.core.search import SearchMemory
-    from bot.db.session import Database
-    from index.search import open_searcher
-    from index.store import ensure_index
-
     await asyncio.to_thread(ensure_index, settings.corpus_dir, settings.index_dir)
     searcher = await asyncio.to_thread(open_searcher, settings.index_dir)
     db = Database(settings.effective_database_url)
     await db.start()
-    return AppServices(settings=settings, searcher=searcher, db=db, searches=SearchMemory())
+    return AppServices(settings=settings, db=db, notebooks=NotebookRegistry.of(searcher))
 
 
 async def close_services(services: AppServices) -> None:
-    """Shut-down: close the database (the searcher needs no closing)."""
-    if services.db is not None:
-        await services.db.close()
-    close = getattr(services.searcher, "close", None)
-    if callable(close):
-        close()
+    """Shut-down: close the database and the notebooks."""
+    await services.db.close()
+    services.notebooks.close()

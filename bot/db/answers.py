@@ -9,13 +9,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.streak_rules import StreakChange, StreakEvent, local_day
 from bot.db.base import insert_unless_present
 from bot.db.cards import review_item
 from bot.db.models import Answer
 from bot.db.polls import poll_by_id
 from bot.db.streaks import apply_answer_day
 from bot.db.users import effective_timezone, ensure_user
-from bot.streaks import StreakChange, StreakEvent, local_day
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import srs
+from bot.core import srs
+from bot.core.streak_rules import local_day, utc_bounds_of_day
 from bot.db.models import QuizCard
 from bot.db.users import ensure_user
-from bot.streaks import local_day, utc_bounds_of_day
 
 DEFAULT_NEW_PER_DAY = 10
 

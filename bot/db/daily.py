@@ -8,11 +8,11 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.streak_rules import local_now
 from bot.db.base import insert_unless_present, utcnow
 from bot.db.chats import ensure_chat
 from bot.db.models import Chat, DailyPost, DailySubscription
 from bot.db.users import is_valid_timezone
-from bot.streaks import local_now
 
 DEFAULT_COUNT = 3
 MIN_COUNT, MAX_COUNT = 1, 10

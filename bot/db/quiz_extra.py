@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import srs
+from bot.core import srs
 from bot.db.base import utcnow
 from bot.db.models import Answer, Chat, DailyPost, PollSent, QuizCard, User
 from bot.db.users import is_valid_timezone

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.streak_rules import MAX_FREEZES, StreakState, local_now, view_streak
 from bot.db.base import insert_unless_present, utcnow
 from bot.db.models import GLOBAL_SCOPE, Chat, ReminderSent, Streak, User
 from bot.db.users import is_valid_timezone
-from bot.streaks import MAX_FREEZES, StreakState, local_now, view_streak
 
 
 @dataclass(frozen=True, slots=True)

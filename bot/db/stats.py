@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.streak_rules import StreakState, view_streak
 from bot.db.models import Answer, Streak, User
-from bot.streaks import StreakState, view_streak
 
 
 @dataclass(frozen=True, slots=True)

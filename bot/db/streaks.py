@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.streak_rules import StreakChange, StreakState, apply_answer, view_streak
 from bot.db.base import insert_unless_present
 from bot.db.models import GLOBAL_SCOPE, Answer, Streak
-from bot.streaks import StreakChange, StreakState, apply_answer, view_streak
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,41 +1,45 @@
-"""Builds the Telegram Application: every handler is registered here, in order.
+"""Builds the Telegram Application: every handler is registered here, in order, from the
+features' declarations (bot.features.catalog).
 
 Handler groups run in order for each update; within a group the first matching handler wins.
-  group -1  dedupe: claim the update id (repeats stop here), record user and chat
-  group  0  features: search commands and text, inline mode, search buttons,
-            then the quiz/daily/streak block, then the catch-alls (unknown command, expired button)
+  group -1  claims: claim the update id (repeats stop here), record user and chat
+  group  0  features: every command, then text, votes, inline queries, buttons; last the
+            catch-alls (unknown command, expired button)
   group  1  membership: my_chat_member (kicked/left → inactive, member/admin → active)
+Jobs come from the features too, each run with a Telegram sender.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.core.feature import Job
 from bot.core.services import AppServices, close_services, open_services
+from bot.features.catalog import FEATURES
 from bot.settings import Settings
-from bot.telegram import quiz_handlers
-from bot.telegram.callbacks import expired_button_handler, search_button_handler
-from bot.telegram.commands_menu import SEARCH_MENU, add_menu_commands, set_command_menus
-from bot.telegram.context import SERVICES_KEY
-from bot.telegram.dedupe import dedupe_handler
+from bot.telegram.claims import claim_handler
+from bot.telegram.context import CONTEXT_TYPES, BotData, StudyContext, get_services
 from bot.telegram.errors import on_error
-from bot.telegram.inline import inline_handler
+from bot.telegram.handlers import feature_handlers
 from bot.telegram.membership import membership_handler
+from bot.telegram.menus import set_command_menus, set_owner_menu
 from bot.telegram.ratelimit import RetryingRateLimiter
-from bot.telegram.search_handlers import search_handlers, unknown_command_handler
+from bot.telegram.render import DEFAULTS
+from bot.telegram.sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
-CONCURRENT_UPDATES = 16  # safe: dedupe and state changes are transactions in the database
-_OWNS_SERVICES = "owns_services"
+CONCURRENT_UPDATES = 16  # safe: claims and state changes are transactions in the database
+
+StudyApp = Application  # type: ignore[type-arg]
 
 
-def build_application(settings: Settings, services: AppServices | None = None) -> Application:
+def build_application(settings: Settings, services: AppServices | None = None) -> StudyApp:
     """The Application for ``settings``; start-up opens the services unless ``services`` is given
     (tests share one searcher across applications)."""
     if settings.telegram_bot_token is None:
@@ -46,78 +50,94 @@ def build_application(settings: Settings, services: AppServices | None = None) -
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
+        .defaults(DEFAULTS)
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(RetryingRateLimiter(max_retries=5))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data["settings"] = settings
-    if services is not None:
-        application.bot_data[SERVICES_KEY] = services
+    bot_data: BotData = application.bot_data
+    bot_data.settings = settings
+    bot_data.services = services
 
     # group -1: before anything else, so a repeated update never reaches a feature
-    application.add_handler(dedupe_handler(), group=-1)
-
-    # group 0: features. Commands before the text handlers (a command is not a search).
-    for handler in search_handlers():
-        application.add_handler(handler)
-    application.add_handler(inline_handler())
-    application.add_handler(search_button_handler())
-    add_menu_commands(application, *SEARCH_MENU)
-
-    # owner-only /status and /reindex (STUDYBOT_ADMIN_IDS); anyone else falls through to unknown
-    from bot.telegram import admin_handlers
-
-    admin_handlers.register(application)
-
-    # --- quiz, daily, streaks (registered by bot.telegram.quiz_handlers) ---
-    quiz_handlers.register(application)
-    # --- end of the quiz block ---
-
-    # group 0, last: whatever no feature claimed
-    application.add_handler(unknown_command_handler())
-    application.add_handler(expired_button_handler())
-
+    application.add_handler(claim_handler(), group=-1)
+    # group 0: the features, in the catalog's order, then the catch-alls
+    application.add_handlers(feature_handlers(settings))
     # group 1: independent of the features above
     application.add_handler(membership_handler(), group=1)
-
-    application.add_error_handler(on_error)
+    application.add_error_handler(on_error)  # type: ignore[arg-type]
     return application
 
 
-async def _post_init(application: Application) -> None:
-    settings: Settings = application.bot_data["settings"]
-    if SERVICES_KEY not in application.bot_data:
-        application.bot_data[SERVICES_KEY] = await open_services(settings)
-        application.bot_data[_OWNS_SERVICES] = True
+def job_callback(job: Job) -> Callable[[StudyContext], Awaitable[None]]:
+    """A feature's job as a JobQueue callback, sending through this bot."""
+
+    async def tick(context: StudyContext) -> None:
+        await job.run(get_services(context), TelegramSender(context.bot))
+
+    return tick
+
+
+def _schedule(application: StudyApp, job: Job) -> None:
+    application.job_queue.run_repeating(  # type: ignore[union-attr]
+        job_callback(job),
+        interval=job.interval,
+        first=job.first,
+        name=job.name,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+
+
+async def _post_init(application: StudyApp) -> None:
+    bot_data: BotData = application.bot_data
+    assert bot_data.settings is not None
+    if bot_data.services is None:
+        bot_data.services = await open_services(bot_data.settings)
+        bot_data.owns_services = True
+    services = bot_data.services
+    for feature in FEATURES:
+        if feature.on_start is not None:
+            feature.on_start(services)
+        if application.job_queue is None:
+            if feature.jobs:
+                log.warning("no JobQueue: the %s feature's jobs will not run", feature.name)
+            continue
+        for job in feature.jobs:
+            _schedule(application, job)
     try:
         await set_command_menus(application)
+        for owner_id in sorted(bot_data.settings.admin_ids):
+            await set_owner_menu(application, owner_id)
     except Exception:  # menus are a nicety: never refuse to start because of them
         log.warning("could not set the command menus", exc_info=True)
 
 
-async def _post_shutdown(application: Application) -> None:
-    if application.bot_data.pop(_OWNS_SERVICES, False):
-        await close_services(application.bot_data[SERVICES_KEY])
+async def _post_shutdown(application: StudyApp) -> None:
+    bot_data: BotData = application.bot_data
+    if bot_data.owns_services and bot_data.services is not None:
+        await close_services(bot_data.services)
+        bot_data.owns_services = False
         log.info("services closed")
 
 
 @asynccontextmanager
-async def polling(application: Application, *, poll_timeout: int = 1) -> AsyncIterator[Application]:
+async def polling(application: StudyApp, *, poll_timeout: int = 1) -> AsyncIterator[StudyApp]:
     """Run ``application`` by long polling inside an ``async with`` (what run_polling does, minus
     the signal handling): used by the end-to-end tests."""
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
-    await application.updater.start_polling(
+    await application.updater.start_polling(  # type: ignore[union-attr]
         poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
     )
     await application.start()
     try:
         yield application
     finally:
-        await application.updater.stop()
+        await application.updater.stop()  # type: ignore[union-attr]
         await application.stop()
         await application.shutdown()
         if application.post_shutdown:

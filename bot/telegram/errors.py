@@ -8,12 +8,12 @@ import re
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ContextTypes
 
-from bot.core.help import apology
+from bot.core.chats import set_chat_reachable
+from bot.core.ports import ChatUnreachable
+from bot.features.search.help import apology
 from bot.telegram import render
-from bot.telegram.context import language_for
-from bot.telegram.membership import mark_chat_inactive
+from bot.telegram.context import StudyContext, get_services, language_for
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +89,17 @@ def describe_update(update: object) -> str:
     )
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def mark_chat_inactive(context: StudyContext, chat_id: int) -> None:
+    """After a 403 (blocked by the user, kicked from the group): stop posting there."""
+    log.info("chat %s is unreachable (403): marked inactive", chat_id)
+    await set_chat_reachable(get_services(context), chat_id, False)
+
+
+async def on_error(update: object, context: StudyContext) -> None:
     """The application's error handler."""
     error = context.error
     chat = update.effective_chat if isinstance(update, Update) else None
-    if isinstance(error, Forbidden):
+    if isinstance(error, Forbidden | ChatUnreachable):
         if chat is not None:
             await mark_chat_inactive(context, chat.id)
         log.info("forbidden while handling %s: %s", describe_update(update), error)

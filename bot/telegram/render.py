@@ -1,5 +1,6 @@
-"""Core replies → Bot API calls: HTML messages with inline keyboards, edits, photos, quiz polls,
-button answers and inline-query answers. The one place that talks Bot API for the core."""
+"""Core replies → Bot API calls: HTML messages with inline keyboards, edits, photos, button
+answers and inline-query answers. HTML parse mode and no link previews come from the
+application's PTB ``Defaults`` (``DEFAULTS``); quiz polls go through bot.telegram.sender."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from telegram import (
     Message,
     ReplyParameters,
 )
-from telegram.constants import ParseMode, PollType
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.ext import Defaults
 
 from bot.core.replies import (
     ButtonAnswer,
@@ -29,7 +31,6 @@ from bot.core.replies import (
     Keyboard,
     Outgoing,
     Photo,
-    Poll,
     Reply,
 )
 from bot.core.text import (
@@ -43,7 +44,9 @@ from bot.core.text import (
 
 log = logging.getLogger(__name__)
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+)
 
 
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -72,10 +75,11 @@ def safe_texts(text: str) -> list[str]:
     return [html.escape(piece) for piece in split_plain(html_to_plain(text), MESSAGE_LIMIT)]
 
 
-def _reply_parameters(reply_to: Message | None) -> ReplyParameters | None:
-    if reply_to is None:
+def reply_parameters(message_id: int | None) -> ReplyParameters | None:
+    """Quote ``message_id`` (still sending when it is gone)."""
+    if message_id is None:
         return None
-    return ReplyParameters(reply_to.message_id, allow_sending_without_reply=True)
+    return ReplyParameters(message_id, allow_sending_without_reply=True)
 
 
 async def send(
@@ -83,7 +87,7 @@ async def send(
     chat_id: int,
     items: Sequence[Outgoing],
     *,
-    reply_to: Message | None = None,
+    reply_to: int | None = None,
     edit: Message | None = None,
     inline_message_id: str | None = None,
     thread_id: int | None = None,
@@ -101,7 +105,7 @@ async def send(
             and await _edit(bot, item, edit, inline_message_id)
         ):
             continue
-        message = await _send_one(bot, chat_id, item, _reply_parameters(reply_to), thread_id)
+        message = await _send_one(bot, chat_id, item, reply_parameters(reply_to), thread_id)
         sent.extend(message)
         reply_to = None
     return sent
@@ -119,8 +123,6 @@ async def _edit(
             await bot.edit_message_text(
                 texts[0],
                 inline_message_id=inline_message_id,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
                 reply_markup=keyboard(reply.buttons),
             )
         else:
@@ -129,8 +131,6 @@ async def _edit(
                 texts[0],
                 chat_id=message.chat_id,
                 message_id=message.message_id,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
                 reply_markup=keyboard(reply.buttons),
             )
     except BadRequest as exc:
@@ -157,8 +157,6 @@ async def _send_one(
                 await bot.send_message(
                     chat_id,
                     text,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=NO_PREVIEW,
                     reply_markup=keyboard(item.buttons) if last else None,
                     reply_parameters=reply_parameters if index == 0 else None,
                     message_thread_id=thread_id,
@@ -174,22 +172,7 @@ async def _send_one(
                 chat_id,
                 item.png,
                 caption=caption or None,
-                parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(item.buttons),
-                reply_parameters=reply_parameters,
-                message_thread_id=thread_id,
-            )
-        ]
-    if isinstance(item, Poll):
-        return [
-            await bot.send_poll(
-                chat_id,
-                item.question,
-                list(item.options),
-                type=PollType.QUIZ,
-                correct_option_id=item.correct_index,
-                explanation=item.explanation or None,
-                is_anonymous=item.is_anonymous,
                 reply_parameters=reply_parameters,
                 message_thread_id=thread_id,
             )
@@ -229,8 +212,6 @@ async def answer_inline(query: InlineQuery, answer: InlineAnswer) -> None:
             description=article.description or None,
             input_message_content=InputTextMessageContent(
                 safe_texts(article.text)[0],
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
             ),
             reply_markup=keyboard(article.buttons),
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.search import SearchMemory
+from bot.core.notebooks import NotebookRegistry
 from bot.core.services import AppServices
 from bot.db.session import Database
 from bot.settings import Settings
@@ -97,7 +97,7 @@ async def start_bot(
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.effective_database_url)
     await db.start()
-    services = AppServices(settings=settings, searcher=searcher, db=db, searches=SearchMemory())
+    services = AppServices(settings=settings, db=db, notebooks=NotebookRegistry.of(searcher))
     application = build_application(settings, services)
     try:
         async with polling(application):

@@ -67,7 +67,7 @@ async def test_owner_gets_the_status_card(owner_bot: BotHarness):
     [card] = await owner_bot.send_and_wait(api.build.command(OWNER, "status"), OWNER.id)
     text = card["text"]
     assert "Studybot" in text and "Up for" in text
-    chunks = len(owner_bot.services.searcher.chunks())
+    chunks = len(owner_bot.services.notebooks.default.searcher.chunks())
     assert f"Index: {chunks} passages from 1 files" in text
     assert "Users: 2" in text  # Bob and the owner
     assert "Chats: 2 active, 0 inactive" in text
@@ -148,7 +148,7 @@ async def test_status_reports_the_rebuilt_quiz_bank_after_a_full_reindex(owner_b
     )
     assert "Index rebuilt" in report["text"]
     assert "whole index was rebuilt" in report["text"]
-    bank = owner_bot.services.extra["quiz_bank"].bank
+    bank = owner_bot.services.notebooks.default.bank.bank
     assert bank is not None
     [card] = await owner_bot.send_and_wait(api.build.command(OWNER, "status"), OWNER.id)
     assert f"Quiz bank: {len(bank)} question" in card["text"]

@@ -13,9 +13,10 @@ from telegram.ext import Application, CallbackContext
 
 from bot.db.chats import get_chat, upsert_chat
 from bot.db.daily import daily_subscription, subscribe_daily
-from bot.telegram.app import build_application
-from bot.telegram.daily_jobs import JOB_NAME, daily_tick, post_due_daily_quizzes
-from bot.telegram.reminders import JOB_NAME as REMINDER_JOB
+from bot.features.daily.fanout import post_due_daily_quizzes
+from bot.features.daily.feature import DAILY_JOB, REMINDER_JOB
+from bot.telegram.app import build_application, job_callback
+from bot.telegram.sender import TelegramSender
 from tests.e2e.conftest import BotHarness
 from tests.e2e.test_quiz_e2e import open_quiz_services, polls_in, question_bank, start_quiz_bot
 from tests.fakebot import ALICE, BOB, CAROL, NOTES_CHANNEL, STUDY_GROUP, Chat, User
@@ -25,7 +26,7 @@ __all__ = ["question_bank"]  # the session fixture, shared with the quiz tests
 
 def pause_background_jobs(application: Application) -> None:
     """Tests drive the fan-out with explicit instants: the real-time ticks must not interfere."""
-    for name in (JOB_NAME, REMINDER_JOB):
+    for name in (DAILY_JOB.name, REMINDER_JOB.name):
         for job in application.job_queue.get_jobs_by_name(name):
             job.schedule_removal()
 
@@ -42,7 +43,7 @@ def next_minute(now: datetime) -> datetime:
 
 
 async def fan_out(bot: BotHarness, now: datetime):
-    return await post_due_daily_quizzes(bot.application.bot, bot.services, now=now)
+    return await post_due_daily_quizzes(bot.services, TelegramSender(bot.application.bot), now=now)
 
 
 async def test_daily_set_to_the_next_minute_then_the_poll_arrives(daily_bot):
@@ -78,10 +79,11 @@ async def test_the_scheduled_job_itself_posts_due_quizzes(daily_bot):
         await upsert_chat(s, BOB.id, "private", None)
         await subscribe_daily(s, BOB.id, time(0, 0), "UTC", 1)
     application = daily_bot.application
-    job = application.job_queue.run_once(daily_tick, when=0.01, name="test-tick")
+    tick = job_callback(DAILY_JOB)
+    job = application.job_queue.run_once(tick, when=0.01, name="test-tick")
     await api.wait_for(lambda: polls_in(api, BOB.id), 10)
     assert len(polls_in(api, BOB.id)) == 1
-    await daily_tick(CallbackContext.from_job(job, application))
+    await tick(CallbackContext.from_job(job, application))
     assert len(polls_in(api, BOB.id)) == 1  # already claimed today
 
 
@@ -201,7 +203,7 @@ async def test_two_bot_processes_on_one_database_post_once(
         ]
         reports = await asyncio.gather(
             *(
-                post_due_daily_quizzes(app.bot, services, now=moment)
+                post_due_daily_quizzes(services, TelegramSender(app.bot), now=moment)
                 for moment in moments
                 for app, services in zip(apps, (first, second), strict=True)
             )

@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.core.quiz import QUIZ_BANK_KEY
-from bot.core.search import SearchMemory
+from bot.core.notebooks import DEMO, Notebook, NotebookRegistry
+from bot.core.question_bank import QuizBank, QuizBankHolder
 from bot.core.services import AppServices
 from bot.db.session import Database
-from bot.quiz_bank import QuizBank, QuizBankHolder
 from bot.settings import Settings
 from bot.telegram.app import build_application, polling
 from tests.e2e.conftest import BotHarness, button_data, buttons
@@ -46,8 +45,11 @@ async def open_quiz_services(
     settings = quiz_settings(api, data_dir)
     db = Database(settings.effective_database_url)
     await db.start()
-    services = AppServices(settings=settings, searcher=searcher, db=db, searches=SearchMemory())
-    services.extra[QUIZ_BANK_KEY] = QuizBankHolder(bank)
+    services = AppServices(
+        settings=settings,
+        db=db,
+        notebooks=NotebookRegistry([Notebook(DEMO, searcher, QuizBankHolder(bank))]),
+    )
     return services
 
 

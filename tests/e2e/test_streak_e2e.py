@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from bot.telegram.reminders import send_due_reminders
+from bot.features.daily.reminders import send_due_reminders
+from bot.telegram.sender import TelegramSender
 from tests.e2e.conftest import BotHarness
 from tests.e2e.test_daily_e2e import pause_background_jobs
 from tests.e2e.test_quiz_e2e import polls_in, question_bank, right_option, start_quiz_bot
@@ -97,11 +98,17 @@ async def test_evening_reminder_once_a_day_and_remind_off(streak_bot):
     await streak_bot.send_and_wait(api.build.command(BOB, "remind", "off"), BOB.id)
     tomorrow = (answered + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
 
-    assert await send_due_reminders(bot, services, now=tomorrow.replace(hour=19)) == []
+    assert (
+        await send_due_reminders(services, TelegramSender(bot), now=tomorrow.replace(hour=19)) == []
+    )
     at_eight = tomorrow.replace(hour=20, minute=1)
-    assert await send_due_reminders(bot, services, now=at_eight) == [ALICE.id]  # not Bob
+    assert await send_due_reminders(services, TelegramSender(bot), now=at_eight) == [
+        ALICE.id
+    ]  # not Bob
     reminder = api.messages(ALICE.id)[-1]
     assert "streak ends at midnight" in reminder["text"]
     keyboard = reminder["reply_markup"]["inline_keyboard"]
     assert any("Next question" in button["text"] for row in keyboard for button in row)
-    assert await send_due_reminders(bot, services, now=tomorrow.replace(hour=21)) == []
+    assert (
+        await send_due_reminders(services, TelegramSender(bot), now=tomorrow.replace(hour=21)) == []
+    )

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot.telegram import quiz_handlers
+from bot.core import delivery
 from tests.e2e.test_quiz_e2e import polls_in, question_bank, quiz_bot, right_option
 from tests.fakebot import ALICE
 
@@ -18,14 +18,14 @@ async def test_a_vote_that_overtakes_the_polls_recording_is_counted(quiz_bot, mo
     api = quiz_bot.api
     recording_started = asyncio.Event()
     release_recording = asyncio.Event()
-    original = quiz_handlers.remember_poll
+    original = delivery.remember_poll
 
     async def slow_remember_poll(*args, **kwargs):
         recording_started.set()
         await release_recording.wait()  # the vote arrives while the poll is not yet recorded
         return await original(*args, **kwargs)
 
-    monkeypatch.setattr(quiz_handlers, "remember_poll", slow_remember_poll)
+    monkeypatch.setattr(delivery, "remember_poll", slow_remember_poll)
     api.push_update(api.build.command(ALICE, "quiz"))
     await asyncio.wait_for(recording_started.wait(), 10)
     [poll_message] = polls_in(api, ALICE.id)

@@ -9,6 +9,9 @@ from html import escape
 
 from bot.core.replies import Asker, Reply
 from bot.core.services import AppServices
+from bot.core.streak_rules import local_day, week_start
+from bot.db.stats import weekly_leaderboard
+from bot.db.users import effective_timezone
 from bot.i18n import tr, trn
 
 MEDALS = ("🥇", "🥈", "🥉")
@@ -94,12 +97,6 @@ async def leaderboard_reply(
         return Reply(
             tr(asker.lang, "The leaderboard lives in groups: add me to one and try /top there.")
         )
-    if services.db is None:
-        return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
-    from bot.db.stats import weekly_leaderboard
-    from bot.db.users import effective_timezone
-    from bot.streaks import local_day, week_start
-
     async with services.db.session() as session:
         tz = await effective_timezone(
             session, None, asker.chat_id, services.settings.default_timezone

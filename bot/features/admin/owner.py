@@ -14,19 +14,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from bot.core.question_bank import QuizBank, QuizBankHolder
 from bot.core.replies import Reply
-from bot.i18n import N_, tr, trn
-
-if TYPE_CHECKING:
-    from bot.core.services import AppServices
-    from bot.db.admin_stats import BotCounts
-    from bot.settings import Settings
+from bot.core.services import AppServices
+from bot.core.streak_rules import safe_zone
+from bot.db.admin_stats import BotCounts, bot_counts
+from bot.db.users import effective_timezone
+from bot.i18n import tr, trn
+from bot.settings import Settings
+from index.store import current_generation, ensure_index
 
 log = logging.getLogger(__name__)
 
-REINDEX_LOCK_KEY = "admin_reindex_lock"  # AppServices.extra: the asyncio.Lock serialising /reindex
 MAX_LISTED_FILES = 10  # file names shown per kind of change in the /reindex answer
 MAX_ERROR_CHARS = 300
 
@@ -79,8 +79,6 @@ def parse_reindex_args(args: Iterable[str]) -> bool | None:
 
 def live_manifest_files(index_dir: Path) -> dict[str, str]:
     """Blocking: the content hash of every note file in the live index generation ({} if none)."""
-    from index.store import current_generation
-
     generation = current_generation(index_dir)
     if generation is None:
         return {}
@@ -129,33 +127,21 @@ class ReindexOutcome:
     searcher_live: bool  # the live searcher now serves ``generation``
 
 
-def reindex_lock(services: AppServices) -> asyncio.Lock:
-    """The lock that keeps two /reindex runs from overlapping (one per services object)."""
-    lock = services.extra.get(REINDEX_LOCK_KEY)
-    if lock is None:
-        lock = services.extra[REINDEX_LOCK_KEY] = asyncio.Lock()
-    return lock
-
-
 def _current_bank_size(services: AppServices) -> int | None:
-    from bot.core.quiz import QUIZ_BANK_KEY
-
-    holder = services.extra.get(QUIZ_BANK_KEY)
-    bank = getattr(holder, "bank", None)
+    bank = services.notebooks.default.bank.bank
     return len(bank) if bank is not None else None
 
 
 async def rebuild_quiz_bank(services: AppServices) -> int:
-    """Derive the question bank from the searcher's chunks in a thread and swap it in at once
-    (readers keep the bank they already hold); returns its size."""
-    from bot.core.quiz import QUIZ_BANK_KEY
-    from bot.quiz_bank import QuizBank, QuizBankHolder
+    """Derive the shipped notes' question bank from their chunks in a thread and swap it in at
+    once (readers keep the bank they already hold); returns its size."""
+    notebook = services.notebooks.default
 
     def build() -> QuizBank:
-        return QuizBank.from_chunks(services.searcher.chunks())
+        return QuizBank.from_chunks(notebook.searcher.chunks())
 
     bank = await asyncio.to_thread(build)
-    services.extra[QUIZ_BANK_KEY] = QuizBankHolder(bank)
+    services.notebooks.replace_bank(notebook.id, QuizBankHolder(bank))
     log.info("question bank rebuilt: %d items", len(bank))
     return len(bank)
 
@@ -169,11 +155,9 @@ async def run_reindex(services: AppServices, *, full: bool = False) -> ReindexOu
     see the old index or the new one, never a mix. Raises what ``ensure_index`` raises (the old
     generation then stays live).
     """
-    from index.store import ensure_index
-
     settings = services.settings
-    searcher = services.searcher
-    async with reindex_lock(services):
+    searcher = services.notebooks.default.searcher
+    async with services.reindex_lock:
         started = monotonic_clock.perf_counter()
         files_before = await asyncio.to_thread(live_manifest_files, settings.index_dir)
         chunks_before = len(await asyncio.to_thread(searcher.chunks))
@@ -325,8 +309,6 @@ class IndexSummary:
 
 def index_summary(index_dir: Path, chunk_count: int, generation: str | None) -> IndexSummary:
     """Blocking: the live generation's file count and build time (its manifest's mtime)."""
-    from index.store import current_generation
-
     live = current_generation(index_dir)
     built_at = None
     if live is not None:
@@ -357,8 +339,6 @@ class StatusReport:
 
 def day_bounds(now: datetime, zone: str) -> tuple[datetime, datetime]:
     """The UTC instants where the local day of ``now`` in ``zone`` starts and ends (DST-aware)."""
-    from bot.streaks import safe_zone
-
     tz = safe_zone(zone)
     day = now.astimezone(tz).date()
     start = datetime.combine(day, time(0), tz)
@@ -376,7 +356,7 @@ async def gather_status(
 ) -> StatusReport:
     """Collect /status: index (off the event loop), quiz bank, and counts from the database."""
     now = now or datetime.now(UTC)
-    searcher = services.searcher
+    searcher = services.notebooks.default.searcher
     chunk_count = len(await asyncio.to_thread(searcher.chunks))
     index = await asyncio.to_thread(
         index_summary,
@@ -385,15 +365,10 @@ async def gather_status(
         getattr(searcher, "generation", None),
     )
     zone = services.settings.default_timezone
-    counts = None
-    if services.db is not None:
-        from bot.db.admin_stats import bot_counts
-        from bot.db.users import effective_timezone
-
-        async with services.db.session() as session:
-            zone = await effective_timezone(session, owner_id, chat_id, zone)
-            start, end = day_bounds(now, zone)
-            counts = await bot_counts(session, day_start=start, day_end=end)
+    async with services.db.session() as session:
+        zone = await effective_timezone(session, owner_id, chat_id, zone)
+        start, end = day_bounds(now, zone)
+        counts = await bot_counts(session, day_start=start, day_end=end)
     return StatusReport(
         version=bot_version(),
         started_at=started_at,
@@ -461,9 +436,3 @@ def status_reply(lang: str, report: StatusReport) -> Reply:
             ),
         ]
     return Reply("\n".join(lines))
-
-
-ADMIN_COMMANDS = {  # command → menu description msgid, shown only in the owners' private chats
-    "status": N_("Owner: version, uptime, index and usage"),
-    "reindex": N_("Owner: pick up changed notes (/reindex full rebuilds)"),
-}

@@ -9,6 +9,11 @@ from html import escape
 
 from bot.core.replies import Asker, Photo, Reply
 from bot.core.services import AppServices
+from bot.core.streak_rules import local_day
+from bot.db.stats import answer_totals, daily_activity
+from bot.db.streaks import streak_summary
+from bot.db.users import effective_timezone
+from bot.features.streaks.stats_picture import StatsPicture, render_stats_png
 from bot.i18n import N_, tr, trn
 
 MAX_FREEZES = 2
@@ -125,10 +130,6 @@ STATS_WEEKS = 12
 
 
 async def _today_and_zone(services: AppServices, asker: Asker, now: datetime) -> tuple[date, str]:
-    from bot.db.users import effective_timezone
-    from bot.streaks import local_day
-
-    assert services.db is not None
     async with services.db.session() as session:
         tz = await effective_timezone(
             session, asker.user_id, asker.chat_id, services.settings.default_timezone
@@ -144,10 +145,8 @@ async def streak_reply(
     now: datetime | None = None,
 ) -> Reply:
     """``/streak``: the student's streaks (plus the group's, when asked in a group)."""
-    if services.db is None or asker.user_id is None:
+    if asker.user_id is None:
         return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
-    from bot.db.streaks import streak_summary
-
     today, _tz = await _today_and_zone(services, asker, now or datetime.now(UTC))
     group = None if asker.private else asker.chat_id
     async with services.db.session() as session:
@@ -178,11 +177,8 @@ async def stats_reply(
     services: AppServices, asker: Asker, *, now: datetime | None = None
 ) -> Photo | Reply:
     """``/stats``: a PNG heatmap of the last weeks with total answers and accuracy."""
-    if services.db is None or asker.user_id is None:
+    if asker.user_id is None:
         return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
-    from bot.db.stats import answer_totals, daily_activity
-    from bot.stats_image import StatsPicture, render_stats_png
-
     today, _tz = await _today_and_zone(services, asker, now or datetime.now(UTC))
     since = today - timedelta(weeks=STATS_WEEKS)
     async with services.db.session() as session:

@@ -4,19 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import html
 import logging
-from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.callbacks import FullNote, SearchPage, fits_chunk_id
 from bot.core.deeplink import encode_query
+from bot.core.notebooks import Notebook
 from bot.core.replies import (
     Asker,
     Button,
@@ -31,135 +25,16 @@ from bot.core.text import MESSAGE_LIMIT, cut_plain, html_to_plain, split_plain, 
 from bot.i18n import tr
 from index.model import Chunk, Hit, SearchResult
 
-if TYPE_CHECKING:
-    from bot.db.session import Database
-
 log = logging.getLogger(__name__)
 
 MAX_HITS = 10  # hits kept per search, paged with ◀ ▶
 MAX_QUERY_CHARS = 300  # longer queries are cut (Whoosh gains nothing from essays)
 INLINE_RESULTS = 10
-KEY_CHARS = 12  # SearchMemory.key_for: 9 bytes of SHA-256 in URL-safe base64
 
 EXAMPLE_QUERIES = {
     "en": ("permission boundaries", "S3 Object Lock", "VPC peering"),
     "es": ("copiar una AMI compartida", "almacenamiento EFS", "Security Group"),
 }
-
-
-REFRESH_SAVED_AFTER = timedelta(days=1)  # a used search is re-marked used in the DB at most daily
-PRUNE_SAVED_EVERY = timedelta(days=1)  # per process: forget long-unused saved searches this often
-
-
-@dataclass(slots=True)
-class _Remembered:
-    query: str
-    saved_at: datetime | None  # when the database last marked it used (None: not saved yet)
-
-
-class SearchMemory:
-    """The queries behind search buttons, under short keys: a bounded in-process LRU in front of
-    the ``saved_searches`` table, so a button keeps working after a restart or in another process.
-
-    Keys are a hash of the query, so the same query always gets the same key in every process.
-    ``remember`` / ``recall`` touch only the memory; ``save`` writes what was remembered to the
-    database (one short session) and ``lookup`` falls back to it. A key known nowhere (forged, or
-    pruned after ~30 days unused) makes the button "expired".
-    """
-
-    def __init__(self, capacity: int = 20_000) -> None:
-        self._queries: OrderedDict[str, _Remembered] = OrderedDict()
-        self._unsaved: dict[str, str] = {}  # key → query, waiting for ``save``
-        self._capacity = capacity
-        self._pruned_at: datetime | None = None
-        # one save at a time: searches finishing together would otherwise each open a session
-        # to write the same pending keys; the ones that wait find them written
-        self._saving = asyncio.Lock()
-
-    @staticmethod
-    def key_for(query: str) -> str:
-        digest = hashlib.sha256(query.encode("utf-8")).digest()
-        return base64.urlsafe_b64encode(digest[:9]).decode("ascii")  # 12 characters
-
-    def remember(self, query: str) -> str:
-        """The key for ``query``, remembered here (and queued for ``save`` if needed)."""
-        key = self.key_for(query)
-        entry = self._queries.get(key)
-        if entry is None:
-            entry = self._queries[key] = _Remembered(query, None)
-        self._used(key, entry)
-        return key
-
-    def recall(self, key: str) -> str | None:
-        """The query behind ``key`` if this process remembers it (no database access)."""
-        entry = self._queries.get(key)
-        return None if entry is None else entry.query
-
-    async def lookup(self, key: str, db: Database | None) -> str | None:
-        """The query behind ``key``: from memory, else from the database (saved by an earlier
-        run or another process). None when it is known nowhere."""
-        entry = self._queries.get(key)
-        if entry is not None:
-            self._used(key, entry)
-            return entry.query
-        if db is None or len(key) != KEY_CHARS:
-            return None
-        from bot.db.searches import search_query
-
-        now = datetime.now(UTC)
-        async with db.session() as session:
-            query = await search_query(session, key, used_at=now)
-        if query is None:
-            return None
-        self._queries[key] = _Remembered(query, now)
-        self._evict()
-        return query
-
-    async def save(self, db: Database | None) -> None:
-        """Write the queries remembered since the last save to the database, in one short
-        session (and now and then prune long-unused ones). A database failure is logged: the
-        buttons then work in this process only."""
-        if db is None or not self._unsaved:
-            return
-        async with self._saving:
-            if self._unsaved:  # another save may have written them while this one waited
-                await self._save_pending(db)
-
-    async def _save_pending(self, db: Database) -> None:
-        from bot.db.searches import KEEP_SEARCHES_FOR, prune_saved_searches, save_search
-
-        batch = dict(self._unsaved)
-        now = datetime.now(UTC)
-        prune = self._pruned_at is None or now - self._pruned_at >= PRUNE_SAVED_EVERY
-        try:
-            async with db.session() as session:
-                for key, query in batch.items():
-                    await save_search(session, key, query, now)
-                if prune:
-                    await prune_saved_searches(session, now - KEEP_SEARCHES_FOR)
-        except SQLAlchemyError:
-            log.warning("could not save %d search(es); kept in memory", len(batch), exc_info=True)
-            return
-        if prune:
-            self._pruned_at = now
-        for key, query in batch.items():
-            if self._unsaved.get(key) == query:
-                del self._unsaved[key]
-            entry = self._queries.get(key)
-            if entry is not None:
-                entry.saved_at = now
-
-    def _used(self, key: str, entry: _Remembered) -> None:
-        self._queries.move_to_end(key)
-        stale = entry.saved_at is None or datetime.now(UTC) - entry.saved_at >= REFRESH_SAVED_AFTER
-        if stale:
-            self._unsaved[key] = entry.query
-        self._evict()
-
-    def _evict(self) -> None:
-        while len(self._queries) > self._capacity:
-            key, _ = self._queries.popitem(last=False)
-            self._unsaved.pop(key, None)
 
 
 def normalize_query(text: str) -> str:
@@ -168,8 +43,8 @@ def normalize_query(text: str) -> str:
     return query[:MAX_QUERY_CHARS].strip()
 
 
-async def _search(services: AppServices, query: str, limit: int = MAX_HITS) -> SearchResult:
-    return await asyncio.to_thread(services.searcher.search, query, limit)
+async def _search(notebook: Notebook, query: str, limit: int = MAX_HITS) -> SearchResult:
+    return await asyncio.to_thread(notebook.searcher.search, query, limit)
 
 
 def _source_html(chunk: Chunk) -> str:
@@ -199,17 +74,26 @@ def passage_html(hit: Hit, footer: str = "") -> str:
     return text
 
 
-def _suggestion_button(services: AppServices, lang: str, suggestion: str | None, query: str):
+def _suggestion_button(
+    services: AppServices, notebook: Notebook, lang: str, suggestion: str | None, query: str
+) -> Button | None:
     if not suggestion or suggestion.strip().casefold() == query.casefold():
         return None
     suggestion = normalize_query(suggestion)
-    key = services.searches.remember(suggestion)
+    key = services.searches.remember(suggestion, notebook.id)
     label = tr(lang, "🔎 Did you mean: {suggestion}?", suggestion=cut_plain(suggestion, 40))
     return Button(label, data=SearchPage(key, 0).encode())
 
 
 def result_card(
-    services: AppServices, lang: str, result: SearchResult, key: str, page: int, *, edit: bool
+    services: AppServices,
+    notebook: Notebook,
+    lang: str,
+    result: SearchResult,
+    key: str,
+    page: int,
+    *,
+    edit: bool,
 ) -> Reply:
     """The card for hit ``page`` of ``result``, with ◀ ▶, full-note and suggestion buttons."""
     hits = result.hits
@@ -225,7 +109,7 @@ def result_card(
         rows.append(tuple(nav))
     if fits_chunk_id(hit.chunk.id):
         rows.append((Button(tr(lang, "📖 Full note"), data=FullNote(hit.chunk.id).encode()),))
-    suggestion = _suggestion_button(services, lang, result.suggestion, result.query)
+    suggestion = _suggestion_button(services, notebook, lang, result.suggestion, result.query)
     if suggestion is not None:
         rows.append((suggestion,))
     return Reply(passage_html(hit, footer), buttons=tuple(rows), edit=edit)
@@ -235,7 +119,7 @@ def examples_html(lang: str) -> str:
     return ", ".join(f"<code>{html.escape(q)}</code>" for q in EXAMPLE_QUERIES[lang])
 
 
-def no_results(services: AppServices, lang: str, result: SearchResult) -> Reply:
+def no_results(services: AppServices, notebook: Notebook, lang: str, result: SearchResult) -> Reply:
     """A friendly "nothing found" with example queries (as buttons) and any spelling suggestion."""
     text = tr(
         lang,
@@ -245,12 +129,14 @@ def no_results(services: AppServices, lang: str, result: SearchResult) -> Reply:
         examples=examples_html(lang),
     )
     rows: list[tuple[Button, ...]] = []
-    suggestion = _suggestion_button(services, lang, result.suggestion, result.query)
+    suggestion = _suggestion_button(services, notebook, lang, result.suggestion, result.query)
     if suggestion is not None:
         rows.append((suggestion,))
     rows.append(
         tuple(
-            Button(f"🔎 {q}", data=SearchPage(services.searches.remember(q), 0).encode())
+            Button(
+                f"🔎 {q}", data=SearchPage(services.searches.remember(q, notebook.id), 0).encode()
+            )
             for q in EXAMPLE_QUERIES[lang][:2]
         )
     )
@@ -272,12 +158,13 @@ async def search_reply(services: AppServices, asker: Asker, text: str) -> list[R
     query = normalize_query(text)
     if not query:
         return [ask_for_query(asker.lang)]
-    result = await _search(services, query)
+    notebook = services.notebook_for(asker.chat_id)
+    result = await _search(notebook, query)
     if not result.hits:
-        replies = [no_results(services, asker.lang, result)]
+        replies = [no_results(services, notebook, asker.lang, result)]
     else:
-        key = services.searches.remember(query)
-        replies = [result_card(services, asker.lang, result, key, 0, edit=False)]
+        key = services.searches.remember(query, notebook.id)
+        replies = [result_card(services, notebook, asker.lang, result, key, 0, edit=False)]
     await services.searches.save(services.db)  # before the buttons are sent
     return replies
 
@@ -288,18 +175,19 @@ def expired(lang: str) -> ButtonAnswer:
 
 async def show_page(services: AppServices, asker: Asker, key: str, page: int) -> ButtonAnswer:
     """A ◀ ▶ or "did you mean" press: show hit ``page`` of the remembered search ``key``."""
-    query = await services.searches.lookup(key, services.db)
+    notebook = services.notebook_for(asker.chat_id)
+    query = await services.searches.lookup(key, services.db, notebook.id)
     if query is None:
         return expired(asker.lang)
-    result = await _search(services, query)
+    result = await _search(notebook, query)
     if not result.hits:
-        reply = no_results(services, asker.lang, result)
+        reply = no_results(services, notebook, asker.lang, result)
         await services.searches.save(services.db)
         return ButtonAnswer(Notice(), (Reply(reply.text, reply.buttons, edit=True),))
     if page >= len(result.hits):
         return expired(asker.lang)
     # every search button (◀ ▶, "did you mean", examples) turns its message into the card
-    card = result_card(services, asker.lang, result, key, page, edit=True)
+    card = result_card(services, notebook, asker.lang, result, key, page, edit=True)
     await services.searches.save(services.db)  # the card's new buttons, and "used" marks
     return ButtonAnswer(Notice(), (card,))
 
@@ -322,7 +210,8 @@ def full_note_messages(chunk: Chunk, lang: str) -> list[Reply]:
 
 async def show_full_note(services: AppServices, asker: Asker, chunk_id: str) -> ButtonAnswer:
     """The "📖 Full note" button: send the whole chunk as one or more new messages."""
-    chunk = await asyncio.to_thread(services.searcher.chunk, chunk_id)
+    searcher = services.notebook_for(asker.chat_id).searcher
+    chunk = await asyncio.to_thread(searcher.chunk, chunk_id)
     if chunk is None:
         return expired(asker.lang)
     return ButtonAnswer(Notice(), tuple(full_note_messages(chunk, asker.lang)))
@@ -360,10 +249,11 @@ def _article(hit: Hit, asker: Asker, query: str) -> InlineArticle:
 async def inline_answer(services: AppServices, asker: Asker, text: str) -> InlineAnswer:
     """Inline mode: up to 10 passages for ``text``; an empty query gets starter suggestions."""
     query = normalize_query(text)
+    notebook = services.notebook_for(asker.chat_id)
     if not query:
         articles: dict[str, InlineArticle] = {}
         for example in EXAMPLE_QUERIES[asker.lang]:
-            result = await _search(services, example, 1)
+            result = await _search(notebook, example, 1)
             for hit in result.hits:
                 article = _article(hit, asker, example)
                 articles.setdefault(article.id, article)
@@ -374,7 +264,7 @@ async def inline_answer(services: AppServices, asker: Asker, text: str) -> Inlin
             cache_time=60,
             is_personal=False,
         )
-    result = await _search(services, query, INLINE_RESULTS)
+    result = await _search(notebook, query, INLINE_RESULTS)
     articles = {}
     for hit in result.hits:
         article = _article(hit, asker, query)

@@ -15,8 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.core.replies import Asker, Reply
 from bot.core.services import AppServices
+from bot.core.streak_rules import local_now
+from bot.db import daily
+from bot.db.chats import set_chat_timezone, upsert_chat
+from bot.db.users import effective_timezone, set_user_reminder, set_user_timezone, user_reminder
 from bot.i18n import tr
-from bot.streaks import local_now
 
 DEFAULT_DAILY_COUNT = 3
 MIN_DAILY_COUNT = 1
@@ -365,12 +368,6 @@ async def daily_reply(
     command = parse_daily_command(text)
     if isinstance(command, SettingsError):
         return Reply(render_settings_error(command, asker.lang))
-    if services.db is None:
-        return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
-    from bot.db import daily
-    from bot.db.chats import set_chat_timezone, upsert_chat
-    from bot.db.users import effective_timezone
-
     changes = not isinstance(command, DailyShow)
     if changes and chat_type in ("group", "supergroup") and not await is_admin():
         return Reply(render_admins_only(asker.lang))
@@ -423,10 +420,8 @@ async def timezone_reply(services: AppServices, asker: Asker, text: str) -> Repl
     command = parse_timezone_command(text)
     if isinstance(command, SettingsError):
         return Reply(render_settings_error(command, asker.lang))
-    if services.db is None or asker.user_id is None:
+    if asker.user_id is None:
         return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
-    from bot.db.users import effective_timezone, set_user_timezone
-
     async with services.db.session() as session:
         if isinstance(command, TimezoneSet):
             await set_user_timezone(session, asker.user_id, command.zone)
@@ -444,10 +439,8 @@ async def remind_reply(services: AppServices, asker: Asker, text: str) -> Reply:
         return Reply(render_settings_error(command, asker.lang))
     if not asker.private:
         return Reply(render_private_only(asker.lang))
-    if services.db is None or asker.user_id is None:
+    if asker.user_id is None:
         return Reply(tr(asker.lang, "Streaks need the database, which is not available."))
-    from bot.db.users import set_user_reminder, user_reminder
-
     async with services.db.session() as session:
         if isinstance(command, RemindOff):
             await set_user_reminder(session, asker.user_id, enabled=False)

@@ -1,26 +1,20 @@
-"""/start and /help: what the bot does, with examples; ``/start <payload>`` runs a search."""
+"""/start and /help: what the bot does, with examples and every feature's help lines;
+``/start <payload>`` runs a search."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.deeplink import decode_query
 from bot.core.replies import Asker, Reply
-from bot.core.search import examples_html, search_reply
 from bot.core.services import AppServices
-from bot.i18n import N_, tr
-
-# Extra lines of /help, one msgid each (with an optional {bot} placeholder). Other features append
-# theirs with register_help_section() when their module is imported.
-HELP_SECTIONS: list[str] = []
+from bot.features.search.cards import examples_html, search_reply
+from bot.i18n import tr
 
 
-def register_help_section(msgid: str) -> None:
-    """Add a line (a catalog msgid) to /help, once."""
-    if msgid not in HELP_SECTIONS:
-        HELP_SECTIONS.append(msgid)
-
-
-def help_reply(asker: Asker) -> Reply:
-    """The /help text for a private chat or a group."""
+def help_reply(asker: Asker, sections: Sequence[str] = ()) -> Reply:
+    """The /help text for a private chat or a group; ``sections`` are the features' help lines
+    (catalog msgids, with an optional {bot} placeholder)."""
     bot = f"@{asker.bot_username}" if asker.bot_username else "@bot"
     lines = [
         tr(asker.lang, "👋 I'm Studybot, your study companion for the AWS certification notes."),
@@ -50,17 +44,18 @@ def help_reply(asker: Asker) -> Reply:
         lines.append(
             tr(asker.lang, "💬 In any chat, type {bot} <i>words</i> to share a passage.", bot=bot)
         )
-    lines.extend(tr(asker.lang, msgid, bot=bot) for msgid in HELP_SECTIONS)
-    lines.append(tr(asker.lang, "🌐 /lang changes my language."))
+    lines.extend(tr(asker.lang, msgid, bot=bot) for msgid in sections)
     return Reply("\n".join(lines))
 
 
-async def start_reply(services: AppServices, asker: Asker, payload: str) -> list[Reply]:
+async def start_reply(
+    services: AppServices, asker: Asker, payload: str, sections: Sequence[str] = ()
+) -> list[Reply]:
     """/start: a deep-link payload carrying a query runs that search; anything else gets /help."""
     query = decode_query(payload.strip()) if payload.strip() else None
     if query:
         return await search_reply(services, asker, query)
-    return [help_reply(asker)]
+    return [help_reply(asker, sections)]
 
 
 def mention_hint(asker: Asker) -> Reply:
@@ -81,11 +76,3 @@ def unknown_command(asker: Asker) -> Reply:
 def apology(lang: str) -> Reply:
     """What the user sees when handling their message failed."""
     return Reply(tr(lang, "Sorry, something went wrong on my side. Please try again in a moment."))
-
-
-GENERIC_COMMANDS = {  # command → menu description msgid (search feature)
-    "start": N_("Start: what I can do"),
-    "help": N_("How to use me"),
-    "search": N_("Search the notes: /search words"),
-    "lang": N_("Change the language"),
-}

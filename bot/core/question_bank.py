@@ -7,21 +7,24 @@ import asyncio
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
 
-from bot.core.quiz import item_key
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
 
-if TYPE_CHECKING:
-    from bot.core.services import AppServices
-
 log = logging.getLogger(__name__)
 
-# The bank for the same notes (same chunk ids) is built once per process and shared.
-_BANKS_BY_NOTES: dict[str, QuizBank] = {}
+# Banks are derived from chunks alone, so notebooks with the same chunks (the same notes opened
+# twice, as tests and /reindex do) share one: a small cache keyed by the chunk ids.
+_CACHE_SIZE = 4
+_BANKS_BY_NOTES: OrderedDict[str, QuizBank] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
+
+
+def item_key(item_id: str) -> str:
+    """A short, stable key for an item id (fits in callback data whatever the id's length)."""
+    return hashlib.blake2s(item_id.encode("utf-8"), digest_size=6).hexdigest()
 
 
 class QuizBank:
@@ -69,6 +72,11 @@ class QuizBankHolder:
     def bank(self) -> QuizBank | None:
         return self._bank
 
+    @property
+    def started(self) -> bool:
+        """Whether the bank is built or being built."""
+        return self._bank is not None or self._task is not None
+
     def start(self, load_chunks: Callable[[], Sequence[Chunk]]) -> asyncio.Task[QuizBank]:
         """Build the bank in a thread from ``load_chunks()`` (also blocking); returns the task."""
         if self._task is None:
@@ -81,12 +89,14 @@ class QuizBankHolder:
             fingerprint = hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()
             with _CACHE_LOCK:
                 cached = _BANKS_BY_NOTES.get(fingerprint)
-            if cached is not None:
-                return cached
+                if cached is not None:
+                    _BANKS_BY_NOTES.move_to_end(fingerprint)
+                    return cached
             bank = QuizBank.from_chunks(chunks)
             with _CACHE_LOCK:
-                _BANKS_BY_NOTES.clear()  # keep only the newest notes' bank
                 _BANKS_BY_NOTES[fingerprint] = bank
+                while len(_BANKS_BY_NOTES) > _CACHE_SIZE:
+                    _BANKS_BY_NOTES.popitem(last=False)
             return bank
 
         try:
@@ -108,16 +118,3 @@ class QuizBankHolder:
         except TimeoutError:
             return None
         return self._bank
-
-
-def ensure_bank(services: AppServices) -> QuizBankHolder:
-    """The services' bank holder, created and started (from the searcher's chunks) on first use."""
-    from bot.core.quiz import QUIZ_BANK_KEY
-
-    holder = services.extra.get(QUIZ_BANK_KEY)
-    if holder is None:
-        holder = QuizBankHolder()
-        services.extra[QUIZ_BANK_KEY] = holder
-    if holder.bank is None:
-        holder.start(services.searcher.chunks)
-    return holder

@@ -1,0 +1,142 @@
+"""The queries behind search buttons, under short keys bound to a notebook: a bounded LRU in
+front of the ``saved_searches`` table, so a button keeps working after a restart or in another
+process."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.core.notebooks import DEMO
+from bot.db.searches import KEEP_SEARCHES_FOR, prune_saved_searches, save_search, search_query
+from bot.db.session import Database
+
+log = logging.getLogger(__name__)
+
+KEY_CHARS = 12  # SearchMemory.key_for: 9 bytes of SHA-256 in URL-safe base64
+REFRESH_SAVED_AFTER = timedelta(days=1)  # a used search is re-marked used in the DB at most daily
+PRUNE_SAVED_EVERY = timedelta(days=1)  # per process: forget long-unused saved searches this often
+
+
+@dataclass(slots=True)
+class _Remembered:
+    query: str
+    saved_at: datetime | None  # when the database last marked it used (None: not saved yet)
+
+
+class SearchMemory:
+    """The queries behind search buttons, under short keys: a bounded in-process LRU in front of
+    the ``saved_searches`` table, so a button keeps working after a restart or in another process.
+
+    Keys are a hash of the query, so the same query always gets the same key in every process.
+    ``remember`` / ``recall`` touch only the memory; ``save`` writes what was remembered to the
+    database (one short session) and ``lookup`` falls back to it. A key known nowhere (forged, or
+    pruned after ~30 days unused) makes the button "expired".
+    """
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self._queries: OrderedDict[str, _Remembered] = OrderedDict()
+        self._unsaved: dict[str, str] = {}  # key → query, waiting for ``save``
+        self._capacity = capacity
+        self._pruned_at: datetime | None = None
+        # one save at a time: searches finishing together would otherwise each open a session
+        # to write the same pending keys; the ones that wait find them written
+        self._saving = asyncio.Lock()
+
+    @staticmethod
+    def key_for(query: str, notebook_id: str = DEMO) -> str:
+        """The key of ``query`` in ``notebook_id``: a search button opens the same notes it was
+        made in (the shipped notes keep the plain query hash of earlier versions)."""
+        material = query if notebook_id == DEMO else f"{notebook_id}\x00{query}"
+        digest = hashlib.sha256(material.encode("utf-8")).digest()
+        return base64.urlsafe_b64encode(digest[:9]).decode("ascii")  # 12 characters
+
+    def remember(self, query: str, notebook_id: str = DEMO) -> str:
+        """The key for ``query``, remembered here (and queued for ``save`` if needed)."""
+        key = self.key_for(query, notebook_id)
+        entry = self._queries.get(key)
+        if entry is None:
+            entry = self._queries[key] = _Remembered(query, None)
+        self._used(key, entry)
+        return key
+
+    def recall(self, key: str) -> str | None:
+        """The query behind ``key`` if this process remembers it (no database access)."""
+        entry = self._queries.get(key)
+        return None if entry is None else entry.query
+
+    async def lookup(self, key: str, db: Database, notebook_id: str = DEMO) -> str | None:
+        """The query behind ``key`` in ``notebook_id``: from memory, else from the database
+        (saved by an earlier run or another process). None when it is known nowhere, or when
+        the key was made for another notebook."""
+        query = await self._lookup(key, db)
+        if query is None or self.key_for(query, notebook_id) != key:
+            return None
+        return query
+
+    async def _lookup(self, key: str, db: Database) -> str | None:
+        entry = self._queries.get(key)
+        if entry is not None:
+            self._used(key, entry)
+            return entry.query
+        if len(key) != KEY_CHARS:
+            return None
+        now = datetime.now(UTC)
+        async with db.session() as session:
+            query = await search_query(session, key, used_at=now)
+        if query is None:
+            return None
+        self._queries[key] = _Remembered(query, now)
+        self._evict()
+        return query
+
+    async def save(self, db: Database) -> None:
+        """Write the queries remembered since the last save to the database, in one short
+        session (and now and then prune long-unused ones). A database failure is logged: the
+        buttons then work in this process only."""
+        if not self._unsaved:
+            return
+        async with self._saving:
+            if self._unsaved:  # another save may have written them while this one waited
+                await self._save_pending(db)
+
+    async def _save_pending(self, db: Database) -> None:
+        batch = dict(self._unsaved)
+        now = datetime.now(UTC)
+        prune = self._pruned_at is None or now - self._pruned_at >= PRUNE_SAVED_EVERY
+        try:
+            async with db.session() as session:
+                for key, query in batch.items():
+                    await save_search(session, key, query, now)
+                if prune:
+                    await prune_saved_searches(session, now - KEEP_SEARCHES_FOR)
+        except SQLAlchemyError:
+            log.warning("could not save %d search(es); kept in memory", len(batch), exc_info=True)
+            return
+        if prune:
+            self._pruned_at = now
+        for key, query in batch.items():
+            if self._unsaved.get(key) == query:
+                del self._unsaved[key]
+            entry = self._queries.get(key)
+            if entry is not None:
+                entry.saved_at = now
+
+    def _used(self, key: str, entry: _Remembered) -> None:
+        self._queries.move_to_end(key)
+        stale = entry.saved_at is None or datetime.now(UTC) - entry.saved_at >= REFRESH_SAVED_AFTER
+        if stale:
+            self._unsaved[key] = entry.query
+        self._evict()
+
+    def _evict(self) -> None:
+        while len(self._queries) > self._capacity:
+            key, _ = self._queries.popitem(last=False)
+            self._unsaved.pop(key, None)

@@ -1,0 +1,121 @@
+"""What to ask and how: the chat's question bank, items picked by spaced repetition (one student
+in private) or by rotation (groups), ready-to-send polls, and the "Read the note" passage."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from bot.core import srs
+from bot.core.notebooks import Notebook
+from bot.core.question_bank import QuizBank
+from bot.core.replies import Asker, ButtonAnswer, Notice, Outgoing, Poll, Reply
+from bot.core.services import AppServices
+from bot.db.cards import next_items_for_user
+from bot.db.polls import items_posted_in_chat
+from bot.db.quiz_extra import unanswered_items
+from bot.db.users import effective_timezone
+from bot.features.quiz.posts import (
+    build_quiz_post,
+    parse_note_callback,
+    render_no_questions,
+    render_note,
+    render_note_missing,
+)
+from bot.i18n import tr
+from index.quiz import QuizItem
+
+BANK_WAIT_SECONDS = 5.0
+UNANSWERED_WINDOW = timedelta(hours=12)  # a question still open in private is not asked again
+
+
+def quiz_secret(services: AppServices) -> bytes:
+    """The key that signs "Read the note" buttons: derived from the bot token, else fixed."""
+    token = services.settings.telegram_bot_token
+    material = token.get_secret_value() if token is not None else "studybot-terminal"
+    return hashlib.sha256(("quiz-note\x00" + material).encode("utf-8")).digest()
+
+
+async def current_bank(notebook: Notebook, wait: float = BANK_WAIT_SECONDS) -> QuizBank | None:
+    """The notebook's question bank (waiting briefly while it is still being built), or None."""
+    bank = await notebook.start_bank().wait(wait)
+    return bank if bank is not None and len(bank) else None
+
+
+async def pick_items(
+    services: AppServices,
+    bank: QuizBank,
+    *,
+    chat_id: int,
+    user_id: int | None,
+    private: bool,
+    count: int,
+    now: datetime | None = None,
+) -> list[QuizItem]:
+    """What to ask: by spaced repetition for one student in private, else the chat's least
+    recently posted items (never-posted first, in a stable per-chat order)."""
+    moment = now or datetime.now(UTC)
+    async with services.db.session() as session:
+        if private and user_id is not None:
+            tz = await effective_timezone(
+                session, user_id, chat_id, services.settings.default_timezone
+            )
+            waiting = await unanswered_items(session, chat_id, user_id, moment - UNANSWERED_WINDOW)
+            ids = await next_items_for_user(
+                session, user_id, bank.item_ids, moment, count=count + len(waiting), tz=tz
+            )
+            ids = [item_id for item_id in ids if item_id not in waiting][:count]
+        else:
+            posted = await items_posted_in_chat(session, chat_id)
+            ids = srs.pick_group_items(posted, srs.order_new_items(bank.item_ids, chat_id), count)
+    return [item for item_id in ids if (item := bank.get(item_id)) is not None]
+
+
+async def quiz_posts(
+    services: AppServices,
+    asker: Asker,
+    *,
+    count: int = 1,
+    anonymous: bool = False,
+    now: datetime | None = None,
+) -> list[Poll]:
+    """Up to ``count`` ready-to-send quiz polls for the asker's chat (empty: nothing to ask)."""
+    bank = await current_bank(services.notebook_for(asker.chat_id))
+    if bank is None:
+        return []
+    items = await pick_items(
+        services,
+        bank,
+        chat_id=asker.chat_id,
+        user_id=asker.user_id,
+        private=asker.private,
+        count=count,
+        now=now,
+    )
+    secret = quiz_secret(services)
+    posts = [build_quiz_post(item, asker.lang, secret, anonymous=anonymous) for item in items]
+    return [post for post in posts if post is not None]
+
+
+async def quiz_command(
+    services: AppServices, asker: Asker, *, anonymous: bool = False
+) -> list[Outgoing]:
+    """``/quiz`` (or "Next question"): one question now, or a polite "not ready yet"."""
+    posts = await quiz_posts(services, asker, count=1, anonymous=anonymous)
+    if not posts:
+        return [Reply(render_no_questions(asker.lang))]
+    return list(posts)
+
+
+async def open_note(services: AppServices, asker: Asker, data: object) -> ButtonAnswer:
+    """The "Read the note" button: the passage as a new message; forged or stale: a polite toast.
+    The item is looked up in the bank of the chat the button was pressed in, so a button carried
+    to another chat opens nothing of the notes it came from."""
+    key = parse_note_callback(data, quiz_secret(services))
+    if key is None:
+        return ButtonAnswer(Notice(tr(asker.lang, "Sorry, this button is no longer valid.")))
+    bank = await current_bank(services.notebook_for(asker.chat_id))
+    item = bank.by_key(key) if bank is not None else None
+    if bank is None or item is None:
+        return ButtonAnswer(Notice(render_note_missing(asker.lang)))
+    return ButtonAnswer(Notice(), (Reply(render_note(item, bank.passage(item), asker.lang)),))

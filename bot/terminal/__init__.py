@@ -1,0 +1,1 @@
+"""The terminal chat: the same features as on Telegram, on stdin/stdout."""
