@@ -91,6 +91,7 @@ def test_db_upgrade_from_the_wheel_builds_the_schema_at_head(venv: Path, tmp_pat
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+    assert (done.stdout, done.stderr) == ("", "")
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with sqlite3.connect(data / "studybot.db") as conn:
         (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
