@@ -21,7 +21,8 @@ _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class StartupError(Exception):
-    """The bot cannot start; ``str()`` is one line for the operator, ``status`` the exit code."""
+    """The bot cannot start; ``str()`` is one line for the operator, ``status`` the exit code:
+    2 for what a person must fix (a setting, the token), 1 for what may pass (the network)."""
 
     def __init__(self, message: str, status: int = 1) -> None:
         super().__init__(message)
@@ -30,10 +31,11 @@ class StartupError(Exception):
 
 def _api_failure(error: TelegramError, api_url: str) -> StartupError:
     """The one-line explanation of a failed Bot API call."""
-    if isinstance(error, InvalidToken):
+    if isinstance(error, InvalidToken):  # a setting to fix, like a bad one: exit 2, no retry
         return StartupError(
             f"the Bot API at {api_url} rejected the token (getMe: {error.__cause__ or error}); "
-            "check TELEGRAM_BOT_TOKEN"
+            "check TELEGRAM_BOT_TOKEN",
+            2,
         )
     if isinstance(error, TimedOut):
         return StartupError(f"the Bot API at {api_url} did not answer in time")
