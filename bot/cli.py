@@ -8,10 +8,14 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from bot.settings import Settings, describe_settings_error, get_settings
+
+if TYPE_CHECKING:
+    from index.model import Hit
 
 DESCRIPTION = (
     "Studybot: search your notes, practise with quizzes made from them, and run the Telegram bot. "
@@ -67,7 +71,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def hit_to_json(rank: int, hit) -> dict:
+def hit_to_json(rank: int, hit: Hit) -> dict[str, Any]:
     chunk = hit.chunk
     return {
         "rank": rank,

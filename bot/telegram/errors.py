@@ -9,6 +9,8 @@ import re
 import sys
 import threading
 import traceback
+from types import TracebackType
+from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden
@@ -65,7 +67,7 @@ def install_token_redaction(token: str) -> TokenRedactingFilter:
             handler.addFilter(token_filter)
     previous_factory = logging.getLogRecordFactory()
 
-    def factory(*args, **kwargs) -> logging.LogRecord:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous_factory(*args, **kwargs)
         token_filter.filter(record)
         return record
@@ -83,7 +85,9 @@ def _redact_uncaught(token_filter: TokenRedactingFilter) -> None:
     """Uncaught exceptions (main thread and other threads) print through ``token_filter``: PTB
     quotes the token in ``InvalidToken`` and httpx errors can carry the request URL."""
 
-    def excepthook(exc_type, exc, tb) -> None:
+    def excepthook(
+        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         sys.stderr.write(token_filter.redact(text))
 
