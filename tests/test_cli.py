@@ -122,6 +122,7 @@ def test_db_upgrade_to_an_unknown_revision_is_one_line(tmp_path):
         ("DATABASE_URL", "postgresql+nodriver://admin:hunter2@db/studybot", "unknown database"),
         ("STUDYBOT_ADMIN_IDS", "12, me", "numeric Telegram user ids"),
         ("STUDYBOT_LOG_LEVEL", "LOUD", "unknown level"),
+        ("TELEGRAM_API_URL", "api.telegram.org", "http:// or https://"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_exit_2(tmp_path, variable, value, says):
