@@ -5,14 +5,60 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from bot.settings import Settings, get_settings
+from pydantic import ValidationError
+
+from bot.settings import Settings, describe_settings_error, get_settings
+
+if TYPE_CHECKING:
+    from index.model import Hit
+
+DESCRIPTION = (
+    "Studybot: search your notes, practise with quizzes made from them, and run the Telegram bot. "
+    "Settings come from the environment or a .env file (see the README)."
+)
+EPILOG = (
+    "Without a command, studybot does what `make run` does: the Telegram bot when "
+    "TELEGRAM_BOT_TOKEN is set, else the conversation in this terminal."
+)
+MESSAGE_QUERY_WIDTH = 80
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer ended by SIGPIPE (128 + 13)
 
 
 def _progress_wanted() -> bool:
     return sys.stderr.isatty()
+
+
+def shorten(text: str, width: int = MESSAGE_QUERY_WIDTH) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis when longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def _count(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    """argparse type: a TCP port number."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, not {value}")
+    return value
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
@@ -25,7 +71,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def hit_to_json(rank: int, hit) -> dict:
+def hit_to_json(rank: int, hit: Hit) -> dict[str, Any]:
     chunk = hit.chunk
     return {
         "rank": rank,
@@ -64,9 +110,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(line, ensure_ascii=False), flush=True)
             continue
         if result.suggestion:
-            print(f"Did you mean: {result.suggestion}")
+            print(f"Did you mean: {shorten(result.suggestion)}")
         if not result.hits:
-            print(f"No passage found for {query!r}.")
+            print(f"No passage found for {shorten(query)!r}.")
         for hit in result.hits:
             chunk = hit.chunk
             print(f"{hit.rank}. {chunk.breadcrumb}  [{hit.score:.2f}]")
@@ -98,21 +144,40 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import run_bot
+    from bot.app import StartupError, run_bot
 
     if settings.telegram_bot_token is None:
-        print("TELEGRAM_BOT_TOKEN is not set.", file=sys.stderr)
+        print("studybot run: TELEGRAM_BOT_TOKEN is not set.", file=sys.stderr)
         return 2
-    return run_bot(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+    try:
+        return run_bot(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+    except StartupError as error:
+        print(f"studybot run: {error}", file=sys.stderr)
+        return error.status
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    # Alembic chats at INFO, some of it on import; -v shows only the steps it runs
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.verbose:
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.db.migrate import downgrade, upgrade
 
-    if args.action == "upgrade":
-        upgrade(settings.effective_database_url, args.revision or "head")
-    else:
-        downgrade(settings.effective_database_url, args.revision or "base")
+    try:
+        if args.action == "upgrade":
+            upgrade(settings.effective_database_url, args.revision or "head")
+        else:
+            downgrade(settings.effective_database_url, args.revision or "base")
+    except ImportError as error:
+        print(f"studybot db {args.action}: {error} (the database driver)", file=sys.stderr)
+        return 1
+    except (CommandError, SQLAlchemyError, OSError) as error:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"studybot db {args.action}: {detail}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -134,8 +199,8 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
-    sub = parser.add_subparsers(dest="command")
+    parser = argparse.ArgumentParser(prog="studybot", description=DESCRIPTION, epilog=EPILOG)
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
     p = sub.add_parser("index", help="build or refresh the search index")
     p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
@@ -143,28 +208,58 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="search the notes")
     p.add_argument("query", nargs="+", help="the query; '-' reads one query per line from stdin")
-    p.add_argument("--limit", type=int, default=5)
+    p.add_argument(
+        "--limit", type=_count, default=5, metavar="N", help="at most N passages (default: 5)"
+    )
     p.add_argument("--json", action="store_true", help="one JSON line per query")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("quiz", help="print questions generated from the notes")
-    p.add_argument("--count", type=int, default=5)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--count", type=_count, default=5, metavar="N", help="N questions (default: 5)")
+    p.add_argument(
+        "--seed", type=int, default=0, help="which questions: the same seed, the same list"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON line per question")
     p.set_defaults(func=cmd_quiz)
 
     p = sub.add_parser("chat", help="the conversation in this terminal")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook)")
-    p.add_argument("--webhook-url", default=None)
-    p.add_argument("--listen", default="0.0.0.0")
-    p.add_argument("--port", type=int, default=8443)
+    p.add_argument(
+        "--webhook-url",
+        default=None,
+        metavar="URL",
+        help="receive updates at this public https:// URL instead of long polling "
+        "(needs STUDYBOT_WEBHOOK_SECRET)",
+    )
+    p.add_argument(
+        "--listen",
+        default="0.0.0.0",
+        metavar="ADDRESS",
+        help="address the webhook server binds to (default: 0.0.0.0)",
+    )
+    p.add_argument(
+        "--port",
+        type=_port,
+        default=8443,
+        help="port the webhook server listens on (default: 8443)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("db", help="apply or revert database migrations")
-    p.add_argument("action", choices=["upgrade", "downgrade"])
-    p.add_argument("revision", nargs="?", default=None)
+    p.add_argument(
+        "action",
+        choices=["upgrade", "downgrade"],
+        help="upgrade to a newer or downgrade to an older schema",
+    )
+    p.add_argument(
+        "revision",
+        nargs="?",
+        default=None,
+        help="target revision (default: head for upgrade, base for downgrade)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="print each migration as it runs")
     p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("start", help="Telegram when a token is set, else the terminal chat")
@@ -172,16 +267,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        print(f"studybot: {describe_settings_error(error)}", file=sys.stderr)
+        return 2
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # "Adding job tentatively" x3
     if args.command is None:
         args.func = cmd_start
-    return args.func(args, settings)
+    status = args.func(args, settings)
+    sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader left (``| head``). Point stdout at /dev/null so that the interpreter's
+        # last flush does not fail again, and stop without a word.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

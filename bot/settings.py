@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -29,13 +32,58 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(",", " ").split())
+            try:
+                return frozenset(int(part) for part in value.replace(",", " ").split())
+            except ValueError:
+                raise ValueError("expected numeric Telegram user ids, comma-separated") from None
         return value
 
     @field_validator("telegram_api_url")
     @classmethod
-    def _strip_slash(cls, value: str) -> str:
+    def _http_url(cls, value: str) -> str:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError("expected an http:// or https:// URL, e.g. https://api.telegram.org")
         return value.rstrip("/")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Madrid)"
+            ) from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in logging.getLevelNamesMapping():
+            raise ValueError(f"unknown level {value!r} (DEBUG, INFO, WARNING or ERROR)")
+        return value.upper()
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database_url(cls, value: str | None) -> str | None:
+        # The URL itself is never echoed: it may hold a password.
+        if not value:
+            return value
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            dialect = make_url(value).get_dialect()
+        except NoSuchModuleError:  # a subclass of ArgumentError
+            raise ValueError("unknown database or driver") from None
+        except ArgumentError:
+            raise ValueError("not a database URL") from None
+        if not getattr(dialect, "is_async", False):
+            raise ValueError(
+                "needs an async driver: sqlite+aiosqlite:///… or postgresql+asyncpg://…"
+            )
+        return value
 
     @property
     def effective_database_url(self) -> str:
@@ -47,6 +95,17 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line naming each bad setting by its variable. Pydantic's dump of the input is left out
+    (a DATABASE_URL can hold a password)."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        name = ".".join(str(part) for part in item["loc"]) or "settings"
+        message = item["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}: {message}")
+    return "invalid setting " + "; ".join(problems)
 
 
 @lru_cache(maxsize=1)

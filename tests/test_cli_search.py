@@ -1,4 +1,5 @@
-"""``studybot search``: the JSON line contract, many queries from stdin, the readable output."""
+"""``studybot search`` (and ``quiz``) output: the JSON line contract, many queries from stdin, the
+readable output, long queries cut in messages, and a quiet stop on a closed pipe."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def data_dir(tmp_path_factory) -> Path:
     return data
 
 
-def studybot(data: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def _env(data: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "STUDYBOT_DATA_DIR": str(data),
@@ -37,6 +38,11 @@ def studybot(data: Path, *args: str, stdin: str | None = None) -> subprocess.Com
         "PYTHONIOENCODING": "utf-8",
     }
     env.pop("TELEGRAM_BOT_TOKEN", None)
+    return env
+
+
+def studybot(data: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = _env(data)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
@@ -148,3 +154,59 @@ def test_default_output_says_when_nothing_is_found(data_dir):
     done = studybot(data_dir, "search", "zzqxv")
     assert done.returncode == 0, done.stderr
     assert "No passage found" in done.stdout or done.stdout.startswith("Did you mean")
+
+
+def test_a_long_query_is_cut_in_the_message(data_dir):
+    query = "zzqxv" * 4000
+    done = studybot(data_dir, "search", query)
+    assert done.returncode == 0, done.stderr
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("No passage found")]
+    assert len(line) <= len("No passage found for ''.") + 80
+    assert "zzqxvzzqxv" in line and "…" in line
+
+
+def test_a_long_suggestion_is_cut_too(data_dir):
+    done = studybot(data_dir, "search", "presigend url " * 1000)
+    assert done.returncode == 0, done.stderr
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("Did you mean")]
+    assert len(line) <= 100 and line.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "args", [("search", "presigned", "url"), ("quiz", "--count", "50"), ("search", "-")]
+)
+def test_a_closed_pipe_ends_quietly(data_dir, args):
+    # the reading end is closed before the first write: every write hits a broken pipe
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            input="aurora\nglacier\n" * 50,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(data_dir),
+            cwd=data_dir,
+            timeout=180,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141
+
+
+@pytest.mark.parametrize("command", ["search presigned url", "quiz --count 50"])
+def test_piped_into_head_prints_one_line_and_no_traceback(data_dir, command):
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{sys.executable} -m bot.cli {command} | head -1"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env(data_dir),
+        cwd=data_dir,
+        timeout=180,
+    )
+    assert len(done.stdout.splitlines()) == 1
+    assert done.stderr == ""
+    assert done.returncode in (0, 141)  # 141 when head left before the last write

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from alembic.config import Config
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# the top-level ``migrations`` package: found the same way in a checkout and in an installed wheel
+MIGRATIONS_DIR = Path(str(files("migrations")))
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:

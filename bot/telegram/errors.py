@@ -1,10 +1,16 @@
 """Failures: log them with the update's context (never the token), apologise to the user, and
-mark chats that answer 403 as inactive. Also the logging filter that redacts the bot token."""
+mark chats that answer 403 as inactive. Also the redaction of the bot token from every log record
+and from uncaught tracebacks."""
 
 from __future__ import annotations
 
 import logging
 import re
+import sys
+import threading
+import traceback
+from types import TracebackType
+from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden
@@ -61,7 +67,7 @@ def install_token_redaction(token: str) -> TokenRedactingFilter:
             handler.addFilter(token_filter)
     previous_factory = logging.getLogRecordFactory()
 
-    def factory(*args, **kwargs) -> logging.LogRecord:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous_factory(*args, **kwargs)
         token_filter.filter(record)
         return record
@@ -71,7 +77,31 @@ def install_token_redaction(token: str) -> TokenRedactingFilter:
         logging.setLogRecordFactory(factory)
     # httpx logs every request URL, which contains the token: keep it quiet as well
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    _redact_uncaught(token_filter)
     return token_filter
+
+
+def _redact_uncaught(token_filter: TokenRedactingFilter) -> None:
+    """Uncaught exceptions (main thread and other threads) print through ``token_filter``: PTB
+    quotes the token in ``InvalidToken`` and httpx errors can carry the request URL."""
+
+    def excepthook(
+        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.stderr.write(token_filter.redact(text))
+
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else "unknown"
+        text = "".join(
+            traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        )
+        sys.stderr.write(f"Exception in thread {name}:\n{token_filter.redact(text)}")
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook
 
 
 def describe_update(update: object) -> str:
