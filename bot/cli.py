@@ -1,4 +1,8 @@
-"""The ``studybot`` command line: index, search, quiz, chat, run, db; ``start`` is ``make run``."""
+"""The ``studybot`` command line: index, search, quiz, chat, run, db; ``start`` is ``make run``.
+
+Each subcommand imports what it needs when it runs, so ``studybot --help`` stays instant and
+Alembic's logging is quieted before Alembic loads; these are the only imports kept in
+functions, and none of them hides an import circle."""
 
 from __future__ import annotations
 
@@ -144,7 +148,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import StartupError, run_bot
+    from bot.runner import StartupError, run_bot
 
     if settings.telegram_bot_token is None:
         print("studybot run: TELEGRAM_BOT_TOKEN is not set.", file=sys.stderr)
