@@ -22,7 +22,9 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check bot index tests bench
+	$(VENV)/bin/ruff check bot index tests bench migrations
+	$(VENV)/bin/ruff format --check bot index tests bench migrations
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) data

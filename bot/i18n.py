@@ -24,7 +24,7 @@ DEFAULT_LANGUAGE = "en"
 
 log = logging.getLogger(__name__)
 
-Messages = dict[str | tuple[str, str], str | tuple[str, ...]]
+Messages = dict[str | tuple[str, ...], str | tuple[str, ...]]
 
 
 def load_catalog(lang: str, locales_dir: Path = LOCALES_DIR) -> Messages:
@@ -36,7 +36,9 @@ def load_catalog(lang: str, locales_dir: Path = LOCALES_DIR) -> Messages:
         for message in catalog:
             if not message.id or message.fuzzy:
                 continue
-            merged[message.id] = message.string
+            key = message.id if isinstance(message.id, str) else tuple(message.id)
+            string = message.string
+            merged[key] = string if isinstance(string, str) else tuple(string or ())
     return merged
 
 

@@ -233,3 +233,12 @@ def test_heatmap_has_twelve_weeks_ending_today():
     assert len(columns) == 12 and all(len(column) == 7 for column in columns)
     assert columns[-1][2] == today and columns[-1][3] is None
     assert columns[0][0] == today - timedelta(days=2 + 7 * 11)
+
+
+def test_picture_dates_are_written_the_readers_way_never_as_ambiguous_numbers():
+    from bot.features.streaks.stats_picture import month_label
+
+    day = date(2026, 10, 5)
+    assert month_label(day, "en") == "Oct 5"
+    assert month_label(day, "es") == "5 oct"
+    assert "/" not in month_label(day, "en") + month_label(day, "es")

@@ -37,7 +37,7 @@ async def record_user_and_chat(services: AppServices, user: SeenUser, chat: Seen
     """Record a user and their chat outside any update (the terminal's own user)."""
     async with services.db.session() as session:
         await upsert_user(session, user.id, user.first_name, user.language_code)
-        await upsert_chat(session, chat.id, chat.type, chat.title)
+        await upsert_chat(session, chat.id, chat.type or "private", chat.title)
 
 
 async def set_chat_reachable(services: AppServices, chat_id: int, active: bool) -> None:

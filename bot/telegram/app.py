@@ -12,7 +12,8 @@ Jobs come from the features too, each run with a Telegram sender.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
 from contextlib import asynccontextmanager
 
 from telegram import Update
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 16  # safe: claims and state changes are transactions in the database
 
-StudyApp = Application  # type: ignore[type-arg]
+StudyApp = Application
 
 
 def build_application(settings: Settings, services: AppServices | None = None) -> StudyApp:
@@ -68,11 +69,11 @@ def build_application(settings: Settings, services: AppServices | None = None) -
     application.add_handlers(feature_handlers(settings))
     # group 1: independent of the features above
     application.add_handler(membership_handler(), group=1)
-    application.add_error_handler(on_error)  # type: ignore[arg-type]
+    application.add_error_handler(on_error)
     return application
 
 
-def job_callback(job: Job) -> Callable[[StudyContext], Awaitable[None]]:
+def job_callback(job: Job) -> Callable[[StudyContext], Coroutine[Any, Any, None]]:
     """A feature's job as a JobQueue callback, sending through this bot."""
 
     async def tick(context: StudyContext) -> None:

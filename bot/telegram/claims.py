@@ -47,5 +47,5 @@ async def claim_and_record(update: Update, context: StudyContext) -> None:
         remember_language_choice(context, result.explicit_lang)
 
 
-def claim_handler() -> TypeHandler[Update, StudyContext]:  # type: ignore[type-var]
+def claim_handler() -> TypeHandler[Update, StudyContext, None]:
     return TypeHandler(Update, claim_and_record)

@@ -33,11 +33,11 @@ class UserData:
 
 
 CONTEXT_TYPES = ContextTypes(bot_data=BotData, user_data=UserData)
-StudyContext = CallbackContext[ExtBot[None], UserData, dict, BotData]  # type: ignore[type-arg]
-StudyApplication = Application  # type: ignore[type-arg]
+StudyContext = CallbackContext[ExtBot[None], UserData, dict, BotData]
+StudyApplication = Application
 
 
-def get_services(context: StudyContext | Application) -> AppServices:  # type: ignore[type-arg]
+def get_services(context: StudyContext | Application) -> AppServices:
     """The ``AppServices`` of the running application (set at start-up by bot.telegram.app)."""
     bot_data: BotData = context.bot_data
     if bot_data.services is None:

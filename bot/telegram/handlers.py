@@ -169,7 +169,7 @@ def addressed_query(message: Message, bot_id: int, bot_username: str) -> str | N
     return " ".join(text.split())
 
 
-def _text_handlers(feature: Feature) -> list[BaseHandler]:  # type: ignore[type-arg]
+def _text_handlers(feature: Feature) -> list[BaseHandler]:
     run = feature.on_text
     assert run is not None
 
@@ -273,10 +273,10 @@ async def on_unknown_command(update: Update, context: StudyContext) -> None:
     await _answer(update, context, [unknown_command(await asker_for(update, context))])
 
 
-def feature_handlers(settings: Settings) -> list[BaseHandler]:  # type: ignore[type-arg]
+def feature_handlers(settings: Settings) -> list[BaseHandler]:
     """Group 0, in order: every command, then text, votes, inline queries, buttons, and last the
     catch-alls (an unknown command; a button no feature knows answers "expired")."""
-    handlers: list[BaseHandler] = [  # type: ignore[type-arg]
+    handlers: list[BaseHandler] = [
         _command_handler(command, settings) for feature in FEATURES for command in feature.commands
     ]
     for feature in FEATURES:

@@ -48,7 +48,7 @@ def menu_for(scope: str, lang: str, *, owner: bool = False) -> list[BotCommand]:
     ][:MAX_COMMANDS]
 
 
-async def set_command_menus(application: Application) -> None:  # type: ignore[type-arg]
+async def set_command_menus(application: Application) -> None:
     """setMyCommands for every scope, once per language plus the default (English) menu."""
     for scope_name, scope in _SCOPES.items():
         for lang in (None, *LANGUAGES):
@@ -57,7 +57,7 @@ async def set_command_menus(application: Application) -> None:  # type: ignore[t
     log.info("command menus set")
 
 
-async def set_owner_menu(application: Application, owner_id: int) -> bool:  # type: ignore[type-arg]
+async def set_owner_menu(application: Application, owner_id: int) -> bool:
     """setMyCommands for the owner's private chat (each language); once per run. False when
     Telegram refuses: tried again on their next command."""
     done: set[int] = application.bot_data.owner_menus

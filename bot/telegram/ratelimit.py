@@ -27,7 +27,7 @@ class RetryingRateLimiter(AIORateLimiter):
         self._server_retries = server_retries
         self._backoff = backoff
 
-    async def process_request(  # type: ignore[override]
+    async def process_request(
         self,
         callback: Any,
         args: Any,

@@ -63,7 +63,8 @@ class TelegramSender:
                 poll.question,
                 list(poll.options),
                 type=PollType.QUIZ,
-                correct_option_ids=[poll.correct_index],
+                # PTB types option ids as Literal[0..11]; build_quiz_post keeps ≤ 10 options
+                correct_option_ids=[poll.correct_index],  # type: ignore[list-item]
                 explanation=poll.explanation or None,
                 is_anonymous=poll.is_anonymous,
                 reply_markup=render.keyboard(poll.buttons),

@@ -18,7 +18,7 @@ class TerminalSender:
 
     def __init__(self, screen: Screen) -> None:
         self.screen = screen
-        self.audience = frozenset({screen.chat_id})
+        self.audience: frozenset[int] | None = frozenset({screen.chat_id})
 
     def _check(self, target: Target) -> None:
         if target.chat_id != self.screen.chat_id:

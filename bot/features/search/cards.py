@@ -17,6 +17,7 @@ from bot.core.replies import (
     ButtonAnswer,
     InlineAnswer,
     InlineArticle,
+    Keyboard,
     Notice,
     Reply,
 )
@@ -233,7 +234,7 @@ def _article_id(chunk: Chunk) -> str:
 
 
 def _article(hit: Hit, asker: Asker, query: str) -> InlineArticle:
-    buttons = ()
+    buttons: Keyboard = ()
     link = deep_link(asker.bot_username, query)
     if link:
         buttons = ((Button(tr(asker.lang, "🔎 More in private chat"), url=link),),)

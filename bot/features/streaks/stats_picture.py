@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from babel.dates import format_skeleton
 from PIL import Image, ImageDraw, ImageFont
 
 WEEKS = 12
@@ -40,6 +41,12 @@ class StatsPicture:
     weekday_labels: tuple[str, ...] = ("Mon", "", "Wed", "", "Fri", "", "Sun")
     legend_less: str = "less"
     legend_more: str = "more"
+    locale: str = "en"  # dates on the picture are written the way this locale writes them
+
+
+def month_label(day: date, locale: str) -> str:
+    """A month's first column label, "Oct 5" or "5 oct", never an ambiguous "10/05"."""
+    return format_skeleton("MMMd", day, locale=locale)
 
 
 def shade_for(count: int, busiest: int) -> tuple[int, int, int]:
@@ -96,7 +103,7 @@ def render_stats_png(picture: StatsPicture, weeks: int = WEEKS) -> bytes:
         x = left + index * (CELL + GAP)
         first = column[0]
         if first is not None and first.day <= 7:
-            draw.text((x, top - 18), first.strftime("%m/%d"), fill=MUTED, font=small)
+            draw.text((x, top - 18), month_label(first, picture.locale), fill=MUTED, font=small)
         for row, day in enumerate(column):
             if day is None:
                 continue

@@ -201,6 +201,7 @@ async def stats_reply(
         weekday_labels=tuple(tr(asker.lang, label) if label else "" for label in WEEKDAY_LABELS),
         legend_less=tr(asker.lang, "less"),
         legend_more=tr(asker.lang, "more"),
+        locale=asker.lang,
     )
     png = await asyncio.to_thread(render_stats_png, picture, STATS_WEEKS)
     caption = tr(asker.lang, "📊 <b>Your progress</b>: {summary}", summary=escape(summary))
