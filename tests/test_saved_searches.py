@@ -16,8 +16,9 @@ import time_machine
 from sqlalchemy import func, select
 
 from bot.core.callbacks import SearchPage, decode
+from bot.core.notebooks import DEMO
 from bot.core.replies import Asker, Reply
-from bot.core.search_memory import SearchMemory
+from bot.core.search_memory import SearchMemory, search_scope
 from bot.db import Database
 from bot.db.migrate import downgrade_engine, upgrade_engine
 from bot.db.models import SavedSearch
@@ -28,7 +29,7 @@ from bot.db.searches import (
     search_query,
 )
 from bot.features.search.cards import search_reply, show_page
-from bot.terminal.chat import chat_loop
+from bot.terminal.chat import TERMINAL_USER_ID, chat_loop
 from tests.botfakes import ListSearcher, fresh_database, make_chunk, services_for
 
 ASKER = Asker(user_id=7, chat_id=7, lang="en", bot_username="studybot")
@@ -226,6 +227,17 @@ async def test_a_database_failure_still_answers_and_buttons_work_in_this_process
     assert "result 2 of 3" in middle.text
 
 
+async def test_a_search_button_from_one_chat_is_expired_in_another(db):
+    services = services_for(ListSearcher(CHUNKS), db)
+    [card] = await search_reply(services, ASKER, "lambda concurrency")
+    key = _button(card, "▶").key
+    elsewhere = Asker(user_id=8, chat_id=-1008, lang="en", private=False)
+    answer = await show_page(services, elsewhere, key, 1)
+    assert not answer.replies and "expired" in answer.notice.text
+    [middle] = (await show_page(services, ASKER, key, 1)).replies  # still fine where it was sent
+    assert "result 2 of 3" in middle.text
+
+
 async def test_a_search_button_opens_only_in_the_notebook_it_was_made_for():
     db = fresh_database()
     memory = SearchMemory()
@@ -247,7 +259,8 @@ async def test_the_terminal_chat_pages_with_a_database_too(db):
     services = services_for(ListSearcher(CHUNKS), db)
     assert await chat_loop(services, Stdin("lambda concurrency\n1\n1\n"), out) == 0
     assert "result 2 of 3" in out.getvalue() and "result 3 of 3" in out.getvalue()
-    assert SearchMemory.key_for("lambda concurrency") in await _rows(db)
+    scope = search_scope(DEMO, TERMINAL_USER_ID)
+    assert SearchMemory.key_for("lambda concurrency", scope) in await _rows(db)
 
 
 # --- the migration --------------------------------------------------------------------------

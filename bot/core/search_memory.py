@@ -14,13 +14,19 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.notebooks import DEMO
 from bot.db.searches import KEEP_SEARCHES_FOR, prune_saved_searches, save_search, search_query
 from bot.db.session import Database
 
 log = logging.getLogger(__name__)
 
 KEY_CHARS = 12  # SearchMemory.key_for: 9 bytes of SHA-256 in URL-safe base64
+
+
+def search_scope(notebook_id: str, chat_id: int) -> str:
+    """Where a search button may be pressed: the chat it was sent to, over one notebook."""
+    return f"{notebook_id}:{chat_id}"
+
+
 REFRESH_SAVED_AFTER = timedelta(days=1)  # a used search is re-marked used in the DB at most daily
 PRUNE_SAVED_EVERY = timedelta(days=1)  # per process: forget long-unused saved searches this often
 
@@ -51,16 +57,16 @@ class SearchMemory:
         self._saving = asyncio.Lock()
 
     @staticmethod
-    def key_for(query: str, notebook_id: str = DEMO) -> str:
-        """The key of ``query`` in ``notebook_id``: a search button opens the same notes it was
-        made in (the shipped notes keep the plain query hash of earlier versions)."""
-        material = query if notebook_id == DEMO else f"{notebook_id}\x00{query}"
+    def key_for(query: str, scope: str = "") -> str:
+        """The key of ``query`` within ``scope`` (``search_scope``: a notebook and a chat), so a
+        search button opens only in the chat it was sent to, over the notes it was made from."""
+        material = f"{scope}\x00{query}" if scope else query
         digest = hashlib.sha256(material.encode("utf-8")).digest()
         return base64.urlsafe_b64encode(digest[:9]).decode("ascii")  # 12 characters
 
-    def remember(self, query: str, notebook_id: str = DEMO) -> str:
+    def remember(self, query: str, scope: str = "") -> str:
         """The key for ``query``, remembered here (and queued for ``save`` if needed)."""
-        key = self.key_for(query, notebook_id)
+        key = self.key_for(query, scope)
         entry = self._queries.get(key)
         if entry is None:
             entry = self._queries[key] = _Remembered(query, None)
@@ -72,12 +78,12 @@ class SearchMemory:
         entry = self._queries.get(key)
         return None if entry is None else entry.query
 
-    async def lookup(self, key: str, db: Database, notebook_id: str = DEMO) -> str | None:
-        """The query behind ``key`` in ``notebook_id``: from memory, else from the database
+    async def lookup(self, key: str, db: Database, scope: str = "") -> str | None:
+        """The query behind ``key`` within ``scope``: from memory, else from the database
         (saved by an earlier run or another process). None when it is known nowhere, or when
-        the key was made for another notebook."""
+        the key was made for another scope (another chat's button, replayed here)."""
         query = await self._lookup(key, db)
-        if query is None or self.key_for(query, notebook_id) != key:
+        if query is None or self.key_for(query, scope) != key:
             return None
         return query
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
 from contextlib import asynccontextmanager
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder

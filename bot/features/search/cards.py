@@ -21,6 +21,7 @@ from bot.core.replies import (
     Notice,
     Reply,
 )
+from bot.core.search_memory import search_scope
 from bot.core.services import AppServices
 from bot.core.text import MESSAGE_LIMIT, cut_plain, html_to_plain, split_plain, utf16_len
 from bot.i18n import tr
@@ -76,19 +77,19 @@ def passage_html(hit: Hit, footer: str = "") -> str:
 
 
 def _suggestion_button(
-    services: AppServices, notebook: Notebook, lang: str, suggestion: str | None, query: str
+    services: AppServices, scope: str, lang: str, suggestion: str | None, query: str
 ) -> Button | None:
     if not suggestion or suggestion.strip().casefold() == query.casefold():
         return None
     suggestion = normalize_query(suggestion)
-    key = services.searches.remember(suggestion, notebook.id)
+    key = services.searches.remember(suggestion, scope)
     label = tr(lang, "🔎 Did you mean: {suggestion}?", suggestion=cut_plain(suggestion, 40))
     return Button(label, data=SearchPage(key, 0).encode())
 
 
 def result_card(
     services: AppServices,
-    notebook: Notebook,
+    scope: str,
     lang: str,
     result: SearchResult,
     key: str,
@@ -110,7 +111,7 @@ def result_card(
         rows.append(tuple(nav))
     if fits_chunk_id(hit.chunk.id):
         rows.append((Button(tr(lang, "📖 Full note"), data=FullNote(hit.chunk.id).encode()),))
-    suggestion = _suggestion_button(services, notebook, lang, result.suggestion, result.query)
+    suggestion = _suggestion_button(services, scope, lang, result.suggestion, result.query)
     if suggestion is not None:
         rows.append((suggestion,))
     return Reply(passage_html(hit, footer), buttons=tuple(rows), edit=edit)
@@ -120,7 +121,7 @@ def examples_html(lang: str) -> str:
     return ", ".join(f"<code>{html.escape(q)}</code>" for q in EXAMPLE_QUERIES[lang])
 
 
-def no_results(services: AppServices, notebook: Notebook, lang: str, result: SearchResult) -> Reply:
+def no_results(services: AppServices, scope: str, lang: str, result: SearchResult) -> Reply:
     """A friendly "nothing found" with example queries (as buttons) and any spelling suggestion."""
     text = tr(
         lang,
@@ -130,14 +131,12 @@ def no_results(services: AppServices, notebook: Notebook, lang: str, result: Sea
         examples=examples_html(lang),
     )
     rows: list[tuple[Button, ...]] = []
-    suggestion = _suggestion_button(services, notebook, lang, result.suggestion, result.query)
+    suggestion = _suggestion_button(services, scope, lang, result.suggestion, result.query)
     if suggestion is not None:
         rows.append((suggestion,))
     rows.append(
         tuple(
-            Button(
-                f"🔎 {q}", data=SearchPage(services.searches.remember(q, notebook.id), 0).encode()
-            )
+            Button(f"🔎 {q}", data=SearchPage(services.searches.remember(q, scope), 0).encode())
             for q in EXAMPLE_QUERIES[lang][:2]
         )
     )
@@ -160,12 +159,13 @@ async def search_reply(services: AppServices, asker: Asker, text: str) -> list[R
     if not query:
         return [ask_for_query(asker.lang)]
     notebook = services.notebook_for(asker.chat_id)
+    scope = search_scope(notebook.id, asker.chat_id)
     result = await _search(notebook, query)
     if not result.hits:
-        replies = [no_results(services, notebook, asker.lang, result)]
+        replies = [no_results(services, scope, asker.lang, result)]
     else:
-        key = services.searches.remember(query, notebook.id)
-        replies = [result_card(services, notebook, asker.lang, result, key, 0, edit=False)]
+        key = services.searches.remember(query, scope)
+        replies = [result_card(services, scope, asker.lang, result, key, 0, edit=False)]
     await services.searches.save(services.db)  # before the buttons are sent
     return replies
 
@@ -177,18 +177,19 @@ def expired(lang: str) -> ButtonAnswer:
 async def show_page(services: AppServices, asker: Asker, key: str, page: int) -> ButtonAnswer:
     """A ◀ ▶ or "did you mean" press: show hit ``page`` of the remembered search ``key``."""
     notebook = services.notebook_for(asker.chat_id)
-    query = await services.searches.lookup(key, services.db, notebook.id)
+    scope = search_scope(notebook.id, asker.chat_id)
+    query = await services.searches.lookup(key, services.db, scope)
     if query is None:
         return expired(asker.lang)
     result = await _search(notebook, query)
     if not result.hits:
-        reply = no_results(services, notebook, asker.lang, result)
+        reply = no_results(services, scope, asker.lang, result)
         await services.searches.save(services.db)
         return ButtonAnswer(Notice(), (Reply(reply.text, reply.buttons, edit=True),))
     if page >= len(result.hits):
         return expired(asker.lang)
     # every search button (◀ ▶, "did you mean", examples) turns its message into the card
-    card = result_card(services, notebook, asker.lang, result, key, page, edit=True)
+    card = result_card(services, scope, asker.lang, result, key, page, edit=True)
     await services.searches.save(services.db)  # the card's new buttons, and "used" marks
     return ButtonAnswer(Notice(), (card,))
 
