@@ -20,6 +20,7 @@ from index.quiz.text import (
 )
 
 MAX_LINE = 600  # longer lines are prose dumps, not facts
+WRAP_WIDTH = 60  # a line this long without a full stop may go on in the next one
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,12 @@ def _logical_lines(raw_lines: Sequence[str]) -> list[tuple[int, str, bool]]:
             out[-1] = (first_offset, text.rstrip() + " " + stripped, was_bullet)
         else:
             out.append((offset, raw, bullet))
-        previous_open = not re.search(r"[.:;!?]\s*$", raw) and not stripped.startswith("#")
+        # Hard-wrapped prose runs to the margin; a short line without a full stop is an outline.
+        previous_open = (
+            len(raw.rstrip()) >= WRAP_WIDTH
+            and not re.search(r"[.:;!?]\s*$", raw)
+            and not stripped.startswith("#")
+        )
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.quiz.text import normalise, word_list
+from index.quiz.text import normalise, stem, word_list
 
 _SMALL = frozenset(
     word_list(
@@ -15,7 +15,7 @@ _SMALL = frozenset(
         "el los las para con en y o por un una unos unas se es son su sus al lo que como sin"
     )
 )
-_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_CAMEL = re.compile(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
 def word_parts(term: str) -> list[str]:
@@ -49,10 +49,10 @@ def _abbreviates(part: str, word: str) -> bool:
 def same_stem(part: str, word: str) -> bool:
     """Two words of one family across English and Spanish: partition/particiones, fail/failed,
     location/geolocation, dst/destination."""
-    if part == word:
+    if part == word or stem(part) == stem(word):
         return True
     shortest = min(len(part), len(word))
-    if shortest >= 4 and _common_prefix(part, word) >= max(4, shortest - 3):
+    if shortest >= 4 and _common_prefix(part, word) >= min(5, max(4, shortest - 3)):
         return True
     if len(word) >= 5 and word in part or len(part) >= 5 and part in word:
         return True
@@ -72,7 +72,7 @@ def shared_stem(question: str, answer: str, distractors: Sequence[str]) -> str |
             continue
         for word in question_words:
             if (len(part) == 2 and word in (part, part + "s")) or (
-                len(part) > 2 and same_stem(part, word)
+                len(part) > 2 and (same_stem(part, word) or part == word + "s")
             ):
                 return part
     return None
@@ -91,7 +91,11 @@ def _letters(answer: str) -> str:
 def initials_leak(question: str, answer: str) -> bool:
     """The question spells the acronym out, in any word order: 'propósito general' → GP2,
     'Key management Service' → SSE-KMS."""
-    letters = _letters(answer)
+    segments = [answer, *re.split(r"[-/]", answer)] if re.search(r"[-/]", answer) else [answer]
+    return any(_spells(question, _letters(segment)) for segment in segments)
+
+
+def _spells(question: str, letters: str) -> bool:
     if not letters:
         return False
     words = [w for w in normalise(question).split() if w not in _SMALL and w[0].isalpha()]

@@ -25,6 +25,7 @@ class Group:
     terms: tuple[str, ...]
     head: str
     lines: tuple[NoteLine, ...]
+    head_line: NoteLine | None = None  # the "…:" line above a list
 
     def term_keys(self) -> frozenset[str]:
         return frozenset(normalise(term) for term in self.terms)
@@ -98,7 +99,12 @@ def list_groups(lines: Sequence[NoteLine]) -> list[Group]:
         terms = [_item_term(line) for line in items]
         if items and all(terms) and len(_distinct([t for t in terms if t])) >= MIN_GROUP - 1:
             groups.append(
-                Group(_distinct([t for t in terms if t]), head.group("head").strip(), tuple(items))
+                Group(
+                    _distinct([t for t in terms if t]),
+                    head.group("head").strip(),
+                    tuple(items),
+                    lines[index],
+                )
             )
         index = max(cursor, index + 1)
     return groups

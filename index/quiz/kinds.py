@@ -82,7 +82,9 @@ def _usable_title(title: str, answer: str, skip: Set[str]) -> bool:
     return normalise(answer).replace(" ", "") not in normalise(title).replace(" ", "")
 
 
-def subject_prefix(line: NoteLine, answer: str, skip: Set[str] = frozenset()) -> str | None:
+def subject_prefix(
+    line: NoteLine, answer: str, skip: Set[str] = frozenset(), *, own_subject: bool = True
+) -> str | None:
     """'[Heading] ' naming what the line is about, '' when the line names its own subject, or
     None when nothing does (the item is dropped).
 
@@ -90,7 +92,7 @@ def subject_prefix(line: NoteLine, answer: str, skip: Set[str] = frozenset()) ->
     back up the path. A line that opens with another name than its heading's ("EFS …" under
     "EBS volume types") is about that name: the heading would mislead.
     """
-    own = _names_own_subject(line.text)
+    own = _names_own_subject(line.text) if own_subject else None
     if own and (contains_phrase(answer, own) or normalise(own) in normalise(answer)):
         own = None  # the blank is the subject itself: the heading must name the topic
     verb_first = dangling_start(line.text) == "verb"

@@ -7,13 +7,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence, Set
+from dataclasses import replace
 
 from index.quiz.candidates import Definition, NoteLine, term_shape
 from index.quiz.distractors import are_variants
 from index.quiz.facts import fact_problem
 from index.quiz.giveaway import initials_leak, odd_form, shared_stem
 from index.quiz.groups import Group
-from index.quiz.item import MAX_OPTION, MAX_QUESTION
+from index.quiz.item import MAX_OPTION, MAX_QUESTION, explanation_for
 from index.quiz.kinds import Candidate, _item, _names_own_subject, subject_prefix
 from index.quiz.text import contains_phrase, normalise
 
@@ -50,6 +51,8 @@ def define_candidates(
             and fact_problem(d.description, (), "") in (None, "fragment")
         ]
         for definition in usable:
+            if _pick(definition.term, 2):
+                continue  # half the terms are asked the other way round, as "which term matches"
             others = [
                 d.description
                 for d in usable
@@ -88,7 +91,7 @@ def _define(
     question = prefix + template.format(term=term)
     if len(question) > MAX_QUESTION:
         return None
-    score = 2.6 + (0.2 if len(answer) < 80 else 0.0)
+    score = 3.4 + (0.2 if len(answer) < 80 else 0.0)  # above the match item of the same line
     return Candidate(_item("define", line, question, answer, distractors), score, line)
 
 
@@ -102,9 +105,9 @@ def not_in_list_candidates(
     the same shape from the nearest other list of the same file."""
     out: list[Candidate] = []
     for group in groups:
-        if not group.head or len(group.terms) < 3:
+        if not group.head or group.head_line is None or len(group.terms) < 3:
             continue
-        head_line = group.lines[0]
+        head_line = group.head_line
         if fact_problem(group.head + " items", (), "") not in (None,) or len(group.head) > 60:
             continue
         shape = term_shape(group.terms[0])
@@ -118,7 +121,9 @@ def not_in_list_candidates(
             continue
         start = _pick(group.head, len(group.terms))
         shown = [group.terms[(start + i) % len(group.terms)] for i in range(3)]
-        prefix = subject_prefix(head_line, outsider, skip[head_line.chunk.source])
+        prefix = subject_prefix(
+            head_line, outsider, skip[head_line.chunk.source], own_subject=False
+        )
         if not prefix and _names_own_subject(group.head) is None:
             continue  # "3 componentes": of what?
         template = NOT_IN_LIST_FRAME.get(head_line.lang, NOT_IN_LIST_FRAME["en"])
@@ -128,7 +133,9 @@ def not_in_list_candidates(
         if shared_stem(question, outsider, shown) or odd_form([outsider, *shown]):
             continue  # "API Gateway" among "API GW Endpoint types", "ELB" among GP2, ST1, SC1
         item = _item("not_in_list", head_line, question, outsider, shown)
-        out.append(Candidate(item, 2.4, head_line))
+        listed = f"{group.head}: {', '.join(group.terms)}"
+        explanation = explanation_for(listed, head_line.chunk.source, head_line.line_no)
+        out.append(Candidate(replace(item, explanation=explanation), 2.4, head_line))
     return out
 
 
