@@ -132,7 +132,10 @@ FAMILIES = [
 def test_not_in_list_offers_one_term_of_the_same_form_from_another_list():
     volumes, families = {"GP2", "IO1", "ST1", "SC1"}, {"M5", "C5", "R5", "T3"}
     bank = build_question_bank(
-        [chunk("\n".join(VOLUMES)), chunk("\n".join(FAMILIES), path=("Compute",), start=40)]
+        [
+            chunk("\n".join(VOLUMES)),
+            chunk("\n".join(FAMILIES), path=("Storage", "Machines"), start=40),
+        ]
     )
     items = [item for item in bank if item.kind == "not_in_list"]
     assert items

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -228,8 +227,9 @@ def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizIt
         by_source[source].append(shuffled)
     for sections in by_source.values():
         # A weighted shuffle (Efraimidis–Spirakis): big sections tend to come first, so a
-        # section holding one item is not asked as often as one holding fifty.
-        weights = [math.sqrt(len(section)) for section in sections]
+        # section holding one item is not asked as often as one holding fifty; weighing by
+        # size gives every item about the same chance, however its section is cut.
+        weights = [float(len(section)) for section in sections]
         keys = [rng.random() ** (1.0 / weight) for weight in weights]
         order = sorted(range(len(sections)), key=lambda index: keys[index], reverse=True)
         sections[:] = [sections[index] for index in order]

@@ -373,7 +373,7 @@ def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> li
         desc = desc.strip(" -–—:;>")
         if "->" in desc or "=>" in desc or "→" in desc:
             continue  # a flow of steps, not a definition
-        nested = _COLON.match(desc)
+        nested = _COLON.match(desc) or _DASH.match(desc) or _ARROW.match(desc)
         if nested and looks_like_term(tidy_term(nested.group("term"))):
             continue  # "EC2 - Placement Groups: Cluster / Spread" defines something else
         desc_words = normalise(desc).split()

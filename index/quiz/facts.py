@@ -54,7 +54,8 @@ _VOSEO = re.compile(
 _OPINION = re.compile(
     r"!|\b(?:best|great|awesome|amazing|ultimate|love|popular|recommended|easy|easier|fácil|"
     r"facil|según|i|i'm|i've|my|me|we|our|us|mi|mis|nosotros|nuestro|nuestra|nuestros|"
-    r"cool|nice|super|genial|increíble|sencillo|in my opinion|creo)\b",
+    r"cool|nice|super|genial|increíble|sencillo|in my opinion|creo|hay que saber|"
+    r"need to know|exam|examen)\b",
     re.IGNORECASE,
 )
 # Code, formulas, tables and raw markup: unreadable in a poll, and not prose facts.
@@ -63,6 +64,9 @@ _CODE_OR_MARKUP = re.compile(
     r"<img|\(\s*\)|;\s*$|//|\w\(\w|^\s*%",
 )
 # Words that point elsewhere for the subject: a line opening with one cannot stand alone.
+_POINTING_PHRASE = re.compile(
+    r"^(?:es decir|o sea|that is|in other words|en otras palabras)\b", re.I
+)
 _POINTING_START = frozenset(
     word_list(
         "ambos ambas both also tambien también it its they them this these that those este esta "
@@ -143,7 +147,7 @@ def dangling_start(text: str) -> str | None:
     first ("Uses", "Se puede"), else None."""
     first = re.match(r"[^\W\d_]+", text.lstrip("([ "))
     word = first.group(0).casefold() if first else ""
-    if word in _POINTING_START:
+    if word in _POINTING_START or _POINTING_PHRASE.match(text.lstrip("([ ")):
         return "pointing"
     if word in _VERB_START:
         return "verb"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from index.quiz.candidates import Definition, NoteLine, NumberFact, term_shape, unit_family
 from index.quiz.distractors import TermPool, numeric_options
-from index.quiz.facts import dangling_start
+from index.quiz.facts import dangling_start, example_or_hypothetical
 from index.quiz.item import MAX_QUESTION, QuizItem, explanation_for, item_id, place_answer
 from index.quiz.rules import (
     answer_leaks,
@@ -77,6 +77,8 @@ def _usable_title(title: str, answer: str, skip: Set[str]) -> bool:
         return False
     if re.match(r"^[\w-]+:\s", title) or re.search(r"\d{5,}", title):
         return False  # "id: 1716491727-permisos": front matter, not a heading
+    if example_or_hypothetical(title):
+        return False  # "Si dice File / NFS": a case to recognise, not a topic
     if contains_phrase(title, answer) or answer_leaks(title, answer, {}):
         return False
     return normalise(answer).replace(" ", "") not in normalise(title).replace(" ", "")

@@ -142,8 +142,9 @@ def in_example_clause(text: str, position: int) -> bool:
 
 
 def bare_trivial_count(answer: str) -> bool:
-    """A bare 0 or 1 with no unit: "1 SNS", "0 downtime" are wording, not numbers to learn."""
-    return answer.strip() in ("0", "1")
+    """A bare 0 or 1 with no unit ("1 SNS", "0 downtime"), or 100% ("not 100% accurate"):
+    wording, not numbers to learn."""
+    return answer.strip() in ("0", "1", "100%", "100 %")
 
 
 def counts_against_variable(text: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import replace
 
@@ -27,6 +28,7 @@ COMPARE_FRAME = {
     "en": "“{x}” or “{y}”: which one matches “{text}”?",
     "es": "«{x}» o «{y}»: ¿cuál corresponde a «{text}»?",
 }
+MAX_OUTSIDER_DISTANCE = 150  # lines between a list and the list its outsider comes from
 MAX_DESCRIPTION_RATIO = 2.2  # a much longer or shorter right answer stands out
 
 
@@ -160,6 +162,8 @@ def _outsider(
             if any(are_variants(term, mine) for mine in group.terms):
                 continue
             distance = abs(first.line_no - here.line_no)
+            if distance > MAX_OUTSIDER_DISTANCE or first.chunk.path[:1] != here.chunk.path[:1]:
+                continue  # far away or under another top heading: likely another kind of thing
             if best is None or (distance, term) < best:
                 best = (distance, term)
             break
@@ -174,7 +178,7 @@ _COMPARED = re.compile(
 
 def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
     """From an 'X vs Y' line followed by 'p vs q' lines: which of X and Y has p (or q)?"""
-    out: list[Candidate] = []
+    out: list[tuple[str, Candidate]] = []
     for index, head in enumerate(lines):
         compared = None if head.bullet else _COMPARED.match(head.text)
         if compared is None:
@@ -202,5 +206,7 @@ def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
             if len(question) > MAX_QUESTION:
                 continue
             item = _item("compare", line, question, answer, [(x, y)[1 - side]])
-            out.append(Candidate(item, 2.4, line))
-    return out
+            out.append((normalise(prop), Candidate(item, 2.4, line)))
+    # "Space unlimited (EBS)" on two lines: the same property, maybe on both sides
+    asked = Counter(prop for prop, _ in out)
+    return [candidate for prop, candidate in out if asked[prop] == 1]
