@@ -143,3 +143,24 @@ def test_a_line_with_a_typo_is_not_asked():
     bank_text = "\n".join([*lines, "Acrhivos grandes se guardan hasta 14 días en la cola"])
     bank = build_question_bank([chunk(bank_text, lang="es")])
     assert not [item for item in bank if "14" in item.explanation]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Maximum execution time of a queue worker: 900 seconds (15 minutes)",
+        "Convertible reservations - the instance type can change - 54%",
+        "Queues keep messages for up to 14 days, standard ones deliver at least once, FIFO ones "
+        "deliver exactly once in order, both are billed per request and per transfer out of the "
+        "region where they live",
+    ],
+)
+def test_figures_given_away_or_lost_in_their_line_are_not_asked(line):
+    assert fact_problem(clean_line(line), ("Queues", "Retention"), "notes.txt") is None
+    assert questions_for(line) == []
+
+
+def test_a_letter_changed_in_a_long_word_is_a_typo():
+    spotter = TypoSpotter(["optimized for reads"] * 3 + ["Cloud Oprimized"])
+    assert spotter.typo("Oprimized") == "optimized"
+    assert TypoSpotter(["content"] * 3 + ["context"]).typo("context") is None  # short: a word

@@ -183,6 +183,7 @@ def fact_problem(text: str, path: Sequence[str], source: str) -> str | None:
 
 
 _WORD = re.compile(r"[^\W\d_]{5,}")
+SUBSTITUTION_LENGTH = 8  # shorter words one letter apart are often two real words
 _INFLECTIONS = ("s", "es", "d", "ed", "n", "r", "y", "a", "e", "o")
 
 
@@ -230,6 +231,13 @@ class TypoSpotter:
             swapped = folded[:i] + folded[i + 1] + folded[i] + folded[i + 2 :]
             if swapped != folded and swapped in self._common:
                 return swapped
+        if len(folded) >= SUBSTITUTION_LENGTH:  # one letter changed, in a long word only
+            for i in range(1, len(folded) - 1):
+                variant = folded[:i] + folded[i + 1 :]
+                for common in sorted(self._by_deletion.get(variant, ())):
+                    same_length = len(common) == len(folded) and common[i] != folded[i]
+                    if same_length and common[:i] + common[i + 1 :] == variant:
+                        return common
         return None
 
     def has_typo(self, text: str) -> bool:

@@ -37,6 +37,7 @@ GENERIC_TITLES = frozenset(
     )
 )
 _CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+MAX_NUMERIC_LINE = 180  # a longer line is a run of facts; its blank is a needle in a haystack
 COMFORTABLE_QUESTION = 160  # longer questions are a chore to read in a poll on a phone
 
 
@@ -116,8 +117,21 @@ def length_penalty(question: str) -> float:
     return 0.6 * excess / (MAX_QUESTION - COMFORTABLE_QUESTION)
 
 
+_STOP = frozenset(
+    word_list(
+        "the and for with from that this are was can has have not but its para por con los las "
+        "una del que como más mas sin sus son está esta"
+    )
+)
+
+
 def _content_words(text: str) -> int:
     return len(_CONTENT_WORD.findall(text))
+
+
+def _meaningful_words(text: str) -> int:
+    """Content words that are not function words: 'para Workloads especificos' has two."""
+    return sum(word.casefold() not in _STOP for word in _CONTENT_WORD.findall(text))
 
 
 def _frame(frame: Mapping[str, str], lang: str, prefix: str, body: str) -> str:
@@ -151,7 +165,7 @@ def match_candidate(
 ) -> Candidate | None:
     """'Which term matches: <description>?' with the term's siblings (``only``) as distractors."""
     line, term, description = definition.line, definition.term, definition.description
-    if contains_phrase(description, term) or _content_words(description) < 3:
+    if contains_phrase(description, term) or _meaningful_words(description) < 3:
         return None
     prefix = subject_prefix(line, term, skip)
     if prefix is None:
@@ -234,8 +248,14 @@ def numeric_candidate(
         body = line.text[: fact.start] + BLANK + line.text[fact.end :]
     else:
         body = line.text[: fact.start] + BLANK + line.text[fact.start + len(fact.number) :]
-    if _content_words(body) < 3:
+    if _content_words(body) < 3 or len(line.text) > MAX_NUMERIC_LINE:
         return None
+    after = line.text[fact.end : fact.end + 25]
+    before = line.text[max(0, fact.start - 25) : fact.start]
+    if re.match(r"\W{0,3}\(\s*~?\d", after) or re.search(r"\d\s?[^\W\d]*\W{0,3}\(\s*~?$", before):
+        return None  # "900 seg. (15 minutos)": the same figure in other words next to it
+    if re.search(r"\s[-–—]\s*$", line.text[: fact.start]) and not line.text[fact.end :].strip(" ."):
+        return None  # "… - Puede cambiarse el tipo - 54%": a figure of what?
     prefix = subject_prefix(line, answer, skip)
     if prefix is None:
         return None
