@@ -147,3 +147,16 @@ def test_raw_markup_never_reaches_a_question_or_option(text):
     )
     options = (f"{text}"[:12], "On-Demand", "Spot", "Dedicated")
     assert "raw markup in the question or an option" in problems(item(options=options, answer=1))
+
+
+def test_a_power_of_two_spelt_as_bits_or_a_count_of_one_per_thing_is_given_away():
+    derivable = numeric(
+        "Complete: out of ___ input values (4 bits), 10 are valid", ("16", "8", "24", "10")
+    )
+    assert "the question gives the bits the answer is two to the power of" in problems(derivable)
+    plain = numeric("Complete: ___ values fit in a nibble", ("16", "8", "24", "10"))
+    assert "the question gives the bits the answer is two to the power of" not in problems(plain)
+    per_input = numeric(
+        "Complete: There are ___ rows in the AND plane (one for each input)", ("3", "6", "5", "7")
+    )
+    assert "a count of one per something the question does not give" in problems(per_input)

@@ -154,3 +154,11 @@ def enumerates_count(question: str, count: int) -> bool:
         if len(items) == count:
             return True
     return False
+
+
+def derivable_power(question: str, answer: int) -> bool:
+    """The question gives k bits and the answer is 2^k: '___ possible values (4 bits)' → 16."""
+    if not is_power_of_two(answer):
+        return False
+    exponent = answer.bit_length() - 1
+    return re.search(rf"(?<![\d.,]){exponent}[\s-]?bits?\b", question, re.IGNORECASE) is not None

@@ -9,6 +9,7 @@ from index.acronyms import spelt_out_anywhere
 from index.quiz.candidates import term_shape
 from index.quiz.distractors import are_variants, lengths_compatible, odd_one_out, parse_number
 from index.quiz.giveaway import (
+    derivable_power,
     enumerates_count,
     initials_leak,
     is_power_of_two,
@@ -34,6 +35,8 @@ _EXAMPLE_MARKER = re.compile(
 _CLAUSE_END = re.compile(r"->|→|=>|;|\.(?=\s+[A-ZÁÉÍÓÚ¿¡]|\s*$)")
 # A count written as a variable: "1 SNS -> N SQS", "N:1", "after X time".
 _VARIABLE = re.compile(r"(?<![\w.+\-/])[NMX](?=\s+[^\W\d_]{2,}|\s*:\s*\d)|\d\s*:\s*[NMnm](?!\w)")
+# "(one for each input)": the count is that of something in one worked example.
+_ONE_FOR_EACH = re.compile(r"\b(?:one for each|one per|uno por cada|una por cada)\b", re.I)
 _ENUMERATION_ITEM_WORDS = 4  # "Kinesis Data Streams" is an item; "clean it up and move it" is not
 
 
@@ -246,6 +249,10 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
             whole = answer_value == int(answer_value)
             if not unit and whole and enumerates_count(item.question, int(answer_value)):
                 found.append("the question lists what it asks to count")
+            if whole and derivable_power(item.question, int(answer_value)):
+                found.append("the question gives the bits the answer is two to the power of")
+            if not unit and _ONE_FOR_EACH.search(item.question):
+                found.append("a count of one per something the question does not give")
         if _number_leaks(item.question, answer):
             found.append("answer appears in the question")
         if bare_trivial_count(answer):
