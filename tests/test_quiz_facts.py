@@ -68,6 +68,7 @@ def test_a_clean_fact_is_asked():
         ("Ante una alarma de CPU, agregá 2 colas más al grupo", "lab step"),
         ("The best queue keeps messages for 14 days, amazing!", "opinion"),
         ("I keep messages in my queue for 14 days", "opinion"),
+        ("Queues are 400% faster and keep messages for 14 days", "opinion"),
         ("Messages are kept for `14` days in a [[queue]] note", "code or markup"),
         ("Messages are kept for $14$ days in the queue", "code or markup"),
         ("messages are kept for 14 days in the queue", "fragment"),
@@ -150,6 +151,7 @@ def test_a_line_with_a_typo_is_not_asked():
     [
         "Maximum execution time of a queue worker: 900 seconds (15 minutes)",
         "Convertible reservations - the instance type can change - 54%",
+        "Retention is a) 4 days by default, b) 14 days at most in a standard queue",
         "Queues keep messages for up to 14 days, standard ones deliver at least once, FIFO ones "
         "deliver exactly once in order, both are billed per request and per transfer out of the "
         "region where they live",

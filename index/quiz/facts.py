@@ -55,7 +55,8 @@ _OPINION = re.compile(
     r"!|\b(?:best|great|awesome|amazing|ultimate|love|popular|recommended|easy|easier|fácil|"
     r"facil|según|i|i'm|i've|my|me|we|our|us|mi|mis|nosotros|nuestro|nuestra|nuestros|"
     r"cool|nice|super|genial|increíble|sencillo|in my opinion|creo|hay que saber|"
-    r"need to know|exam|examen)\b",
+    r"need to know|exam|examen|faster|cheaper|better than|much better|mejor que|"
+    r"m[aá]s r[aá]pido|m[aá]s barato)\b",
     re.IGNORECASE,
 )
 # Code, formulas, tables and raw markup: unreadable in a poll, and not prose facts.

@@ -250,6 +250,8 @@ def numeric_candidate(
         body = line.text[: fact.start] + BLANK + line.text[fact.start + len(fact.number) :]
     if _content_words(body) < 3 or len(line.text) > MAX_NUMERIC_LINE:
         return None
+    if len(re.findall(r"(?<![\w])[a-e]\)\s?\w", line.text)) >= 2:
+        return None  # "a)expedited (…), b)standard (…), c)bulk (___)": a run of facts
     after = line.text[fact.end : fact.end + 25]
     before = line.text[max(0, fact.start - 25) : fact.start]
     if re.match(r"\W{0,3}\(\s*~?\d", after) or re.search(r"\d\s?[^\W\d]*\W{0,3}\(\s*~?$", before):
