@@ -166,3 +166,13 @@ def test_a_letter_changed_in_a_long_word_is_a_typo():
     spotter = TypoSpotter(["optimized for reads"] * 3 + ["Cloud Oprimized"])
     assert spotter.typo("Oprimized") == "optimized"
     assert TypoSpotter(["content"] * 3 + ["context"]).typo("context") is None  # short: a word
+
+
+def test_a_line_under_a_misspelt_heading_is_not_asked():
+    lines = "\n".join([*FILLER, "Alarms fire on metrics."] * 3 + [CLEAN])
+    assert questions_for_text(lines, path=("Queues", "Alarms"))
+    assert not questions_for_text(lines, path=("Queues", "Alarsm"))
+
+
+def questions_for_text(text: str, **kwargs) -> list[str]:
+    return [i.question for i in build_question_bank([chunk(text, **kwargs)]) if i.kind == "numeric"]

@@ -120,6 +120,8 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
             problem = fact_problem(text, chunk.path, chunk.source)
             if problem is None and typos.has_typo(text):
                 problem = "typo"
+            if problem is None and chunk.path and typos.has_typo(chunk.path[-1]):
+                problem = "typo in its heading"  # "AWS CloudWath Alarms" would head the stem
             lines.append(NoteLine(chunk, index, line_no, text, lang, problem, bullet))
     return lines
 
