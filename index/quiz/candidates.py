@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from index.acronyms import mine_acronyms, spells_out
 from index.lang import detect_lang_or
 from index.model import Chunk
+from index.quiz.facts import TypoSpotter, fact_problem
 from index.quiz.text import (
     clean_line,
     contains_phrase,
@@ -19,6 +20,7 @@ from index.quiz.text import (
 )
 
 MAX_LINE = 600  # longer lines are prose dumps, not facts
+WRAP_WIDTH = 60  # a line this long without a full stop may go on in the next one
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,8 @@ class NoteLine:
     line_no: int  # 1-based line in the source file (best effort)
     text: str  # cleaned: no bullets, emphasis or HTML
     lang: str
+    problem: str | None = None  # why the line is not a fact to ask about (see facts.py)
+    bullet: bool = False  # a list item in the notes
 
     @property
     def position(self) -> tuple[str, int, int]:
@@ -57,15 +61,51 @@ class NumberFact:
     joiner: str  # "" or " ": how number and unit are written together
 
 
+_BULLET_START = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)])\s+")
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+
+
+def _logical_lines(raw_lines: Sequence[str]) -> list[tuple[int, str, bool]]:
+    """(offset, text, is a list item) per logical line: code fences left out, and a paragraph
+    hard-wrapped over several lines joined back into one."""
+    out: list[tuple[int, str, bool]] = []
+    in_fence = False
+    previous_open = False  # the last line kept may continue on the next
+    for offset, raw in enumerate(raw_lines):
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+            previous_open = False
+            continue
+        if in_fence or not raw.strip():
+            previous_open = False
+            continue
+        bullet = bool(_BULLET_START.match(raw))
+        stripped = raw.strip()
+        if previous_open and not bullet and stripped[:1].islower() and out:
+            first_offset, text, was_bullet = out[-1]
+            out[-1] = (first_offset, text.rstrip() + " " + stripped, was_bullet)
+        else:
+            out.append((offset, raw, bullet))
+        # Hard-wrapped prose runs to the margin; a short line without a full stop is an outline.
+        previous_open = (
+            len(raw.rstrip()) >= WRAP_WIDTH
+            and not re.search(r"[.:;!?]\s*$", raw)
+            and not stripped.startswith("#")
+        )
+    return out
+
+
 def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
-    """Every non-meta line of every chunk, cleaned, with its source line number and language."""
+    """Every non-meta line of every chunk, cleaned, with its source line number, its language
+    and, when it is not a fact worth asking about, why not."""
     lines: list[NoteLine] = []
+    typos = TypoSpotter([chunk.text for chunk in chunks])
     for index, chunk in enumerate(chunks):
         raw_lines = chunk.text.split("\n")
         span = chunk.line_end - chunk.line_start + 1
         exact = len(raw_lines) == span
         chunk_lang = "es" if chunk.lang == "es" else "en"
-        for offset, raw in enumerate(raw_lines):
+        for offset, raw, bullet in _logical_lines(raw_lines):
             if len(raw) > MAX_LINE or is_meta_line(raw):
                 continue
             text = clean_line(raw)
@@ -77,7 +117,12 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                 else min(chunk.line_start + offset, max(chunk.line_end, chunk.line_start))
             )
             lang = detect_lang_or(text, chunk_lang)
-            lines.append(NoteLine(chunk, index, line_no, text, lang))
+            problem = fact_problem(text, chunk.path, chunk.source)
+            if problem is None and typos.has_typo(text):
+                problem = "typo"
+            if problem is None and chunk.path and typos.has_typo(chunk.path[-1]):
+                problem = "typo in its heading"  # "AWS CloudWath Alarms" would head the stem
+            lines.append(NoteLine(chunk, index, line_no, text, lang, problem, bullet))
     return lines
 
 
@@ -330,7 +375,7 @@ def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> li
         desc = desc.strip(" -–—:;>")
         if "->" in desc or "=>" in desc or "→" in desc:
             continue  # a flow of steps, not a definition
-        nested = _COLON.match(desc)
+        nested = _COLON.match(desc) or _DASH.match(desc) or _ARROW.match(desc)
         if nested and looks_like_term(tidy_term(nested.group("term"))):
             continue  # "EC2 - Placement Groups: Cluster / Spread" defines something else
         desc_words = normalise(desc).split()

@@ -6,10 +6,11 @@ import hashlib
 import math
 import random
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from index.quiz.candidates import NoteLine, term_shape
+from index.quiz.giveaway import is_power_of_two
 from index.quiz.text import contains_phrase, normalise, stem_words
 
 MAX_OPTION = 100
@@ -75,12 +76,19 @@ class TermPool:
         return list(entry.places) if entry else []
 
     def nearest(
-        self, answer: str, line: NoteLine, question: str, count: int = 3, banned: Iterable[str] = ()
+        self,
+        answer: str,
+        line: NoteLine,
+        question: str,
+        count: int = 3,
+        banned: Iterable[str] = (),
+        only: Collection[str] | None = None,
     ) -> list[tuple[str, float]]:
         """Up to ``count`` sibling terms of the answer's shape, each with a closeness score.
 
         Closeness is measured from the question's line and from where the answer itself is
-        defined, so the siblings of an enumeration (GP2 / IO1 / ST1 / SC1) come first.
+        defined, so the siblings of an enumeration (GP2 / IO1 / ST1 / SC1) come first. With
+        ``only`` (normalised terms), nothing outside that sibling group is offered.
         """
         shape = term_shape(answer)
         answer_specific = self._specific(answer)
@@ -89,7 +97,9 @@ class TermPool:
         anchors += [place for place in self.places_of(answer) if place[0] == line.chunk.source][:6]
         banned_list = [answer, *banned]
         ranked: list[tuple[float, int, str, float]] = []
-        for entry in self._entries.values():
+        for key, entry in self._entries.items():
+            if only is not None and key not in only:
+                continue
             if entry.shape != shape or len(entry.term) > MAX_OPTION:
                 continue
             if answer_specific and not entry.specific:
@@ -409,7 +419,9 @@ def numeric_options(
     spread_out = nines is None and not (family == "count" and not unit and value <= 12)
 
     def offer(text_number: str) -> None:
-        option = text_number + joiner + unit_for(text_number, unit)
+        if unit and unit_for(text_number, unit) != unit:
+            return  # "1 minute" among "5 minutes": the lone singular stands out
+        option = text_number + joiner + unit
         norm = normalise(option)
         if norm in seen or len(chosen) >= 3:
             return
@@ -447,4 +459,25 @@ def numeric_options(
     rng.shuffle(top)
     for candidate in top + candidates[5:]:
         offer(format_number(candidate, style))
+    if len(chosen) == 3 and _lone_power_of_two(value, chosen):
+        dropped = chosen.pop()
+        for power in (value * 2, value / 2, value * 4, value / 4):
+            if power == int(power) and power >= 4:
+                offer(format_number(power, style))
+            if len(chosen) == 3:
+                break
+        if len(chosen) < 3:
+            chosen.append(dropped)  # no power of two fits: the rules reject the item
     return chosen if len(chosen) == 3 else None
+
+
+def _lone_power_of_two(value: float, options: Sequence[str]) -> bool:
+    """The answer is a power of two (16, 64, 512) and no other option is: a tell."""
+    if not is_power_of_two(value):
+        return False
+    for option in options:
+        match = re.match(r"\d[\d.,]*", option)
+        parsed = parse_number(match.group(0)) if match else None
+        if parsed and is_power_of_two(parsed[0]):
+            return False
+    return True

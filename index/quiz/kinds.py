@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
 
-from index.quiz.candidates import Definition, NoteLine, NumberFact, unit_family
+from index.quiz.candidates import Definition, NoteLine, NumberFact, term_shape, unit_family
 from index.quiz.distractors import TermPool, numeric_options
+from index.quiz.facts import dangling_start, example_or_hypothetical
 from index.quiz.item import MAX_QUESTION, QuizItem, explanation_for, item_id, place_answer
 from index.quiz.rules import (
     answer_leaks,
@@ -17,18 +18,26 @@ from index.quiz.rules import (
     in_enumeration,
     in_example_clause,
 )
-from index.quiz.text import contains_phrase, normalise, trim_words, window_around
+from index.quiz.text import contains_phrase, normalise, trim_words, window_around, word_list
 
 BLANK = "___"
 MATCH_FRAME = {
-    "en": "Which service or term matches: “{text}”?",
-    "es": "¿Qué servicio o término corresponde a: «{text}»?",
+    "en": "Which term matches: “{text}”?",
+    "es": "¿Qué término corresponde a: «{text}»?",
 }
 CLOZE_FRAME = {"en": "Complete: {text}", "es": "Completa: {text}"}
+# Headings that say nothing about what is under them: never a question's subject.
 GENERIC_TITLES = frozenset(
-    {"good to know", "cosas a saber", "resumen", "summary", "overview", "intro", "notas", "notes"}
+    phrase.replace("_", " ")
+    for phrase in word_list(
+        "good_to_know cosas_a_saber resumen summary overview intro introduction introduccion "
+        "notas notes apuntes others otros otras other misc miscellaneous varios general tags "
+        "related conclusion conclusiones index indice references referencias links todo faq "
+        "everything_else the_rest el_resto extra extras theory teoria refresher basics"
+    )
 )
 _CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+MAX_NUMERIC_LINE = 180  # a longer line is a run of facts; its blank is a needle in a haystack
 COMFORTABLE_QUESTION = 160  # longer questions are a chore to read in a poll on a phone
 
 
@@ -48,22 +57,58 @@ def _clean_title(title: str) -> str:
     return title.strip(" -–")
 
 
-def _context(line: NoteLine, answer: str) -> str:
-    """The innermost heading that does not give the answer away, as a short '[…] ' prefix."""
+def _names_own_subject(text: str) -> str | None:
+    """The line's first word when it is a name (EFS, CloudWatch, GP2): the line's own subject."""
+    first = re.match(r"[\w@&+.-]+(?![/\w])", text)
+    if first is None:
+        return None
+    word = first.group(0)
+    inner_capital = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
+    if term_shape(word) == "acronym" or inner_capital:
+        return word
+    return None
+
+
+def _usable_title(title: str, answer: str, skip: Set[str]) -> bool:
+    if not title or len(title) > 45 or len(title.split()) > 6 or title.endswith("…"):
+        return False
+    if len(re.findall(r"[^\W\d_]", title)) < 3 or not title[:1].isalpha():
+        return False
+    if normalise(title) in GENERIC_TITLES or normalise(title) in skip:
+        return False
+    if re.match(r"^[\w-]+:\s", title) or re.search(r"\d{5,}", title):
+        return False  # "id: 1716491727-permisos": front matter, not a heading
+    if example_or_hypothetical(title):
+        return False  # "Si dice File / NFS": a case to recognise, not a topic
+    if contains_phrase(title, answer) or answer_leaks(title, answer, {}):
+        return False
+    return normalise(answer).replace(" ", "") not in normalise(title).replace(" ", "")
+
+
+def subject_prefix(
+    line: NoteLine, answer: str, skip: Set[str] = frozenset(), *, own_subject: bool = True
+) -> str | None:
+    """'[Heading] ' naming what the line is about, '' when the line names its own subject, or
+    None when nothing does (the item is dropped).
+
+    The innermost heading that is not the file's title, a generic label or a giveaway, falling
+    back up the path. A line that opens with another name than its heading's ("EFS …" under
+    "EBS volume types") is about that name: the heading would mislead.
+    """
+    own = _names_own_subject(line.text) if own_subject else None
+    if own and (contains_phrase(answer, own) or normalise(own) in normalise(answer)):
+        own = None  # the blank is the subject itself: the heading must name the topic
+    verb_first = dangling_start(line.text) == "verb"
     for raw_title in reversed(line.chunk.path or (line.chunk.title,)):
         title = _clean_title(raw_title)
-        if not title or len(title) > 45 or len(title.split()) > 6 or title.endswith("…"):
+        if not _usable_title(title, answer, skip):
             continue
-        if len(re.findall(r"[^\W\d_]", title)) < 3 or not title[:1].isalpha():
-            continue
-        if normalise(title) in GENERIC_TITLES:
-            continue
-        if contains_phrase(title, answer) or answer_leaks(title, answer, {}):
-            continue
-        if normalise(answer).replace(" ", "") in normalise(title).replace(" ", ""):
-            continue
+        if own and not verb_first and not contains_phrase(title, own):
+            return ""
         return f"[{title}] "
-    return ""
+    if own and not verb_first:
+        return ""
+    return None
 
 
 def length_penalty(question: str) -> float:
@@ -72,8 +117,21 @@ def length_penalty(question: str) -> float:
     return 0.6 * excess / (MAX_QUESTION - COMFORTABLE_QUESTION)
 
 
+_STOP = frozenset(
+    word_list(
+        "the and for with from that this are was can has have not but its para por con los las "
+        "una del que como más mas sin sus son está esta"
+    )
+)
+
+
 def _content_words(text: str) -> int:
     return len(_CONTENT_WORD.findall(text))
+
+
+def _meaningful_words(text: str) -> int:
+    """Content words that are not function words: 'para Workloads especificos' has two."""
+    return sum(word.casefold() not in _STOP for word in _CONTENT_WORD.findall(text))
 
 
 def _frame(frame: Mapping[str, str], lang: str, prefix: str, body: str) -> str:
@@ -102,14 +160,18 @@ def _item(
     )
 
 
-def match_candidate(definition: Definition, pool: TermPool) -> Candidate | None:
-    """'Which service or term matches: <description>?' with sibling terms as distractors."""
+def match_candidate(
+    definition: Definition, pool: TermPool, only: Collection[str], skip: Set[str] = frozenset()
+) -> Candidate | None:
+    """'Which term matches: <description>?' with the term's siblings (``only``) as distractors."""
     line, term, description = definition.line, definition.term, definition.description
-    if contains_phrase(description, term) or _content_words(description) < 3:
+    if contains_phrase(description, term) or _meaningful_words(description) < 3:
         return None
-    prefix = _context(line, term)
+    prefix = subject_prefix(line, term, skip)
+    if prefix is None:
+        return None
     question = _frame(MATCH_FRAME, line.lang, prefix, description)
-    siblings = pool.nearest(term, line, question)
+    siblings = pool.nearest(term, line, question, only=only)
     if len(siblings) < 3:
         return None
     closeness = sum(tier for _, tier in siblings) / len(siblings)
@@ -127,7 +189,13 @@ def match_candidate(definition: Definition, pool: TermPool) -> Candidate | None:
 
 
 def cloze_candidate(
-    line: NoteLine, term: str, span: tuple[int, int], pool: TermPool, df: int
+    line: NoteLine,
+    term: str,
+    span: tuple[int, int],
+    pool: TermPool,
+    df: int,
+    only: Collection[str],
+    skip: Set[str] = frozenset(),
 ) -> Candidate | None:
     """'Complete: … ___ …' blanking a known term of the line."""
     start, end = span
@@ -136,12 +204,14 @@ def cloze_candidate(
     body = line.text[:start] + BLANK + line.text[end:]
     if contains_phrase(body, term) or _content_words(body) < 4:
         return None
-    prefix = _context(line, term)
+    prefix = subject_prefix(line, term, skip)
+    if prefix is None:
+        return None
     template = CLOZE_FRAME.get(line.lang, CLOZE_FRAME["en"])
     room = MAX_QUESTION - len(prefix) - len(template.format(text=""))
     body = window_around(body, start, start + len(BLANK), room)
     question = prefix + template.format(text=body)
-    siblings = pool.nearest(term, line, question)
+    siblings = pool.nearest(term, line, question, only=only)
     if len(siblings) < 3:
         return None
     closeness = sum(tier for _, tier in siblings) / len(siblings)
@@ -163,7 +233,9 @@ def cloze_candidate(
     return Candidate(_item("cloze", line, question, term, [t for t, _ in siblings]), score, line)
 
 
-def numeric_candidate(fact: NumberFact, nearby: Sequence[str]) -> Candidate | None:
+def numeric_candidate(
+    fact: NumberFact, nearby: Sequence[str], skip: Set[str] = frozenset()
+) -> Candidate | None:
     """'Complete: … ___ …' blanking a number (with its unit), distractors in the same unit."""
     line = fact.line
     answer = fact.number + fact.joiner + fact.unit
@@ -176,9 +248,19 @@ def numeric_candidate(fact: NumberFact, nearby: Sequence[str]) -> Candidate | No
         body = line.text[: fact.start] + BLANK + line.text[fact.end :]
     else:
         body = line.text[: fact.start] + BLANK + line.text[fact.start + len(fact.number) :]
-    if _content_words(body) < 3:
+    if _content_words(body) < 3 or len(line.text) > MAX_NUMERIC_LINE:
         return None
-    prefix = _context(line, answer)
+    if len(re.findall(r"(?<![\w])[a-e]\)\s?\w", line.text)) >= 2:
+        return None  # "a)expedited (…), b)standard (…), c)bulk (___)": a run of facts
+    after = line.text[fact.end : fact.end + 25]
+    before = line.text[max(0, fact.start - 25) : fact.start]
+    if re.match(r"\W{0,3}\(\s*~?\d", after) or re.search(r"\d\s?[^\W\d]*\W{0,3}\(\s*~?$", before):
+        return None  # "900 seg. (15 minutos)": the same figure in other words next to it
+    if re.search(r"\s[-–—]\s*$", line.text[: fact.start]) and not line.text[fact.end :].strip(" ."):
+        return None  # "… - Puede cambiarse el tipo - 54%": a figure of what?
+    prefix = subject_prefix(line, answer, skip)
+    if prefix is None:
+        return None
     template = CLOZE_FRAME.get(line.lang, CLOZE_FRAME["en"])
     room = MAX_QUESTION - len(prefix) - len(template.format(text=""))
     body = window_around(body, fact.start, fact.start + len(BLANK), room)

@@ -7,13 +7,23 @@ from collections.abc import Mapping, Set
 
 from index.acronyms import spelt_out_anywhere
 from index.quiz.candidates import term_shape
-from index.quiz.distractors import are_variants, lengths_compatible, odd_one_out
+from index.quiz.distractors import are_variants, lengths_compatible, odd_one_out, parse_number
+from index.quiz.giveaway import (
+    derivable_power,
+    enumerates_count,
+    initials_leak,
+    is_power_of_two,
+    odd_form,
+    shared_stem,
+)
 from index.quiz.item import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION, QuizItem
-from index.quiz.text import contains_phrase, normalise, stem, stem_words
+from index.quiz.text import contains_phrase, normalise, stem_words
 
 # Words too common in AWS names to give an answer away ("AWS Batch" vs a question about AWS).
 _SHARED_WORDS = frozenset({"aws", "amazon", "service", "servicio"})
-KINDS = frozenset({"cloze", "match", "numeric"})
+KINDS = frozenset({"cloze", "match", "numeric", "define", "not_in_list", "acronym", "compare"})
+TERM_KINDS = frozenset({"cloze", "match", "acronym"})  # the options are terms
+_RAW_MARKUP = re.compile(r"\[\[|\]\]|!\[|<img|\$|\*\*|`|\\|<\/?[a-z][^>]*>", re.IGNORECASE)
 _NUMERIC_OPTION = re.compile(r"^(?P<num>\d[\d.,]*)(?P<joiner>\s?)(?P<unit>\S*)$")
 # "e.g.", "(example …)", "p.ej.", "por ejemplo": what follows is an illustration, not a fact.
 _EXAMPLE_MARKER = re.compile(
@@ -25,6 +35,8 @@ _EXAMPLE_MARKER = re.compile(
 _CLAUSE_END = re.compile(r"->|→|=>|;|\.(?=\s+[A-ZÁÉÍÓÚ¿¡]|\s*$)")
 # A count written as a variable: "1 SNS -> N SQS", "N:1", "after X time".
 _VARIABLE = re.compile(r"(?<![\w.+\-/])[NMX](?=\s+[^\W\d_]{2,}|\s*:\s*\d)|\d\s*:\s*[NMnm](?!\w)")
+# "(one for each input)": the count is that of something in one worked example.
+_ONE_FOR_EACH = re.compile(r"\b(?:one for each|one per|uno por cada|una por cada)\b", re.I)
 _ENUMERATION_ITEM_WORDS = 4  # "Kinesis Data Streams" is an item; "clean it up and move it" is not
 
 
@@ -133,8 +145,9 @@ def in_example_clause(text: str, position: int) -> bool:
 
 
 def bare_trivial_count(answer: str) -> bool:
-    """A bare 0 or 1 with no unit: "1 SNS", "0 downtime" are wording, not numbers to learn."""
-    return answer.strip() in ("0", "1")
+    """A bare 0 or 1 with no unit ("1 SNS", "0 downtime"), or 100% ("not 100% accurate"):
+    wording, not numbers to learn."""
+    return answer.strip() in ("0", "1", "100%", "100 %")
 
 
 def counts_against_variable(text: str) -> bool:
@@ -198,8 +211,9 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         found.append(f"unknown language {item.lang!r}")
     if not item.question.strip() or len(item.question) > MAX_QUESTION:
         found.append("question empty or longer than 300 characters")
-    if not 3 <= len(item.options) <= 4:
-        found.append("needs 3 or 4 options")
+    least = 2 if item.kind == "compare" else 3
+    if not least <= len(item.options) <= 4:
+        found.append(f"needs {least} to 4 options")
     if not 0 <= item.answer < len(item.options):
         found.append("answer index out of range")
         return found
@@ -212,15 +226,33 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
     normalised = [normalise(option) for option in item.options]
     if len(set(normalised)) != len(normalised) or not all(normalised):
         found.append("options not distinct")
-    if not lengths_compatible(list(item.options)):
+    if item.kind != "define" and not lengths_compatible(list(item.options)):
         found.append("option lengths too different")
+    if any(_RAW_MARKUP.search(text) for text in (item.question, *item.options)):
+        found.append("raw markup in the question or an option")
     answer = item.correct_option
     if item.kind == "numeric":
         shapes = [_NUMERIC_OPTION.match(option) for option in item.options]
         if not all(shapes):
             found.append("numeric options must all be numbers")
-        elif len({(m.group("joiner"), stem(m.group("unit").casefold())) for m in shapes if m}) != 1:
-            found.append("numeric options must share one unit")
+        elif len({(m.group("joiner"), m.group("unit")) for m in shapes if m}) != 1:
+            found.append("numeric options must share one unit, written alike")
+        else:
+            values = [parse_number(m.group("num")) for m in shapes if m]
+            numbers = [value[0] if value else 0.0 for value in values]
+            answer_value = numbers[item.answer]
+            if is_power_of_two(answer_value) and not any(
+                is_power_of_two(value) for i, value in enumerate(numbers) if i != item.answer
+            ):
+                found.append("the answer is the lone power of two")
+            unit = shapes[item.answer].group("unit") if shapes[item.answer] else ""
+            whole = answer_value == int(answer_value)
+            if not unit and whole and enumerates_count(item.question, int(answer_value)):
+                found.append("the question lists what it asks to count")
+            if whole and derivable_power(item.question, int(answer_value)):
+                found.append("the question gives the bits the answer is two to the power of")
+            if not unit and _ONE_FOR_EACH.search(item.question):
+                found.append("a count of one per something the question does not give")
         if _number_leaks(item.question, answer):
             found.append("answer appears in the question")
         if bare_trivial_count(answer):
@@ -229,7 +261,7 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         bare_count = answer_shape is not None and not answer_shape.group("unit")
         if bare_count and counts_against_variable(item.question):
             found.append("a bare count next to variable counts (N, M, X)")
-    else:
+    elif item.kind in TERM_KINDS:
         for i, option in enumerate(item.options):
             for other in item.options[i + 1 :]:
                 if are_variants(option, other):
@@ -247,6 +279,14 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         word = giveaway_word(item.question, answer, distractors)
         if word is not None:
             found.append(f"question repeats the answer's word {word!r}")
+        part = shared_stem(item.question, answer, distractors)
+        if part is not None:
+            found.append(f"question shares the stem of the answer's {part!r}")
+        if initials_leak(item.question, answer):
+            found.append("question spells out the answer's initials")
+        odd = odd_form(item.options)
+        if odd is not None:
+            found.append(f"one option differs from the others in {odd}")
     blank = item.question.find("___")
     if blank < 0 and item.kind in ("cloze", "numeric"):
         found.append("cloze without a blank")

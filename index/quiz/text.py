@@ -58,9 +58,22 @@ def contains_phrase(haystack: str, needle: str) -> bool:
     return any(hay[i : i + size] == words for i in range(len(hay) - size + 1))
 
 
+_WIKILINK = re.compile(r"(?<!!)\[\[(?:[^\]|]*\|)?([^\]|]+)\]\]")
+_EMPHASIS = re.compile(
+    r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"
+)
+
+
+def _link_text(match: re.Match[str]) -> str:
+    return match.group(1).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def clean_line(raw: str) -> str:
-    """The line without bullets, markdown emphasis, HTML leftovers or runs of spaces."""
-    text = _BOLD.sub("", raw)
+    """The line without bullets, markdown emphasis, wikilinks (their text kept), HTML leftovers
+    or runs of spaces."""
+    text = _WIKILINK.sub(_link_text, raw)
+    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _BOLD.sub("", text)
     text = text.replace("\u00a0", " ")
     previous = None
     while previous != text:

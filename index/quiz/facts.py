@@ -1,0 +1,245 @@
+"""Which note lines state facts: not examples, exercises, lab steps, opinions, code or fragments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index.lang import lang_scores
+from index.quiz.text import normalise, word_list
+
+# Headings and file names of practice material: what is under them is worked, not taught.
+_PRACTICE_WORDS = frozenset(
+    word_list(
+        "demo demos lab labs laboratorio laboratorios exercise exercises ejercicio ejercicios "
+        "example examples ejemplo ejemplos problema problemas hoja homework hw practica practicas "
+        "examen examenes exam exams quiz parcial solucion soluciones solution solutions worked "
+        "tarea tareas ejercitacion walkthrough"
+    )
+)
+# Markers that open an example or a hypothetical anywhere in a line.
+_EXAMPLE = re.compile(
+    r"(?<![\w.])(?:e\.\s?g\b\.?|eg\b\.|i\.\s?e\b\.?|for (?:example|instance)|such as|"
+    r"por ejemplo|p\.\s?ej\b\.?|ej\.|ej:|example|ejemplo|like\b|como por)",
+    re.IGNORECASE,
+)
+# Line openings of a hypothetical, a task or an exercise statement.
+_HYPOTHETICAL_START = re.compile(
+    r"^(?:si|if|suppose|supongamos|suponga|imagine|imagina|consider|considera|considere|"
+    r"let'?s|let|assume|say|here is|here's|here are|now|ahora|note that|remember|recuerda|"
+    r"demostrar|demuestra|demuestre|prove|show|dibuja|dibujar|draw|calcula|calcular|compute|"
+    r"find|halla|hallar|encuentra|encontrar|determina|determinar|resuelve|resolver|solve|"
+    r"what|which|how|why|when|qu[eé]|cu[aá]l|c[oó]mo|cu[aá]nto?s?|cu[aá]ndo|por qu[eé]|¿|q:|a:)\b",
+    re.IGNORECASE,
+)
+# Imperatives that open a lab step, English and Spanish (infinitive, tú and vos forms).
+_IMPERATIVES = frozenset(
+    word_list(
+        "add attach choose click configure connect copy create define delete deploy download "
+        "enable disable enter go install launch log make move navigate open pick press push pull "
+        "put remove "
+        "run select set start stop type upload use verify check try wait write edit apply give "
+        "crear crea creá agregar agrega agregá añadir añade usar usa usá utilizar utiliza "
+        "configurar configura configurá elegir elige elegí seleccionar selecciona seleccioná "
+        "instalar instala instalá ir ve andá hacer haz hacé poner pon poné ejecutar ejecuta "
+        "correr corre abrir abre abrí mirar mira mirá probar prueba probá subir sube bajar baja "
+        "conectar conecta conectá habilitar habilita activar activa definir define copiar copia "
+        "mover mueve escribir escribe empezar empieza"
+    )
+)
+_VOSEO = re.compile(
+    r"\b(?:agregá|poné|elegí|usá|hacé|creá|configurá|seleccioná|andá|mirá|fijate)\b"
+)
+# Opinion, marketing and first-person words: not what an exam asks.
+_OPINION = re.compile(
+    r"!|\b(?:best|great|awesome|amazing|ultimate|love|popular|recommended|easy|easier|fácil|"
+    r"facil|según|i|i'm|i've|my|me|we|our|us|mi|mis|nosotros|nuestro|nuestra|nuestros|"
+    r"cool|nice|super|genial|increíble|sencillo|in my opinion|creo|hay que saber|"
+    r"need to know|exam|examen|faster|cheaper|better than|much better|mejor que|"
+    r"m[aá]s r[aá]pido|m[aá]s barato)\b",
+    re.IGNORECASE,
+)
+# Code, formulas, tables and raw markup: unreadable in a poll, and not prose facts.
+_CODE_OR_MARKUP = re.compile(
+    r"[`$\\{}^=|~<>#]|\[\[|\]\]|!\[|\*\*|\*\w[^*]*\*|(?<!\w)_\w[^_]*_(?!\w)|"
+    r"<img|\(\s*\)|;\s*$|//|\w\(\w|^\s*%",
+)
+# Words that point elsewhere for the subject: a line opening with one cannot stand alone.
+_POINTING_PHRASE = re.compile(
+    r"^(?:es decir|o sea|that is|in other words|en otras palabras)\b", re.I
+)
+_POINTING_START = frozenset(
+    word_list(
+        "ambos ambas both also tambien también it its they them this these that those este esta "
+        "esto estos estas ese esa eso esos esas ello ellos ellas ella he she which que lo and or "
+        "but y o pero then entonces luego so así asi otherwise sino instead"
+    )
+)
+# A verb first: the subject is whatever the heading is about; fine under a subject heading only.
+_VERB_START = frozenset(
+    word_list(
+        "uses provides allows supports requires needs has have is are was were can could will "
+        "would does do makes helps lets gives offers works runs stores keeps means becomes "
+        "includes contains returns sends creates es son está están estan tiene tienen puede "
+        "pueden permite permiten soporta soportan sirve hace hacen se"
+    )
+)
+_FUNCTION_END = frozenset(
+    word_list(
+        "and or the of to a an with which that is are for in on by de del la el los las que y o "
+        "con en por para un una se como"
+    )
+)
+
+
+def practice_section(path: Sequence[str], source: str) -> bool:
+    """True under a demo, lab, exercise or example heading, or in a file named like one."""
+    for heading in (*path, source.rsplit("/", 1)[-1]):
+        words = set(normalise(heading).replace("_", " ").split())
+        if words & _PRACTICE_WORDS or "demo" in heading.casefold():
+            return True
+    return False
+
+
+def example_or_hypothetical(text: str) -> bool:
+    """A line that is an illustration ("e.g. …", "Por ejemplo …", "… (example)") or a
+    hypothetical or exercise ("Si…", "Suppose…"). An example clause inside a line of facts is
+    left to the kinds, which never blank a word inside one."""
+    opening = text.lstrip("([ ")
+    if _EXAMPLE.match(opening) or _HYPOTHETICAL_START.match(opening):
+        return True
+    return bool(re.search(r"\((?:example|ejemplo|e\.g\.?)\)", text, re.IGNORECASE))
+
+
+def lab_step(text: str) -> bool:
+    """A step to do, not a fact to learn: starts with an imperative, or has a vos imperative."""
+    first = re.match(r"[^\W\d_]+", text.lstrip("([ "))
+    if first and first.group(0).casefold() in _IMPERATIVES:
+        return True
+    return bool(_VOSEO.search(text.casefold()))
+
+
+def opinion(text: str) -> bool:
+    """Opinion, marketing or first-person narrative."""
+    return bool(_OPINION.search(text))
+
+
+_ARROW = re.compile(r"->|=>|<-|→")
+
+
+def code_or_markup(text: str) -> bool:
+    """Code, formulas, table rows or raw Markdown/Obsidian/HTML markup (arrows are prose)."""
+    return bool(_CODE_OR_MARKUP.search(_ARROW.sub(" ", text)))
+
+
+def fragment(text: str) -> bool:
+    """A piece of a sentence: starts in lower case, or ends on a word that needs a follow-up."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if stripped[0].islower():
+        return True
+    last = re.findall(r"[^\W\d_]+", stripped.casefold())
+    return bool(last) and stripped[-1].isalpha() and last[-1] in _FUNCTION_END
+
+
+def dangling_start(text: str) -> str | None:
+    """'pointing' for a first word that refers elsewhere ("Ambos", "also"), 'verb' for a verb
+    first ("Uses", "Se puede"), else None."""
+    first = re.match(r"[^\W\d_]+", text.lstrip("([ "))
+    word = first.group(0).casefold() if first else ""
+    if word in _POINTING_START or _POINTING_PHRASE.match(text.lstrip("([ ")):
+        return "pointing"
+    if word in _VERB_START:
+        return "verb"
+    return None
+
+
+def mixed_language(text: str) -> bool:
+    """English and Spanish function words both weigh in the line: no single frame fits it."""
+    english, spanish = lang_scores(text)
+    low, high = sorted((english, spanish))
+    return low >= 1 and low >= 0.3 * high
+
+
+def fact_problem(text: str, path: Sequence[str], source: str) -> str | None:
+    """Why a cleaned line is not quiz material, or None when it states a fact."""
+    if practice_section(path, source):
+        return "practice section"
+    if dangling_start(text) == "pointing":
+        return "dangling first word"
+    if code_or_markup(text):
+        return "code or markup"
+    if example_or_hypothetical(text):
+        return "example or hypothetical"
+    if lab_step(text):
+        return "lab step"
+    if opinion(text):
+        return "opinion"
+    if fragment(text):
+        return "fragment"
+    if mixed_language(text):
+        return "mixed language"
+    return None
+
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+SUBSTITUTION_LENGTH = 8  # shorter words one letter apart are often two real words
+_INFLECTIONS = ("s", "es", "d", "ed", "n", "r", "y", "a", "e", "o")
+
+
+class TypoSpotter:
+    """Spots misspelt words: rare in the notes and one slip away from a common word.
+
+    'collectioin', 'Beanstal', 'acrhivos' are each written once where 'collection', 'Beanstalk'
+    and 'archivos' are written often. Plurals and endings ('cost'/'costs', 'nuevo'/'nueva') are
+    words of their own.
+    """
+
+    def __init__(self, texts: Sequence[str], common: int = 3) -> None:
+        counts: dict[str, int] = {}
+        for text in texts:
+            for word in _WORD.findall(text.casefold()):
+                counts[word] = counts.get(word, 0) + 1
+        self._counts = counts
+        self._common = {word for word, count in counts.items() if count >= common}
+        self._by_deletion: dict[str, set[str]] = {}
+        for word in self._common:
+            for variant in self._deletions(word):
+                self._by_deletion.setdefault(variant, set()).add(word)
+
+    @staticmethod
+    def _deletions(word: str) -> set[str]:
+        return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+    @staticmethod
+    def _inflected(short: str, long: str) -> bool:
+        return any(long == short + end for end in _INFLECTIONS)
+
+    def typo(self, word: str) -> str | None:
+        """The common word ``word`` looks like a slip of (a letter dropped, added or two
+        swapped), or None."""
+        folded = word.casefold()
+        if self._counts.get(folded, 0) > 1 or len(folded) < 5:
+            return None
+        for common in sorted(self._by_deletion.get(folded, ())):  # a letter dropped
+            if not self._inflected(folded, common):
+                return common
+        for variant in sorted(self._deletions(folded)):  # a letter added
+            if variant in self._common and not self._inflected(variant, folded):
+                return variant
+        for i in range(len(folded) - 1):  # two letters swapped
+            swapped = folded[:i] + folded[i + 1] + folded[i] + folded[i + 2 :]
+            if swapped != folded and swapped in self._common:
+                return swapped
+        if len(folded) >= SUBSTITUTION_LENGTH:  # one letter changed, in a long word only
+            for i in range(1, len(folded) - 1):
+                variant = folded[:i] + folded[i + 1 :]
+                for common in sorted(self._by_deletion.get(variant, ())):
+                    same_length = len(common) == len(folded) and common[i] != folded[i]
+                    if same_length and common[:i] + common[i + 1 :] == variant:
+                        return common
+        return None
+
+    def has_typo(self, text: str) -> bool:
+        return any(self.typo(word) for word in _WORD.findall(text))

@@ -1,0 +1,164 @@
+"""Wording that gives the answer away: a shared word stem, an acronym's initials, an odd form,
+or a stem that lists what it asks to count. English and Spanish alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index.quiz.text import normalise, stem, word_list
+
+_SMALL = frozenset(
+    word_list(
+        "a an the of for and or to in on with by at as is are be it its from this that de del la "
+        "el los las para con en y o por un una unos unas se es son su sus al lo que como sin"
+    )
+)
+_CAMEL = re.compile(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def word_parts(term: str) -> list[str]:
+    """Lower-case words, CamelCase pieces and digit runs of a term: MemtoReg → mem, to, reg."""
+    parts: list[str] = []
+    for word in re.findall(r"[^\W_]+", term):
+        parts.extend(piece.casefold() for piece in _CAMEL.findall(word) or [word])
+    return [normalise(part) for part in parts if normalise(part)]
+
+
+def _common_prefix(first: str, second: str) -> int:
+    size = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        size += 1
+    return size
+
+
+def _abbreviates(part: str, word: str) -> bool:
+    """'dst' abbreviates 'destination': same first letter, the letters in order, much longer."""
+    if not 2 < len(part) <= 4 or len(word) < len(part) + 3 or part[0] != word[0]:
+        return False
+    position = 0
+    for letter in word:
+        if position < len(part) and letter == part[position]:
+            position += 1
+    return position == len(part)
+
+
+def same_stem(part: str, word: str) -> bool:
+    """Two words of one family across English and Spanish: partition/particiones, fail/failed,
+    location/geolocation, dst/destination."""
+    if part == word or stem(part) == stem(word):
+        return True
+    shortest = min(len(part), len(word))
+    if shortest >= 4 and _common_prefix(part, word) >= min(5, max(4, shortest - 3)):
+        return True
+    if len(word) >= 5 and word in part or len(part) >= 5 and part in word:
+        return True
+    return _abbreviates(part, word)
+
+
+def shared_stem(question: str, answer: str, distractors: Sequence[str]) -> str | None:
+    """A part of the answer that the question echoes and that no distractor shares."""
+    question_words = [w for w in normalise(question).split() if w not in _SMALL]
+    other_parts = {part for option in distractors for part in word_parts(option)}
+    for part in word_parts(answer):
+        if part in _SMALL or part.isdigit() or len(part) < 2:
+            continue
+        if len(part) == 2 and not re.search(r"(?<![A-Za-z])" + part.upper(), answer):
+            continue  # a two-letter part counts only as an acronym (IP, DB)
+        if any(same_stem(part, other) for other in other_parts):
+            continue
+        for word in question_words:
+            if (len(part) == 2 and word in (part, part + "s")) or (
+                len(part) > 2 and (same_stem(part, word) or part == word + "s")
+            ):
+                return part
+    return None
+
+
+def _letters(answer: str) -> str:
+    """The letters of an acronym-like answer (GP2 → gp, SSE-KMS → ssekms), else ''."""
+    letters = "".join(ch for ch in answer if ch.isalpha())
+    if " " in answer.strip() or len(letters) < 2 or len(letters) > 6:
+        return ""
+    if sum(ch.isupper() for ch in letters) < len(letters) - 1:
+        return ""
+    return letters.casefold()
+
+
+def initials_leak(question: str, answer: str) -> bool:
+    """The question spells the acronym out, in any word order: 'propósito general' → GP2,
+    'Key management Service' → SSE-KMS."""
+    segments = [answer, *re.split(r"[-/]", answer)] if re.search(r"[-/]", answer) else [answer]
+    return any(_spells(question, _letters(segment)) for segment in segments)
+
+
+def _spells(question: str, letters: str) -> bool:
+    if not letters:
+        return False
+    words = [w for w in normalise(question).split() if w not in _SMALL and w[0].isalpha()]
+    initials = [w[0] for w in words]
+    sizes = {len(letters)}
+    if len(letters) >= 3:
+        sizes.add(len(letters) - 1)
+    for size in sizes:
+        for start in range(len(initials) - size + 1):
+            window = initials[start : start + size]
+            if size == len(letters) and sorted(window) == sorted(letters):
+                return True
+            if size < len(letters) and "".join(window) in letters:
+                return True
+    return False
+
+
+def _capital_form(option: str) -> str:
+    first = next((ch for ch in option if ch.isalpha()), "")
+    if option.isupper():
+        return "upper"
+    return "lower" if first.islower() else "capital"
+
+
+def odd_form(options: Sequence[str]) -> str | None:
+    """A form in which exactly one option differs from all the others ('gp2' among ST1, SC1…)."""
+    if len(options) < 3:
+        return None
+    forms = {
+        "capitalisation": [_capital_form(option) for option in options],
+        "digits": [any(ch.isdigit() for ch in option) for option in options],
+    }
+    for name, values in forms.items():
+        for value in set(values):
+            if values.count(value) == 1 and len(set(values)) == 2:
+                return name
+    return None
+
+
+def is_power_of_two(value: float) -> bool:
+    whole = int(value)
+    return whole == value and whole >= 4 and whole & (whole - 1) == 0
+
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|/|\by\b|\band\b|\be\b|\bor\b|\bo\b)\s*", re.IGNORECASE)
+
+
+def enumerates_count(question: str, count: int) -> bool:
+    """The question lists ``count`` things it asks to count ("5 pillars - Costs, Performance…")."""
+    if count < 2:
+        return False
+    pieces = re.findall(r"\(([^()]*)\)", question)
+    pieces += re.split(r"\s[-–—:]\s|:\s", question)[1:]
+    for piece in pieces:
+        items = [item for item in _LIST_SEPARATOR.split(piece) if item.strip(" .")]
+        if len(items) == count:
+            return True
+    return False
+
+
+def derivable_power(question: str, answer: int) -> bool:
+    """The question gives k bits and the answer is 2^k: '___ possible values (4 bits)' → 16."""
+    if not is_power_of_two(answer):
+        return False
+    exponent = answer.bit_length() - 1
+    return re.search(rf"(?<![\d.,]){exponent}[\s-]?bits?\b", question, re.IGNORECASE) is not None
