@@ -25,6 +25,7 @@ from whoosh.fields import ID, TEXT, Schema
 
 from index.acronyms import mine_chunks
 from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer
+from index.corpus import discover_note_files, read_note_bytes
 from index.model import Chunk
 
 CURRENT = "CURRENT"
@@ -110,8 +111,6 @@ def heading_text(chunk: Chunk) -> str:
 
 
 def _note_files(corpus_dir: Path) -> list[Path]:
-    from index.corpus import discover_note_files
-
     return list(discover_note_files(corpus_dir))
 
 
@@ -131,7 +130,11 @@ def corpus_manifest(corpus_dir: Path) -> dict:
     files = {}
     for path in _note_files(corpus_dir):
         rel = path.relative_to(corpus_dir).as_posix()
-        files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            data = read_note_bytes(path)
+        except OSError:  # unreadable or not a note any more: the build skips it with a warning
+            data = b""
+        files[rel] = hashlib.sha256(data).hexdigest()
     return {"analysis_version": ANALYSIS_VERSION, "code": _code_fingerprint(), "files": files}
 
 
