@@ -86,6 +86,7 @@ def chunk_to_json(chunk: Chunk) -> dict:
         "title": chunk.title,
         "text": chunk.text,
         "lang": chunk.lang,
+        "keywords": list(chunk.keywords),
     }
 
 
@@ -99,14 +100,16 @@ def chunk_from_json(data: dict) -> Chunk:
         title=data["title"],
         text=data["text"],
         lang=data["lang"],
+        keywords=tuple(data.get("keywords", ())),
     )
 
 
 def heading_text(chunk: Chunk) -> str:
-    """What the heading fields index: the heading path and the title."""
+    """What the heading fields index: the heading path, the title and the keywords."""
     parts = list(chunk.path)
     if chunk.title and chunk.title not in parts:
         parts.append(chunk.title)
+    parts.extend(chunk.keywords)
     return "\n".join(parts)
 
 
