@@ -24,7 +24,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
 from index.acronyms import mine_chunks
-from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer
+from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer, words
+from index.cognates import count_words, mine_cognates
 from index.corpus import discover_note_files, read_note_bytes
 from index.model import Chunk
 
@@ -34,6 +35,7 @@ _KEEP_GENERATIONS = 2
 _CODE_FILES = (
     "analysis.py",
     "acronyms.py",
+    "cognates.py",
     "store.py",
     "chunker.py",
     "corpus.py",
@@ -251,8 +253,10 @@ def _write_generation(folder: Path, chunks: list[Chunk], manifest: dict, progres
     finally:
         ix.close()
     acronyms = mine_chunks(chunks)
+    counts = count_words((c.lang, words(f"{heading_text(c)}\n{c.text}")) for c in chunks)
     _write_json(folder / "chunks.json", [chunk_to_json(c) for c in chunks])
     _write_json(folder / "acronyms.json", acronyms)
+    _write_json(folder / "cognates.json", mine_cognates(counts))
     _write_json(folder / "stats.json", {"chunks": len(chunks), "acronyms": len(acronyms)})
     # The manifest goes last: a folder without it is never treated as complete.
     _write_json(folder / "manifest.json", manifest)
