@@ -30,7 +30,7 @@ MIN_CHARS = 300  # a shorter last piece of a long section joins the piece before
 SMALL_CHARS = 150  # a shorter topic joins its neighbour of the same outline block when it fits
 SMALL_SECTION_CHARS = 200  # a shorter Markdown section joins its neighbour or parent
 _NOTE_ID = re.compile(r"^\d{6,}[-_ ]+(?=\S)")  # a Zettelkasten id before a file name's words
-_GENERIC_NAMES = frozenset({"readme", "index", "_index", "notes", "note", "untitled"})
+_GENERIC_NAMES = frozenset({"readme", "index", "_index", "untitled"})
 
 _SENTENCE_END = re.compile(r"[.!?…]{1,8}[\"')\]]{0,3}(?=\s)")  # bounded: no backtracking blow-up
 

@@ -27,6 +27,8 @@ _MARKDOWN_SIGNS = re.compile(r"\[\[|\]\(|^ {0,3}(?:```|~~~|\|.*\||> )|^---\s*$")
 
 def detect_style(raw_lines: Sequence[str], suffix: str = "") -> Style:
     """``"markdown"`` or ``"outline"`` for a note's lines; ``suffix`` is its file's (``.md``)."""
+    if suffix == ".md" and raw_lines and raw_lines[0].rstrip() == "---":
+        return "markdown"  # YAML front matter
     headings = 0
     separators = 0
     signs = 0

@@ -34,6 +34,7 @@ MAX_NESTING = 40  # deeper lists or quotes: the file is read as plain lines inst
 _INDENT_STEP = 2  # spaces per list level in rendered text
 _CODE_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]{1,400}?)\]\]")
 _WIKILINK_PIPE = re.compile(r"\[\[[^\[\]\n]{1,400}?\]\]")
 _ALIAS_BAR = "\ue000"  # stands for a "|" inside [[...]], so tables do not split there
@@ -111,7 +112,9 @@ def too_deep(raw_lines: Sequence[str]) -> bool:
     for raw in raw_lines:
         head = raw[: limit * 8]
         marks = len(head) - len(head.lstrip(" \t>"))
-        if head[:marks].count(">") > limit or marks > limit * 4:
+        if head[:marks].count(">") > limit:
+            return True
+        if marks > limit * 4 and _LIST_MARKER.match(head[marks:]):
             return True
     return False
 
