@@ -28,6 +28,9 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from index.parse_text import Line, Section, blank_line, clean_inline, clean_title, trim_blank
 
 log = logging.getLogger(__name__)
+# markdown-it logs every block rule it tries at DEBUG: at a DEBUG log level that is megabytes
+# per note (and a stalled pipe for a bot run under a supervisor), so it speaks at WARNING only.
+logging.getLogger("markdown_it").setLevel(logging.WARNING)
 
 MARKDOWN_GROUP = -1  # Section.group of every Markdown section: tiny ones merge within the note
 MAX_NESTING = 40  # deeper lists or quotes: the file is read as plain lines instead
