@@ -1,19 +1,25 @@
 """Search section of ``make bench``: index build time, warm query latency and ranking quality of
-Studybot and of an SQLite FTS5 baseline, on the shipped notes and on a 50× synthetic corpus.
+Studybot and of an SQLite FTS5 baseline (heading chunks, file name in each title), one row per
+corpus (the shipped notes and the shared corpora in ../shared/corpora), the resident memory of
+one opened notebook, and how cost grows on a 50× synthetic corpus.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.fts5 import Fts5Index
+from bench.fts5 import Fts5Index, heading_chunks
 from bench.relevance import RelevanceReport, Resolver, evaluate
 from bench.synthetic import SyntheticCorpus, generate_corpus
 from bench.table import Table
@@ -103,7 +109,6 @@ def measure_corpus(
 
     Returns the runs and notes (e.g. when the two engines did not see the same chunks).
     """
-    from index.chunker import load_chunks
     from index.search import open_searcher
     from index.store import ensure_index
 
@@ -113,16 +118,12 @@ def measure_corpus(
     searcher = open_searcher(index_dir)
 
     started = time.perf_counter()
-    chunks = load_chunks(corpus_dir)
+    chunks = heading_chunks(corpus_dir)
     fts = Fts5Index(chunks)
     fts_build = time.perf_counter() - started
 
-    notes = []
+    notes: list[str] = []
     indexed = searcher.chunks()
-    if {c.id for c in indexed} != {c.id for c in chunks}:
-        notes.append(
-            f"{label}: Studybot indexed {len(indexed)} chunks, load_chunks gave {len(chunks)}."
-        )
 
     queries = [case.query for case in cases]
     extra = {"resolve": resolve} if resolve is not None else {}
@@ -171,6 +172,7 @@ def measure_corpus(
 
 def run(args: argparse.Namespace) -> list[Table]:
     from tests.relevance_cases import CASES
+    from tests.relevance_shared import SHARED_CASES
 
     preset = QUICK if getattr(args, "quick", False) else FULL
     factor = getattr(args, "factor", None) or preset["factor"]
@@ -180,6 +182,15 @@ def run(args: argparse.Namespace) -> list[Table]:
     with tempfile.TemporaryDirectory(prefix="studybot-bench-") as tmp:
         work = Path(tmp)
         small, notes = measure_corpus(SHIPPED_CORPUS, work / "index-1x", "1×", CASES, rounds)
+        corpora = [("shipped", SHIPPED_CORPUS, work / "index-1x", small)]
+        for name, (folder, cases) in SHARED_CASES.items():
+            if not folder.is_dir():
+                notes.append(f"{name}: {folder} is missing, not measured.")
+                continue
+            runs, corpus_notes = measure_corpus(folder, work / name, name, cases, rounds)
+            corpora.append((name, folder, work / name, runs))
+            notes.extend(corpus_notes)
+        per_corpus = corpus_table(corpora)
         synthetic: SyntheticCorpus = generate_corpus(
             SHIPPED_CORPUS, work / f"corpus-{factor}x", factor=factor
         )
@@ -197,10 +208,88 @@ def run(args: argparse.Namespace) -> list[Table]:
     results = results_table(small + big, len(CASES), rounds, big_rounds)
     results.notes.extend(notes + big_notes)
     return [
+        per_corpus,
         results,
         scaling_table(small[:2], big[:2], big_bytes / small_bytes),
         category_table(small[:2]),
     ]
+
+
+def note_bytes(corpus_dir: Path) -> int:
+    """Bytes of the note files Studybot reads in ``corpus_dir``."""
+    from index.corpus import discover_note_files
+
+    return sum(path.stat().st_size for path in discover_note_files(corpus_dir))
+
+
+def opened_notebook_rss(index_dir: Path, query: str) -> float:
+    """Resident memory (MB) one opened notebook adds to a fresh process: after importing the
+    search code, open the index and answer one query, and compare RSS (Linux /proc)."""
+    script = (
+        "import json, sys, psutil\n"
+        "from index.search import open_searcher\n"
+        "process = psutil.Process()\n"
+        "before = process.memory_info().rss\n"
+        "searcher = open_searcher(sys.argv[1])\n"
+        "searcher.search(sys.argv[2])\n"
+        "print(json.dumps((process.memory_info().rss - before) / 2**20))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(index_dir), query],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=300,
+    )
+    return float(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def corpus_table(corpora: Sequence[tuple[str, Path, Path, Sequence[EngineRun]]]) -> Table:
+    table = Table(
+        "Search per corpus: Studybot vs FTS5 (heading chunks + file name), same run",
+        [
+            "corpus",
+            "KB",
+            "chunks",
+            "build s",
+            "p50 ms",
+            "p99 ms",
+            f"MRR@{K}",
+            "hit@1",
+            "hit@3",
+            f"FTS5 MRR@{K}",
+            "FTS5 hit@1",
+            "FTS5 hit@3",
+            "RSS MB",
+        ],
+    )
+    for name, folder, index_dir, runs in corpora:
+        studybot, fts = runs[0], runs[1]
+        first_query = studybot.report.results[0].case.query if studybot.report.results else "x"
+        table.add_row(
+            name,
+            f"{note_bytes(folder) / 1024:.0f}",
+            studybot.chunks,
+            f"{studybot.build_seconds:.2f}",
+            f"{studybot.p50_ms:.3f}",
+            f"{studybot.p99_ms:.3f}",
+            f"{studybot.report.mrr:.3f}",
+            f"{studybot.report.hit_at_1:.3f}",
+            f"{studybot.report.hit_at_3:.3f}",
+            f"{fts.report.mrr:.3f}",
+            f"{fts.report.hit_at_1:.3f}",
+            f"{fts.report.hit_at_3:.3f}",
+            f"{opened_notebook_rss(index_dir, first_query):.1f}",
+        )
+    table.notes += [
+        "Cases: tests/relevance_cases.py (shipped) and tests/relevance_shared.py, labelled",
+        "before tuning. RSS MB: what one opened notebook (open_searcher + one query) adds to",
+        "a fresh process. Build: ensure_index(rebuild=True) from the note files.",
+    ]
+    return table
 
 
 def results_table(runs: Sequence[EngineRun], cases: int, rounds: int, big_rounds: int) -> Table:
@@ -235,8 +324,8 @@ def results_table(runs: Sequence[EngineRun], cases: int, rounds: int, big_rounds
         f"{cases} relevance cases (tests/relevance_cases.py), limit {K}. Latency: one warm",
         f"searcher, {rounds} rounds at 1×, {big_rounds} on the synthetic corpus, each query new to",
         "the result cache ('Studybot, repeat': the same queries again, served by the cache).",
-        "Build from the note files: Studybot ensure_index(rebuild=True); FTS5 load_chunks",
-        "+ an in-memory table.",
+        "Build from the note files: Studybot ensure_index(rebuild=True); FTS5 heading chunks",
+        "(bench/fts5.py) + an in-memory table.",
     ]
     return table
 

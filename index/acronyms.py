@@ -1,10 +1,11 @@
 """Acronyms and their expansions mined from the notes themselves ("Service Control Policy (SCP)").
 
-Candidates come from three patterns: ``Expansion (ACR)``, ``ACR (Expansion)`` and
-``ACR - Expansion`` at the start of a line. A candidate is kept only when the acronym's letters
-match the initials of the expansion's words (camel-case and hyphenated pieces count; "of"/"de" may
-be skipped; one extra word of slop; a trailing digit is a count, "EC2", or a version, "GP2"), so
-"Custom Metric (ASG)" or "EC2 - VM" are not mined.
+Candidates come from these patterns: ``Expansion (ACR)``, ``ACR (Expansion)``, ``ACR - Expansion``
+and ``ACR: Expansion`` at the start of a line, and ``ACR, o expansión`` / ``ACR, or expansion``;
+headings and note titles (file names) are mined like text. A candidate is kept only when the
+acronym's letters match the initials of the expansion's words (camel-case and hyphenated pieces
+count; "of"/"de" may be skipped; one extra word of slop; a trailing digit is a count, "EC2", or a
+version, "GP2"), so "Custom Metric (ASG)" or "EC2 - VM" are not mined.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ _WORD = r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
 _BACKWARD = re.compile(rf"((?:{_WORD}[ ]+){{1,10}})\((?P<acr>{_ACRONYM})\)")
 _FORWARD_PAREN = re.compile(rf"(?<![\w(])(?P<acr>{_ACRONYM})[ ]+\((?P<exp>[^()\n]{{3,80}})\)")
 _FORWARD_DASH = re.compile(
-    rf"^[ \t]*(?:[-*•][ \t]+)?(?P<acr>{_ACRONYM})[ \t]+[-–:][ \t]+(?P<exp>[^\n]{{3,80}})", re.M
+    rf"^[ \t]*(?:[-*•][ \t]+)?(?P<acr>{_ACRONYM})(?:[ \t]+[-–]|[ \t]*:)[ \t]+"
+    rf"(?P<exp>[^\n]{{3,80}})",
+    re.M,
+)
+# "TLB, o translation lookaside buffer", "LSM, or log-structured merge tree", "i.e."
+_FORWARD_OR = re.compile(
+    rf"(?<![\w(])(?P<acr>{_ACRONYM}),[ ]+(?:o|u|or|i\.e\.|es decir|that is)[ ]+"
+    rf"(?P<exp>[^\n]{{3,80}})"
 )
 SKIPPABLE = {
     "of",
@@ -253,7 +261,7 @@ def mine_text(text: str) -> list[tuple[str, str]]:
             expansion = _first_expansion(match.group("acr"), match.group(1), _expansion_before)
             if expansion:
                 found.append((_strip_plural(match.group("acr")), expansion))
-        for pattern in (_FORWARD_PAREN, _FORWARD_DASH):
+        for pattern in (_FORWARD_PAREN, _FORWARD_DASH, _FORWARD_OR):
             for match in pattern.finditer(line):
                 expansion = _first_expansion(
                     match.group("acr"), match.group("exp"), _expansion_after

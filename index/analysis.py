@@ -1,4 +1,5 @@
-"""Text analysis for indexing and querying: accent folding, tokens fit for AWS notes, EN+ES stems.
+"""Text analysis for indexing and querying: accent folding, tokens fit for technical notes, EN+ES
+stems.
 
 The same functions turn note text into index tokens (through the Whoosh analyzers below) and user
 queries into terms, so both sides always agree.
@@ -20,8 +21,8 @@ ANALYSIS_VERSION = 5
 _STEM_EN = stemmer_for_language("en")
 _STEM_ES = stemmer_for_language("es")
 
-# Words that are stop words in English or Spanish but are terms in AWS notes ("HA", "us-east-1").
-_KEEP = {"ha", "us", "up", "down", "out", "off"}
+# Stop words of English that are terms in technical notes ("scale up", "opt out").
+_KEEP = {"up", "down", "out", "off"}
 # Question words and fillers that only show up in queries.
 _QUERY_FILLERS = {
     "vs",

@@ -18,8 +18,9 @@ from pathlib import Path
 from index.corpus import discover_note_files, note_source, read_note_text
 from index.lang import detect_lang
 from index.model import Chunk
-from index.parse import parse_note
-from index.parse_text import Line, Section
+from index.parse import parse_note_with_meta
+from index.parse_markdown import MARKDOWN_GROUP, NoteMeta
+from index.parse_text import Line, Section, clean_title
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ TARGET_CHARS = 1200  # a chunk grows past this only while it is still tiny
 MAX_CHARS = 2000  # hard cap on len(Chunk.text)
 MIN_CHARS = 300  # a shorter last piece of a long section joins the piece before it
 SMALL_CHARS = 150  # a shorter topic joins its neighbour of the same outline block when it fits
+SMALL_SECTION_CHARS = 200  # a shorter Markdown section joins its neighbour or parent
+_NOTE_ID = re.compile(r"^\d{6,}[-_ ]+(?=\S)")  # a Zettelkasten id before a file name's words
+_GENERIC_NAMES = frozenset({"readme", "index", "_index", "untitled"})
 
 _SENTENCE_END = re.compile(r"[.!?…]{1,8}[\"')\]]{0,3}(?=\s)")  # bounded: no backtracking blow-up
 
@@ -53,6 +57,7 @@ class _Piece:
     last: int
     parts: list[str] = field(default_factory=list)
     length: int = 0
+    absorbed: list[str] = field(default_factory=list)  # titles of tiny sections merged in
 
     def add(self, atom: _Atom) -> None:
         if self.parts:
@@ -94,13 +99,61 @@ def load_chunks(corpus_dir: Path) -> list[Chunk]:
 
 
 def chunk_text(source: str, text: str) -> list[Chunk]:
-    """Chunks of one note's text, in file order; ``source`` is its corpus-relative path."""
-    _, sections = parse_note(text)
+    """Chunks of one note's text, in file order; ``source`` is its corpus-relative path.
+
+    Every chunk's path starts with the folders above the note and the note's title."""
+    name = source.rsplit("/", 1)[-1]
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    _, sections, meta = parse_note_with_meta(text, suffix)
+    title = note_title(source, meta, sections)
+    prefix = (*note_folders(source), title)
+    keywords = _keywords(meta, title)
     pieces: list[_Piece] = []
     for section in sections:
-        pieces.extend(_split_section(section))
-    chunks = [_to_chunk(source, piece) for piece in _merge_small(pieces)]
+        pieces.extend(_split_section(_under_title(section, prefix)))
+    chunks = [_to_chunk(source, piece, keywords) for piece in _merge_small(pieces)]
     return _unique_ids([chunk for chunk in chunks if chunk is not None])
+
+
+def note_title(source: str, meta: NoteMeta, sections: list[Section]) -> str:
+    """Front matter ``title``, else the note's only H1, else its first alias, else its file name
+    (without a Zettelkasten id; a generic name such as README gives way to its folder)."""
+    if meta.title:
+        return meta.title
+    if meta.aliases:
+        return meta.aliases[0]
+    parts = source.split("/")
+    stem = parts[-1].rsplit(".", 1)[0] if "." in parts[-1] else parts[-1]
+    if stem.casefold() in _GENERIC_NAMES and len(parts) > 1:
+        stem = parts[-2]
+    stem = _NOTE_ID.sub("", stem)
+    if " " not in stem and ("-" in stem or "_" in stem):
+        stem = stem.replace("_", " ").replace("-", " ")
+    return clean_title(stem) or clean_title(parts[-1]) or "Notes"
+
+
+def note_folders(source: str) -> tuple[str, ...]:
+    """The folders above a note, outermost first, leaving out bare ids and dates."""
+    return tuple(folder for folder in source.split("/")[:-1] if any(ch.isalpha() for ch in folder))
+
+
+def _keywords(meta: NoteMeta, title: str) -> tuple[str, ...]:
+    seen = {title.casefold()}
+    found = []
+    for word in (*meta.aliases, *meta.tags):
+        if word and word.casefold() not in seen:
+            seen.add(word.casefold())
+            found.append(word)
+    return tuple(found)
+
+
+def _under_title(section: Section, prefix: tuple[str, ...]) -> Section:
+    """The section with its heading path below the note's folders and title."""
+    path = section.path
+    if path and path[0].casefold() == prefix[-1].casefold():
+        path = path[1:]
+    full = (*prefix, *path)
+    return Section(full, full[-1], section.lines, section.group, section.lead)
 
 
 def chunk_id(source: str, path: tuple[str, ...], text: str, occurrence: int = 0) -> str:
@@ -170,7 +223,8 @@ def _atoms(lines: tuple[Line, ...]) -> Iterator[_Atom]:
         if line.blank:
             blank_pending = True
             continue
-        if unit and not blank_pending and _belongs_under(unit[0], line):
+        lead_in = unit and unit[-1].text.endswith(":") and line.is_bullet
+        if unit and (not blank_pending or lead_in) and _belongs_under(unit[0], line):
             unit.append(line)
         else:
             if unit:
@@ -190,16 +244,41 @@ def _belongs_under(head: Line, line: Line) -> bool:
 
 def _unit_atoms(unit: list[Line], blank_before: bool) -> Iterator[_Atom]:
     rendered = [line.render() for line in unit]
+    last = max(unit[-1].number, unit[-1].last)
     if sum(len(text) + 1 for text in rendered) - 1 <= MAX_CHARS:
-        yield _Atom("\n".join(rendered), unit[0].number, unit[-1].number, blank_before)
+        yield _Atom("\n".join(rendered), unit[0].number, last, blank_before)
         return
     for index, (line, text) in enumerate(zip(unit, rendered, strict=True)):
         first_blank = blank_before and index == 0
+        end = max(line.number, line.last)
         if len(text) <= MAX_CHARS:
-            yield _Atom(text, line.number, line.number, first_blank)
+            yield _Atom(text, line.number, end, first_blank)
             continue
-        for part_index, part in enumerate(split_long_text(line.text)):
-            yield _Atom(part, line.number, line.number, first_blank and part_index == 0)
+        parts = _split_block(line) if "\n" in line.text else split_long_text(line.text)
+        for part_index, part in enumerate(parts):
+            yield _Atom(part, line.number, end, first_blank and part_index == 0)
+
+
+def _split_block(line: Line) -> list[str]:
+    """A code or math block too long for one chunk, cut between its lines (each piece keeps
+    the fence, so it still reads as code)."""
+    rows = line.render().split("\n")
+    fence = rows[0] if rows[0].lstrip().startswith(("```", "$$")) else ""
+    closing = rows[-1] if fence else ""
+    body = rows[1:-1] if fence else rows
+    pieces: list[str] = []
+    current: list[str] = []
+    size = len(fence) + len(closing) + 2
+    for row in body:
+        row = row[:TARGET_CHARS]
+        if current and size + len(row) + 1 > TARGET_CHARS:
+            pieces.append("\n".join([fence, *current, closing] if fence else current))
+            current, size = [], len(fence) + len(closing) + 2
+        current.append(row)
+        size += len(row) + 1
+    if current:
+        pieces.append("\n".join([fence, *current, closing] if fence else current))
+    return pieces
 
 
 def split_long_text(text: str, target: int = TARGET_CHARS, limit: int = MAX_CHARS) -> list[str]:
@@ -235,24 +314,44 @@ def _last_sentence_end(text: str, lowest: int, highest: int) -> int:
 
 
 def _merge_small(pieces: list[_Piece]) -> list[_Piece]:
-    """Merge a tiny piece with its neighbour from the same outline block when both fit in one
-    chunk; the merged chunk keeps the block's own title, else the title of its larger part."""
+    """Merge a tiny piece with its neighbour from the same outline block or Markdown note when
+    both fit in one chunk. An outline chunk keeps the block's own title, else the title of its
+    larger part; a Markdown chunk keeps its parent's title when one part is the other's parent,
+    and the titles it absorbs stay searchable."""
     merged: list[_Piece] = []
     for piece in pieces:
         previous = merged[-1] if merged else None
+        small = SMALL_SECTION_CHARS if piece.group == MARKDOWN_GROUP else SMALL_CHARS
         if (
             previous is not None
             and piece.group is not None
             and previous.group == piece.group
-            and min(previous.length, piece.length) < SMALL_CHARS
+            and min(previous.length, piece.length) < small
             and previous.length + 2 + piece.length <= TARGET_CHARS
         ):
-            if piece.length > previous.length and not previous.lead:
-                previous.path, previous.title = piece.path, piece.title
-            _absorb(previous, piece)
+            if piece.group == MARKDOWN_GROUP:
+                _merge_sections(previous, piece)
+            else:
+                if piece.length > previous.length and not previous.lead:
+                    previous.path, previous.title = piece.path, piece.title
+                _absorb(previous, piece)
         else:
             merged.append(piece)
     return merged
+
+
+def _merge_sections(previous: _Piece, piece: _Piece) -> None:
+    if previous.path == piece.path[: len(previous.path)]:
+        keep, other = previous.path, piece  # the previous piece is the parent
+    elif piece.path == previous.path[: len(piece.path)] or piece.length > previous.length:
+        keep, other = piece.path, previous
+    else:
+        keep, other = previous.path, piece
+    if other.path != keep and other.title not in previous.absorbed:
+        previous.absorbed.append(other.title)
+    previous.absorbed.extend(t for t in piece.absorbed if t not in previous.absorbed)
+    previous.path, previous.title = keep, keep[-1] if keep else previous.title
+    _absorb(previous, piece)
 
 
 def _absorb(piece: _Piece, tail: _Piece) -> None:
@@ -262,10 +361,11 @@ def _absorb(piece: _Piece, tail: _Piece) -> None:
     piece.last = tail.last
 
 
-def _to_chunk(source: str, piece: _Piece) -> Chunk | None:
+def _to_chunk(source: str, piece: _Piece, keywords: tuple[str, ...] = ()) -> Chunk | None:
     text = _dedent("".join(piece.parts)).strip()
     if not text:
         return None
+    absorbed = tuple(title for title in piece.absorbed if title not in piece.path)
     return Chunk(
         id="",
         source=source,
@@ -275,6 +375,7 @@ def _to_chunk(source: str, piece: _Piece) -> Chunk | None:
         title=piece.title or (piece.path[-1] if piece.path else "Notes"),
         text=text,
         lang=detect_lang(text),
+        keywords=(*absorbed, *keywords),
     )
 
 

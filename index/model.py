@@ -17,6 +17,9 @@ class Chunk:
     title: str  # the innermost heading, or the topic line
     text: str  # clean text: no <p>, no **, tidy whitespace; lines kept
     lang: str  # "en" or "es"
+    # searchable metadata, indexed with the headings: the note's aliases and tags, and the
+    # titles of tiny sections merged into this chunk
+    keywords: tuple[str, ...] = ()
 
     @property
     def breadcrumb(self) -> str:

@@ -1,40 +1,65 @@
 """Turn the text of one note file into titled sections, choosing the parser from the content.
 
-Two styles are recognised whatever the file is called: Markdown-like (``#``/``##`` headings)
-and plain-text outlines (separator lines, topic lines, indented bullets).
+Two styles: Markdown (parsed by markdown-it-py) and plain-text outlines (separator lines, topic
+lines, indented bullets). A ``.md`` file is Markdown unless it reads like an outline (separator
+lines and no Markdown headings); other files are Markdown when ``#`` headings structure them at
+least as much as separator lines do.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from typing import Literal
 
-from index.parse_markdown import parse_markdown
+from index.parse_markdown import NoteMeta, parse_markdown, too_deep
 from index.parse_outline import parse_outline
 from index.parse_text import Section, is_separator, split_lines
+
+log = logging.getLogger(__name__)
 
 Style = Literal["markdown", "outline"]
 
 _MARKDOWN_HEADING = re.compile(r" {0,3}#{1,6}[ \t]+\S")
+_MARKDOWN_SIGNS = re.compile(r"\[\[|\]\(|^ {0,3}(?:```|~~~|\|.*\||> )|^---\s*$")
 
 
-def detect_style(raw_lines: Sequence[str]) -> Style:
-    """``"markdown"`` when ``#`` headings structure the file at least as much as separator
-    lines do; ``"outline"`` otherwise (also the safe choice for text with no structure)."""
+def detect_style(raw_lines: Sequence[str], suffix: str = "") -> Style:
+    """``"markdown"`` or ``"outline"`` for a note's lines; ``suffix`` is its file's (``.md``)."""
+    if suffix == ".md" and raw_lines and raw_lines[0].rstrip() == "---":
+        return "markdown"  # YAML front matter
     headings = 0
     separators = 0
+    signs = 0
     for raw in raw_lines:
         if _MARKDOWN_HEADING.match(raw):
             headings += 1
         elif is_separator(raw):
             separators += 1
-    return "markdown" if headings >= 1 and headings >= separators else "outline"
+        elif suffix == ".md" and signs < 3 and _MARKDOWN_SIGNS.search(raw[:200]):
+            signs += 1
+    if headings >= 1 and headings >= separators:
+        return "markdown"
+    if suffix == ".md" and (signs or separators < 2):
+        return "markdown"
+    return "outline"
 
 
-def parse_note(text: str) -> tuple[Style, list[Section]]:
+def parse_note(text: str, suffix: str = "") -> tuple[Style, list[Section]]:
     """The style of a note and its sections, in file order."""
+    style, sections, _meta = parse_note_with_meta(text, suffix)
+    return style, sections
+
+
+def parse_note_with_meta(text: str, suffix: str = "") -> tuple[Style, list[Section], NoteMeta]:
+    """The style, the sections and the metadata (title, aliases, tags) of a note."""
     raw_lines = split_lines(text)
-    style = detect_style(raw_lines)
-    parser = parse_markdown if style == "markdown" else parse_outline
-    return style, parser(raw_lines)
+    style = detect_style(raw_lines, suffix.lower())
+    meta = NoteMeta()
+    if style == "markdown" and too_deep(raw_lines):
+        log.warning("lists or quotes nest too deep for Markdown: the note is read as an outline")
+        style = "outline"
+    if style == "markdown":
+        return style, parse_markdown(raw_lines, meta), meta
+    return style, parse_outline(raw_lines), meta

@@ -51,6 +51,7 @@ class Line(NamedTuple):
     indent: int
     text: str  # clean, without the indentation; "" for a blank line
     is_bullet: bool  # starts with a list marker: "-", "*", "•", "1.", "a)"
+    last: int = 0  # a block kept whole (code, display math) ends on this line; else 0
 
     @property
     def blank(self) -> bool:

@@ -22,6 +22,7 @@ from whoosh.filedb.filestore import RamStorage
 
 from index.acronyms import SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
+from index.cognates import cognates_of
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
 from index.postings import EAGER_LIMIT, PostingsTable
@@ -93,6 +94,7 @@ class _Snapshot:
     vocabulary: set[str]
     speller: SpellingCorrector
     prepared: dict[str, PreparedText] = field(default_factory=dict)  # snippets, by chunk id
+    cognates: dict[str, list[str]] = field(default_factory=dict)  # root → "lang:word" (cognates.py)
 
     @classmethod
     def empty(cls) -> _Snapshot:
@@ -111,6 +113,8 @@ def _load_snapshot(generation: Path) -> _Snapshot:
         chunk_from_json(c) for c in json.loads((generation / "chunks.json").read_text("utf-8"))
     ]
     acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
+    cognates_file = generation / "cognates.json"
+    cognates = json.loads(cognates_file.read_text("utf-8")) if cognates_file.exists() else {}
     ix = storage.open_index()
     reader = ix.reader()  # stays open: big indexes read posting lists on demand
     by_id = {chunk.id: chunk for chunk in chunks}
@@ -139,6 +143,7 @@ def _load_snapshot(generation: Path) -> _Snapshot:
         expansions=expansions,
         vocabulary=set(frequencies),
         speller=SpellingCorrector(frequencies),
+        cognates=cognates,
     )
     if len(chunks) <= EAGER_LIMIT:
         # The notes' size: read everything now (well under a second), so no query pays for a
@@ -429,7 +434,9 @@ class Searcher:
             for extra in extras:
                 weight = W_EXTRA if len(extra) < len(main) else 1.0
                 stemmed.extend((s, weight) for s in stems(extra))
-            for other in sorted(translations(main)):
+            others = set(translations(main))
+            others.update(w for w in cognates_of(main, snapshot.cognates) if w not in others)
+            for other in sorted(others):
                 exact.append((other, W_TRANSLATION))
                 stemmed.extend((s, W_TRANSLATION) for s in stems(other))
                 concept.tokens.add(other)

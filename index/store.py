@@ -24,7 +24,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
 from index.acronyms import mine_chunks
-from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer
+from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer, words
+from index.cognates import count_words, mine_cognates
+from index.corpus import discover_note_files, read_note_bytes
 from index.model import Chunk
 
 CURRENT = "CURRENT"
@@ -33,6 +35,7 @@ _KEEP_GENERATIONS = 2
 _CODE_FILES = (
     "analysis.py",
     "acronyms.py",
+    "cognates.py",
     "store.py",
     "chunker.py",
     "corpus.py",
@@ -85,6 +88,7 @@ def chunk_to_json(chunk: Chunk) -> dict:
         "title": chunk.title,
         "text": chunk.text,
         "lang": chunk.lang,
+        "keywords": list(chunk.keywords),
     }
 
 
@@ -98,20 +102,20 @@ def chunk_from_json(data: dict) -> Chunk:
         title=data["title"],
         text=data["text"],
         lang=data["lang"],
+        keywords=tuple(data.get("keywords", ())),
     )
 
 
 def heading_text(chunk: Chunk) -> str:
-    """What the heading fields index: the heading path and the title."""
+    """What the heading fields index: the heading path, the title and the keywords."""
     parts = list(chunk.path)
     if chunk.title and chunk.title not in parts:
         parts.append(chunk.title)
+    parts.extend(chunk.keywords)
     return "\n".join(parts)
 
 
 def _note_files(corpus_dir: Path) -> list[Path]:
-    from index.corpus import discover_note_files
-
     return list(discover_note_files(corpus_dir))
 
 
@@ -131,7 +135,11 @@ def corpus_manifest(corpus_dir: Path) -> dict:
     files = {}
     for path in _note_files(corpus_dir):
         rel = path.relative_to(corpus_dir).as_posix()
-        files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            data = read_note_bytes(path)
+        except OSError:  # unreadable or not a note any more: the build skips it with a warning
+            data = b""
+        files[rel] = hashlib.sha256(data).hexdigest()
     return {"analysis_version": ANALYSIS_VERSION, "code": _code_fingerprint(), "files": files}
 
 
@@ -245,8 +253,10 @@ def _write_generation(folder: Path, chunks: list[Chunk], manifest: dict, progres
     finally:
         ix.close()
     acronyms = mine_chunks(chunks)
+    counts = count_words((c.lang, words(f"{heading_text(c)}\n{c.text}")) for c in chunks)
     _write_json(folder / "chunks.json", [chunk_to_json(c) for c in chunks])
     _write_json(folder / "acronyms.json", acronyms)
+    _write_json(folder / "cognates.json", mine_cognates(counts))
     _write_json(folder / "stats.json", {"chunks": len(chunks), "acronyms": len(acronyms)})
     # The manifest goes last: a folder without it is never treated as complete.
     _write_json(folder / "manifest.json", manifest)

@@ -57,7 +57,17 @@ def test_search_section_runs_end_to_end_on_a_small_synthetic_corpus():
     args = argparse.Namespace(quick=True, factor=2, rounds=1, big_rounds=1)
     tables = search_bench.run(args)
     assert all(isinstance(t, Table) for t in tables)
-    results, scaling, categories = tables
+    corpora, results, scaling, categories = tables
+    assert [row[0] for row in corpora.rows] == [
+        "shipped",
+        "obsidian-adielbm",
+        "zettel-tech-notes",
+        "apuntes-mais",
+        "omscs-simulation",
+    ]
+    for row in corpora.rows:
+        assert 0.0 < float(row[6]) <= 1.0 and 0.0 < float(row[9]) <= 1.0  # both engines scored
+        assert float(row[12]) > 0  # an opened notebook takes some memory
     engines = [(row[0], row[1]) for row in results.rows]
     assert engines == [
         ("Studybot", "1×"),

@@ -59,7 +59,7 @@ def test_style_does_not_depend_on_the_extension(tmp_path: Path):
 
     assert shape(as_md) == shape(as_txt)
     pro = [chunk for chunk in as_md if chunk.source == "pro.md"]
-    assert ("STORAGE SERVICES", "S3 Object Lock") in {chunk.path for chunk in pro}
+    assert ("pro", "STORAGE SERVICES", "S3 Object Lock") in {chunk.path for chunk in pro}
 
 
 def test_separators_outnumbering_hash_lines_mean_outline():
@@ -75,12 +75,12 @@ def test_separators_outnumbering_hash_lines_mean_outline():
 def test_known_lecture_has_breadcrumb_lines_and_clean_text(chunks):
     lock = only(chunks, PRO, "S3 Object Lock")
 
-    assert lock.path == ("STORAGE SERVICES", "S3 Object Lock")
-    assert lock.breadcrumb == "STORAGE SERVICES › S3 Object Lock"
+    assert lock.path == ("aws sa pro notes", "STORAGE SERVICES", "S3 Object Lock")
+    assert lock.breadcrumb == "aws sa pro notes › STORAGE SERVICES › S3 Object Lock"
     assert (lock.line_start, lock.line_end) == (474, 485)
     assert raw_lines(PRO)[472].startswith("##  S3 Object Lock (9:56)")  # the heading above
     assert lock.text.startswith("Object Lock is either enabled on bucket creation")
-    assert "   1. Compliance Mode impact (even by root user)" in lock.text.split("\n")
+    assert "  1. Compliance Mode impact (even by root user)" in lock.text.split("\n")  # level 2
     assert lock.lang == "en"
 
 
@@ -118,12 +118,21 @@ def test_mid_line_p_tag_becomes_a_space():
 
 
 def test_text_before_the_first_heading_and_deeper_levels():
-    text = "Intro line.\n# Part\n## Lecture (1:02:03)\n### Detail ###\nDeep body.\n"
+    intro = "Intro line, long enough to be a chunk of its own and not merge away. " * 3
+    text = f"{intro}\n# Part\n## Lecture (1:02:03)\n### Detail ###\nDeep body.\n" + intro
     chunks = chunk_text("n.md", text)
-    assert [(c.path, c.title, c.text) for c in chunks] == [
-        ((), "Intro line", "Intro line."),
-        (("Part", "Lecture", "Detail"), "Detail", "Deep body."),
+    assert [(c.path, c.title) for c in chunks] == [
+        (("Part",), "Part"),  # the only H1 is the note's title: the preamble sits under it
+        (("Part", "Lecture", "Detail"), "Detail"),
     ]
+    assert chunks[1].text.startswith("Deep body.")
+
+
+def test_tiny_sections_merge_into_their_parent_and_keep_their_titles_searchable():
+    text = "# Part\nIntro line.\n## Lecture (1:02:03)\n### Detail ###\nDeep body.\n"
+    (chunk,) = chunk_text("n.md", text)
+    assert (chunk.path, chunk.title, chunk.text) == (("Part",), "Part", "Intro line.\n\nDeep body.")
+    assert "Detail" in chunk.keywords
 
 
 def test_untitled_heading_is_only_a_break():
@@ -143,30 +152,35 @@ def test_hash_lines_inside_code_fences_are_not_headings():
 
 def test_banner_between_separators_names_the_section(chunks):
     types = only(chunks, SAA, "Database Types")
-    assert types.path == ("Bases de Datos en AWS", "Database Types")
+    assert types.path == ("aws saa apuntes", "Bases de Datos en AWS", "Database Types")
     assert (types.line_start, types.line_end) == (1892, 1898)
     assert types.text.startswith("Database Types\n - RDBMS (=SQL/OLTP): RDS, Aurora")
 
     sts = only(chunks, SAA, "AWS STS - Security Token service")
-    assert sts.path == ("IAM (Avanzado)", "AWS STS - Security Token service")
+    assert sts.path == ("aws saa apuntes", "IAM (Avanzado)", "AWS STS - Security Token service")
     assert sts.line_start == 2129
 
 
 def test_block_heading_is_parent_of_its_topics(chunks):
     balancing = only(chunks, SAA, "Load Balancing")
-    assert balancing.path == ("High Availability and Scalability", "Load Balancing")
+    assert balancing.path == (
+        "aws saa apuntes",
+        "High Availability and Scalability",
+        "Load Balancing",
+    )
     assert " - Forward internet traffic to multiple servers" in balancing.text.split("\n")
 
 
 def test_first_line_that_opens_a_list_is_a_topic_not_a_parent(chunks):
     fleets = only(chunks, SAA, "Spot Fleets")
-    assert fleets.path == ("Spot Fleets",)  # "EC2 Spot Instance" only heads its own bullets
+    # "EC2 Spot Instance" only heads its own bullets
+    assert fleets.path == ("aws saa apuntes", "Spot Fleets")
     assert fleets.text.startswith("Spot Fleets\n - Spot Fleets = set of Spot Instances")
 
 
 def test_heavy_separator_ends_a_banner_section(chunks):
     route53 = only(chunks, SAA, "Route 53 - Managed DNS")
-    assert route53.path == ("Route 53 - Managed DNS",)
+    assert route53.path == ("aws saa apuntes", "Route 53 - Managed DNS")
 
 
 def test_outline_sections_from_a_small_example():
@@ -202,7 +216,7 @@ def test_outline_sections_from_a_small_example():
 def test_title_line_then_separator_at_the_top_is_a_banner_not_a_chunk():
     chunks = chunk_text("n.txt", "Apuntes AWS\n=====\nEC2 - VM\n - Stop\n")
     assert [(c.path, c.text) for c in chunks] == [
-        (("Apuntes AWS", "EC2 - VM"), "EC2 - VM\n - Stop")
+        (("n", "Apuntes AWS", "EC2 - VM"), "EC2 - VM\n - Stop")
     ]
 
 

@@ -74,9 +74,9 @@ def test_exact_field_keeps_every_word():
     assert tokens_of("the replicas") == ["the", "replicas"]
 
 
-def test_aws_words_that_look_like_stop_words_are_kept():
-    assert "ha" not in STOP_WORDS  # "HA" (high availability)
-    assert "us" not in STOP_WORDS  # us-east-1
+def test_particles_of_technical_phrases_are_kept_and_no_subject_gets_exceptions():
+    assert "up" not in STOP_WORDS and "out" not in STOP_WORDS  # "scale up", "opt out"
+    assert "ha" in STOP_WORDS  # Spanish "ha": no exception for one subject's "HA"
 
 
 def test_question_words_are_query_stop_words():

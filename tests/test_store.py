@@ -12,17 +12,24 @@ import index.store as store
 from index.search import open_searcher
 from index.store import CURRENT, current_generation, ensure_index, load_index_chunks
 
+# Each section is long enough (over 200 characters) to stay a chunk of its own.
 NOTES = """# STORAGE
 ## S3 Object Lock (5:00)
 Object Lock uses WORM: Write-Once-Read-Many.
 Legal hold & retention -> compliance
+A locked object version cannot be deleted or overwritten until its retention period ends.
+Governance mode lets privileged users lift the lock; compliance mode lets nobody do so.
 ## Hibernate (2:00)
 Hibernate keeps the RAM contents on the root EBS volume.
+The instance starts faster afterwards, because its memory is restored from the volume.
+The root volume must be encrypted and large enough to hold all of the instance memory.
 """
 
 MORE_NOTES = """# NETWORKING
 ## DX LAGS (4:00)
 Link Aggregation Groups (LAG) bundle connections; maximum 4 connections per LAG.
+All connections of one group must share the same speed and end at the same location.
+A group is active while its minimum number of member connections is up and running.
 """
 
 

@@ -1,0 +1,162 @@
+"""English ⇄ Spanish cognates mined from the notes themselves, for cross-language queries.
+
+Most technical words are cognates ("probabilidad"/"probability", "generador congruencial
+lineal"/"linear congruential generator"). Each word is reduced to a spelling-neutral root
+(suffix pairs such as -idad/-ity, -ción/-tion, -ador/-ator dropped; ph→f, th→t, ct→x, doubled
+letters single), and words of the notes sharing a root but used mostly in passages of the other
+language are offered as that word's translations. Hand-written because no offline package
+pairs the two languages' vocabularies; nothing here is subject-specific.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+MIN_WORD = 5  # shorter words are too often false friends ("once", "red", "sin")
+MIN_ROOT = 4
+MAX_PER_WORD = 3
+
+# Longest first: the first suffix that leaves a long enough root is dropped.
+_SUFFIXES = tuple(
+    sorted(
+        {
+            "aciones",
+            "ations",
+            "idades",
+            "ities",
+            "acion",
+            "ation",
+            "iones",
+            "ions",
+            "mente",
+            "ically",
+            "ical",
+            "encia",
+            "ence",
+            "ency",
+            "ancia",
+            "ance",
+            "ancy",
+            "idad",
+            "ity",
+            "ismo",
+            "ism",
+            "ista",
+            "ist",
+            "ivos",
+            "ivas",
+            "ivo",
+            "iva",
+            "ive",
+            "adores",
+            "ador",
+            "adora",
+            "ators",
+            "ator",
+            "ores",
+            "ors",
+            "or",
+            "ers",
+            "er",
+            "ura",
+            "ure",
+            "osos",
+            "oso",
+            "osa",
+            "ous",
+            "icos",
+            "icas",
+            "ico",
+            "ica",
+            "ics",
+            "ic",
+            "ales",
+            "al",
+            "ados",
+            "adas",
+            "ado",
+            "ada",
+            "ed",
+            "ing",
+            "ar",
+            "ir",
+            "ion",
+            "es",
+            "os",
+            "as",
+            "s",
+            "o",
+            "a",
+            "e",
+            "y",
+            "ia",
+            "io",
+        },  # fmt: skip
+        key=len,
+        reverse=True,
+    )
+)
+_SPELLINGS = (("ph", "f"), ("th", "t"), ("ch", "c"), ("qu", "c"), ("k", "c"), ("y", "i"),
+              ("ct", "x"), ("ti", "ci"), ("z", "c"), ("j", "x"))  # fmt: skip
+
+
+def cognate_root(word: str) -> str | None:
+    """The spelling-neutral root of a folded word, or None for short or non-alphabetic words."""
+    if len(word) < MIN_WORD or not word.isalpha() or not word.isascii():
+        return None
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_ROOT:
+            word = word[: -len(suffix)]
+            break
+    for written, spoken in _SPELLINGS:
+        word = word.replace(written, spoken)
+    single = [ch for i, ch in enumerate(word) if i == 0 or ch != word[i - 1]]
+    root = "".join(single)
+    return root if len(root) >= MIN_ROOT else None
+
+
+def mine_cognates(words_by_lang: dict[str, Counter[str]]) -> dict[str, list[str]]:
+    """root → the notes' words with that root, each tagged by the language it mostly appears
+    in: ``{"probabil": ["en:probability", "es:probabilidad"]}``. Roots of one language count
+    too: a query word missing from the notes may still find its cognate there."""
+    english, spanish = words_by_lang.get("en", Counter()), words_by_lang.get("es", Counter())
+    by_root: dict[str, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
+    for word in set(english) | set(spanish):
+        root = cognate_root(word)
+        if root is None:
+            continue
+        lang = "en" if english[word] >= spanish[word] else "es"
+        by_root[root][lang].append((english[word] + spanish[word], word))
+    table: dict[str, list[str]] = {}
+    for root, langs in by_root.items():
+        tagged = []
+        for lang, found in sorted(langs.items()):
+            found.sort(key=lambda item: (-item[0], item[1]))
+            tagged.extend(f"{lang}:{word}" for _, word in found[:MAX_PER_WORD])
+        table[root] = tagged
+    return table
+
+
+def cognates_of(word: str, table: dict[str, list[str]]) -> list[str]:
+    """Words of the other language that share ``word``'s root (all of them when the word is not
+    in the notes), never ``word`` itself."""
+    root = cognate_root(word)
+    if root is None:
+        return []
+    bucket = table.get(root, ())
+    own_lang = next((t[:2] for t in bucket if t[3:] == word), None)
+    found = []
+    for tagged in bucket:
+        lang, _, other = tagged.partition(":")
+        if other != word and (own_lang is None or lang != own_lang):
+            found.append(other)
+    return found[: MAX_PER_WORD * 2]
+
+
+def count_words(texts_by_lang: Iterable[tuple[str, list[str]]]) -> dict[str, Counter[str]]:
+    """Word counts per language from ``(lang, words)`` pairs."""
+    counts: dict[str, Counter[str]] = {"en": Counter(), "es": Counter()}
+    for lang, words in texts_by_lang:
+        counts.setdefault(lang, Counter()).update(words)
+    return counts
