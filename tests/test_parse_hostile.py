@@ -90,3 +90,11 @@ def test_heading_less_markdown_is_still_markdown():
     chunks = chunk_text("vault/SQS.md", text)
     assert {chunk.title for chunk in chunks} == {"SQS"}
     assert all(chunk.path == ("vault", "SQS") for chunk in chunks)
+
+
+def test_angle_bracket_words_are_text_and_real_html_tags_are_markup():
+    from index.parse_markdown import _HTML_TAG
+
+    text = "keeps <retention> rules <p>and</p> <img src='x.png'> <queue-name>"
+    cleaned = " ".join(_HTML_TAG.sub(" ", text).split())
+    assert cleaned == "keeps <retention> rules and <queue-name>"
