@@ -1,4 +1,6 @@
-"""A small English ⇄ Spanish glossary of everyday words of cloud notes, for cross-language queries.
+"""A small English ⇄ Spanish glossary of everyday words that are not cognates ("account" /
+"cuenta"), for cross-language queries; cognates ("probability" / "probabilidad") are mined from
+the notes by index/cognates.py instead.
 
 The notes mix both languages ("5 Elastic IP en toda la cuenta"), so a question in one language
 should also reach passages written in the other. Matching is by stem, so plurals and verb forms

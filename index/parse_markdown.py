@@ -45,16 +45,17 @@ _TAG = re.compile(r"(?<![\w#&/\\\]\)'\"`])#([^\W\d_][\w/\-]{0,60})")
 _CALLOUT = re.compile(r"\s{0,3}\[!([\w-]{1,30})\][+-]?\s*")
 _SIZE_ONLY = re.compile(r"\d{1,5}(?:x\d{1,5})?")
 _FILE_LIKE = re.compile(r".{0,200}\.(?:png|jpe?g|gif|svg|webp|bmp|pdf|excalidraw|pptx?|mp4)$", re.I)
-# Only real HTML elements are markup: "<retention>" or "<queue-name>" in a note is text.
-_HTML_ELEMENTS = (
-    "a|abbr|b|bdi|bdo|blockquote|br|caption|center|cite|code|col|colgroup|dd|del|details|dfn|"
-    "div|dl|dt|em|figcaption|figure|font|h[1-6]|hr|i|iframe|img|ins|kbd|li|mark|ol|p|picture|"
-    "pre|q|s|samp|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|"
-    "thead|tr|tt|u|ul|var|video|audio|wbr|svg|path|style|script|center|section|article|aside|"
-    "header|footer|nav|main|label|input|button|form|select|option|textarea"
+# Only real HTML elements are tags: "<File>" or "<retention>" in a note is a placeholder, text.
+_HTML_NAMES = (
+    "a|abbr|article|aside|audio|b|big|blockquote|body|br|button|center|cite|code|col|colgroup|"
+    "dd|del|details|div|dl|dt|em|embed|figcaption|figure|font|footer|h[1-6]|head|header|hr|html|"
+    "i|iframe|img|input|ins|kbd|label|li|link|main|mark|meta|nav|ol|p|picture|pre|q|s|samp|"
+    "section|small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|tfoot|th|"
+    "thead|tr|tt|u|ul|var|video|wbr"
 )
 _HTML_TAG = re.compile(
-    rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>\n]{{0,300}})?/?>|<!--.{{0,2000}}?-->", re.S | re.I
+    rf"</?(?:{_HTML_NAMES})(?=[\s/>])(?:\s[^<>\n]{{0,300}})?/?>|<!--.{{0,2000}}?-->",
+    re.S | re.IGNORECASE,
 )
 _NAV_LEAD = re.compile(
     r"\s{0,3}(?:links?|related|backlinks?|see also|enlaces|relacionad[oa]s|ver también|"
@@ -207,10 +208,10 @@ def _render_inline(token: Token, meta: NoteMeta) -> _Rendered:
         elif kind == "html_inline":
             if "checkbox" in child.content:
                 parts.append("☑" if "checked" in child.content else "☐")
-            elif _HTML_TAG.fullmatch(child.content):
+            elif _HTML_TAG.fullmatch(child.content.strip()):
                 parts.append(" ")  # a tag becomes a space, so it cannot glue words together
             else:
-                parts.append(child.content)  # "<retention>" is the note's text, not markup
+                parts.append(child.content)  # "<File>": a placeholder, not markup
     text = "".join(parts)
     if "[[" in text:
         before = len(text)
