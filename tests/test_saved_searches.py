@@ -151,14 +151,14 @@ async def test_did_you_mean_and_example_buttons_survive_a_restart(db):
     searcher = ListSearcher(CHUNKS, suggestions={"lambda concurency": "lambda concurrency"})
     [nothing] = await search_reply(services_for(searcher, db), ASKER, "lambda concurency")
     suggestion = _button(nothing, "🔎 Did you mean")
-    example = _button(nothing, "🔎 permission")
+    example = _button(nothing, "🔎 Topic")  # examples come from the notes' own titles
 
     after = services_for(searcher)  # a fresh memory…
     after.db = db  # …on the same database
     [card] = (await show_page(after, ASKER, suggestion.key, 0)).replies
     assert "Topic 1" in card.text and "result 1 of 3" in card.text
     [examples] = (await show_page(after, ASKER, example.key, 0)).replies
-    assert "I found nothing for <i>permission boundaries</i>" in examples.text
+    assert "Topic" in examples.text and "I found nothing" not in examples.text
 
 
 async def test_forged_or_pruned_keys_are_still_expired(db):

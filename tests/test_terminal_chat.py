@@ -80,7 +80,7 @@ async def test_lang_switches_to_spanish_and_quit_ends_the_chat():
     output = await converse(["/lang", "2", "zzzz", "/quit", "lambda"])
     assert "A partir de ahora te hablaré en español." in output
     assert "No encontré nada" in output
-    assert "Topic 1" not in output  # nothing after /quit
+    assert "detail 1." not in output  # nothing after /quit
 
 
 async def test_every_command_help_lists_is_answered_in_the_terminal(tmp_path):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.core.question_bank import QuizBankHolder
+from index.examples import example_queries
 from index.model import Chunk, SearchResult
 
 DEMO = "demo"
@@ -34,6 +35,13 @@ class Notebook:
     id: str
     searcher: SearcherLike
     bank: QuizBankHolder = field(default_factory=QuizBankHolder)
+    _examples: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def example_queries(self, lang: str) -> list[str]:
+        """A few queries drawn from these notes' own titles (blocking the first time)."""
+        if lang not in self._examples:
+            self._examples[lang] = example_queries(self.searcher.chunks(), lang)
+        return self._examples[lang]
 
     def start_bank(self) -> QuizBankHolder:
         """The bank holder, its build started (off the event loop) if it has not begun."""

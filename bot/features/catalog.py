@@ -12,6 +12,7 @@ from bot.features.admin.feature import ADMIN
 from bot.features.daily.feature import DAILY
 from bot.features.language.feature import LANGUAGE
 from bot.features.quiz.feature import QUIZ
+from bot.features.search.cards import examples_for
 from bot.features.search.feature import SEARCH
 from bot.features.search.help import help_reply, start_reply
 from bot.features.streaks.feature import STREAKS
@@ -26,7 +27,8 @@ async def start_command(services: AppServices, request: Request) -> Sequence[Out
 
 
 async def help_command(services: AppServices, request: Request) -> Sequence[Outgoing]:
-    return [help_reply(request.asker, HELP_LINES)]
+    examples = await examples_for(services, request.asker)
+    return [help_reply(request.asker, HELP_LINES, examples)]
 
 
 HELP = Feature(

@@ -23,7 +23,7 @@ from bot.core.ports import Target
 from bot.core.replies import Asker, Outgoing, Poll, Reply
 from bot.core.services import AppServices, close_services, open_services
 from bot.features.catalog import FEATURES, HELP_LINES, find_button, find_command, text_feature
-from bot.features.search.cards import expired
+from bot.features.search.cards import examples_for, expired
 from bot.features.search.help import help_reply, unknown_command
 from bot.i18n import tr
 from bot.settings import Settings
@@ -175,7 +175,8 @@ async def chat_loop(services: AppServices, stdin: TextIO, stdout: TextIO) -> int
             feature.on_start(services)
     jobs = [asyncio.create_task(_run_job(job, chat)) for f in FEATURES for job in f.jobs]
     try:
-        chat.screen.show([help_reply(chat.asker, HELP_LINES)])
+        examples = await examples_for(services, chat.asker)
+        chat.screen.show([help_reply(chat.asker, HELP_LINES, examples)])
         chat.screen.write(tr(chat.asker.lang, "Type a number to press a button; /quit to leave."))
         interactive = stdin.isatty()
         while True:

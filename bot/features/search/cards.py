@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import html
 import logging
+from collections.abc import Sequence
 
 from bot.core.callbacks import FullNote, SearchPage, fits_chunk_id
 from bot.core.deeplink import encode_query
@@ -32,11 +33,6 @@ log = logging.getLogger(__name__)
 MAX_HITS = 10  # hits kept per search, paged with ◀ ▶
 MAX_QUERY_CHARS = 300  # longer queries are cut (Whoosh gains nothing from essays)
 INLINE_RESULTS = 10
-
-EXAMPLE_QUERIES = {
-    "en": ("permission boundaries", "S3 Object Lock", "VPC peering"),
-    "es": ("copiar una AMI compartida", "almacenamiento EFS", "Security Group"),
-}
 
 
 def normalize_query(text: str) -> str:
@@ -117,18 +113,26 @@ def result_card(
     return Reply(passage_html(hit, footer), buttons=tuple(rows), edit=edit)
 
 
-def examples_html(lang: str) -> str:
-    return ", ".join(f"<code>{html.escape(q)}</code>" for q in EXAMPLE_QUERIES[lang])
+async def examples_for(services: AppServices, asker: Asker) -> list[str]:
+    """Example queries from the notes the asker's chat studies (their own titles)."""
+    notebook = services.notebook_for(asker.chat_id)
+    return await asyncio.to_thread(notebook.example_queries, asker.lang)
 
 
-def no_results(services: AppServices, scope: str, lang: str, result: SearchResult) -> Reply:
+def examples_html(examples: Sequence[str]) -> str:
+    return ", ".join(f"<code>{html.escape(q)}</code>" for q in examples)
+
+
+def no_results(
+    services: AppServices, scope: str, lang: str, result: SearchResult, examples: Sequence[str]
+) -> Reply:
     """A friendly "nothing found" with example queries (as buttons) and any spelling suggestion."""
     text = tr(
         lang,
         "I found nothing for <i>{query}</i> in the notes.\n"
         "Try fewer or different words, for example: {examples}.",
         query=html.escape(cut_plain(result.query, 200)),
-        examples=examples_html(lang),
+        examples=examples_html(examples),
     )
     rows: list[tuple[Button, ...]] = []
     suggestion = _suggestion_button(services, scope, lang, result.suggestion, result.query)
@@ -137,18 +141,18 @@ def no_results(services: AppServices, scope: str, lang: str, result: SearchResul
     rows.append(
         tuple(
             Button(f"🔎 {q}", data=SearchPage(services.searches.remember(q, scope), 0).encode())
-            for q in EXAMPLE_QUERIES[lang][:2]
+            for q in examples[:2]
         )
     )
     return Reply(text, buttons=tuple(rows))
 
 
-def ask_for_query(lang: str) -> Reply:
+def ask_for_query(lang: str, examples: Sequence[str]) -> Reply:
     return Reply(
         tr(
             lang,
             "What should I look for? Send a few words, for example: {examples}.",
-            examples=examples_html(lang),
+            examples=examples_html(examples),
         )
     )
 
@@ -157,12 +161,13 @@ async def search_reply(services: AppServices, asker: Asker, text: str) -> list[R
     """Answer a query typed by the user: the best hit as a card, or a helpful "nothing found"."""
     query = normalize_query(text)
     if not query:
-        return [ask_for_query(asker.lang)]
+        return [ask_for_query(asker.lang, await examples_for(services, asker))]
     notebook = services.notebook_for(asker.chat_id)
     scope = search_scope(notebook.id, asker.chat_id)
     result = await _search(notebook, query)
     if not result.hits:
-        replies = [no_results(services, scope, asker.lang, result)]
+        examples = await examples_for(services, asker)
+        replies = [no_results(services, scope, asker.lang, result, examples)]
     else:
         key = services.searches.remember(query, scope)
         replies = [result_card(services, scope, asker.lang, result, key, 0, edit=False)]
@@ -183,7 +188,8 @@ async def show_page(services: AppServices, asker: Asker, key: str, page: int) ->
         return expired(asker.lang)
     result = await _search(notebook, query)
     if not result.hits:
-        reply = no_results(services, scope, asker.lang, result)
+        examples = await examples_for(services, asker)
+        reply = no_results(services, scope, asker.lang, result, examples)
         await services.searches.save(services.db)
         return ButtonAnswer(Notice(), (Reply(reply.text, reply.buttons, edit=True),))
     if page >= len(result.hits):
@@ -254,7 +260,7 @@ async def inline_answer(services: AppServices, asker: Asker, text: str) -> Inlin
     notebook = services.notebook_for(asker.chat_id)
     if not query:
         articles: dict[str, InlineArticle] = {}
-        for example in EXAMPLE_QUERIES[asker.lang]:
+        for example in await examples_for(services, asker):
             result = await _search(notebook, example, 1)
             for hit in result.hits:
                 article = _article(hit, asker, example)

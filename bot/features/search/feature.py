@@ -10,6 +10,7 @@ from bot.core.feature import ButtonRoute, Command, Feature, Request
 from bot.core.replies import ButtonAnswer, InlineAnswer, Outgoing
 from bot.core.services import AppServices
 from bot.features.search.cards import (
+    examples_for,
     expired,
     inline_answer,
     search_reply,
@@ -28,7 +29,7 @@ async def search_text(services: AppServices, request: Request) -> Sequence[Outgo
     """Text that is not a command: a search (in a group, only text addressed to the bot arrives
     here; addressed without words gets a hint)."""
     if not request.asker.private and not request.text.strip():
-        return [mention_hint(request.asker)]
+        return [mention_hint(request.asker, await examples_for(services, request.asker))]
     return await search_reply(services, request.asker, request.text)
 
 

@@ -8,16 +8,19 @@ from collections.abc import Sequence
 from bot.core.deeplink import decode_query
 from bot.core.replies import Asker, Reply
 from bot.core.services import AppServices
-from bot.features.search.cards import examples_html, search_reply
+from bot.features.search.cards import examples_for, examples_html, search_reply
 from bot.i18n import tr
 
 
-def help_reply(asker: Asker, sections: Sequence[str] = ()) -> Reply:
+def help_reply(asker: Asker, sections: Sequence[str] = (), examples: Sequence[str] = ()) -> Reply:
     """The /help text for a private chat or a group; ``sections`` are the features' help lines
-    (catalog msgids, with an optional {bot} placeholder)."""
+    (catalog msgids, with an optional {bot} placeholder), ``examples`` queries from the notes."""
     bot = f"@{asker.bot_username}" if asker.bot_username else "@bot"
     lines = [
-        tr(asker.lang, "👋 I'm Studybot, your study companion for the AWS certification notes."),
+        tr(
+            asker.lang,
+            "👋 I'm Studybot: I find passages in the notes and quiz you on them.",
+        ),
         "",
     ]
     if asker.private:
@@ -26,7 +29,7 @@ def help_reply(asker: Asker, sections: Sequence[str] = ()) -> Reply:
                 asker.lang,
                 "🔎 Send me a few words and I'll answer with the best passage of the notes, "
                 "for example: {examples}.",
-                examples=examples_html(asker.lang),
+                examples=examples_html(examples),
             )
         )
     else:
@@ -36,7 +39,7 @@ def help_reply(asker: Asker, sections: Sequence[str] = ()) -> Reply:
                 "🔎 In this group, search with /search <i>words</i> or mention me: "
                 "{bot} <i>words</i>. Examples: {examples}.",
                 bot=bot,
-                examples=examples_html(asker.lang),
+                examples=examples_html(examples),
             )
         )
     lines.append(tr(asker.lang, "◀ ▶ show other passages; 📖 shows the whole note."))
@@ -55,16 +58,16 @@ async def start_reply(
     query = decode_query(payload.strip()) if payload.strip() else None
     if query:
         return await search_reply(services, asker, query)
-    return [help_reply(asker, sections)]
+    return [help_reply(asker, sections, await examples_for(services, asker))]
 
 
-def mention_hint(asker: Asker) -> Reply:
+def mention_hint(asker: Asker, examples: Sequence[str]) -> Reply:
     """Someone mentioned the bot in a group without saying what to look for."""
     return Reply(
         tr(
             asker.lang,
             "Tell me what to look for, for example: {examples}.",
-            examples=examples_html(asker.lang),
+            examples=examples_html(examples),
         )
     )
 
