@@ -5,11 +5,10 @@ needless rewrites, /lang choices returned, failures reported to every waiter."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,14 +25,6 @@ from bot.db.chats import set_chat_active
 from bot.db.claims import ClaimResult, SeenChat, SeenUpdate, SeenUser, UpdateClaims
 from bot.db.models import Chat, ProcessedUpdate, User
 from bot.db.users import set_user_language
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    yield database
-    await database.close()
 
 
 @contextmanager
@@ -132,9 +123,8 @@ async def test_each_update_id_is_new_exactly_once_in_and_across_batches(db: Data
     assert later.first_time is False
 
 
-async def test_two_databases_on_one_file_claim_each_id_once(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
-    first, second = Database(url), Database(url)
+async def test_two_handles_on_one_database_claim_each_id_once(db_url: str) -> None:
+    first, second = Database(db_url), Database(db_url)
     await first.start()
     await second.start()
     try:
@@ -151,6 +141,30 @@ async def test_two_databases_on_one_file_claim_each_id_once(tmp_path: Path) -> N
     for seen_id, result in zip(ids + ids[::-1], results, strict=True):
         winners[seen_id] = winners.get(seen_id, 0) + result.first_time
     assert winners == {i: 1 for i in ids}
+
+
+async def test_overlapping_batches_in_opposite_orders_do_not_deadlock(db_url: str) -> None:
+    """Two instances writing the same rows in one transaction each: with the rows in any order,
+    PostgreSQL would find a deadlock now and then and abort one of them."""
+    first, second = Database(db_url), Database(db_url)
+
+    async def write(database: Database, ids: list[int], round_: int) -> set[int]:
+        async with database.session() as s:
+            claimed = await bot.db.updates.claim_updates(s, [round_ * 1000 + i for i in ids])
+            await bot.db.users.record_users(s, [(i, f"name {round_}", "en") for i in ids])
+            await bot.db.chats.record_chats(s, [(i, "private", f"title {round_}") for i in ids])
+        return claimed
+
+    ids = list(range(1, 301))
+    try:
+        for round_ in range(8):
+            one, two = await asyncio.gather(
+                write(first, ids, round_), write(second, ids[::-1], round_)
+            )
+            assert one | two == {round_ * 1000 + i for i in ids} and not one & two
+    finally:
+        await first.close()
+        await second.close()
 
 
 async def _user(db: Database, user_id: int) -> User:
@@ -275,6 +289,7 @@ def _dml(statements: list[str]) -> list[str]:
     return [sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "SELECT"))]
 
 
+@pytest.mark.backends("sqlite")
 async def test_sqlite_gets_one_statement_each_and_no_postgresql_syntax(db: Database) -> None:
     claims = UpdateClaims(db)
     with recording_sql(db) as statements:

@@ -1,14 +1,16 @@
-"""Alembic migrations: an empty database goes to head and back to base, and the models match."""
+"""Alembic migrations, on SQLite and PostgreSQL: an empty database goes to head and back to base,
+and the models match."""
 
 from __future__ import annotations
 
-import sqlite3
+import asyncio
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import Database
 from bot.db.base import Base
@@ -20,6 +22,7 @@ from bot.db.migrate import (
     upgrade,
     upgrade_engine,
 )
+from bot.db.session import make_engine
 
 EXPECTED_TABLES = {
     "users",
@@ -36,10 +39,22 @@ EXPECTED_TABLES = {
 }
 
 
-def _tables(path: Path) -> set[str]:
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
-    return {name for (name,) in rows} - {"sqlite_sequence"}
+async def _tables_of(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as connection:
+        return await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+
+
+def _tables(url: str) -> set[str]:
+    """The tables in the database at ``url``, looked at through a handle of its own."""
+
+    async def look() -> set[str]:
+        engine = make_engine(url)
+        try:
+            return await _tables_of(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(look())
 
 
 def _schema_diff(connection: Connection) -> list:
@@ -51,19 +66,24 @@ def _head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def test_cli_upgrade_then_downgrade_then_upgrade_again(tmp_path: Path) -> None:
+def test_cli_upgrade_then_downgrade_then_upgrade_again(empty_db_url: str) -> None:
+    upgrade(empty_db_url, "head")
+    assert _tables(empty_db_url) == EXPECTED_TABLES | {"alembic_version"}
+    downgrade(empty_db_url, "base")
+    assert _tables(empty_db_url) == {"alembic_version"}
+    upgrade(empty_db_url)
+    assert _tables(empty_db_url) == EXPECTED_TABLES | {"alembic_version"}
+
+
+def test_cli_upgrade_creates_the_folder_of_a_new_sqlite_file(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "state.db"  # the folder does not exist yet
-    url = f"sqlite+aiosqlite:///{path}"
-    upgrade(url, "head")
-    assert _tables(path) == EXPECTED_TABLES | {"alembic_version"}
-    downgrade(url, "base")
-    assert _tables(path) == {"alembic_version"}
-    upgrade(url)
-    assert _tables(path) == EXPECTED_TABLES | {"alembic_version"}
+    upgrade(f"sqlite+aiosqlite:///{path}", "head")
+    assert path.exists()
+    assert _tables(f"sqlite+aiosqlite:///{path}") == EXPECTED_TABLES | {"alembic_version"}
 
 
-async def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+async def test_models_match_the_migrated_schema(empty_db_url: str) -> None:
+    db = Database(empty_db_url)
     try:
         await db.start()
         assert await current_revision_engine(db.engine) == _head()
@@ -76,15 +96,14 @@ async def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_start_twice_is_harmless_and_downgrade_empties(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
-    db = Database(f"sqlite+aiosqlite:///{path}")
+async def test_start_twice_is_harmless_and_downgrade_empties(empty_db_url: str) -> None:
+    db = Database(empty_db_url)
     try:
         await db.start()
         await db.start()
         await downgrade_engine(db.engine, "base")
         assert await current_revision_engine(db.engine) is None
-        assert _tables(path) == {"alembic_version"}
+        assert await _tables_of(db.engine) == {"alembic_version"}
         await upgrade_engine(db.engine, "head")
         assert await current_revision_engine(db.engine) == _head()
     finally:
