@@ -71,7 +71,7 @@ def pg_cluster() -> Iterator[PgCluster]:
     """The session's PostgreSQL server, with a migrated template database to copy per test."""
     bindir = find_bindir()
     if bindir is None:
-        reason = "PostgreSQL is not installed (no initdb in STUDYBOT_PG_BINDIR or /usr/lib/postgresql/*/bin)"
+        reason = "PostgreSQL is not installed (no initdb in /usr/lib/postgresql/*/bin)"
         if os.environ.get("STUDYBOT_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"{reason}, and STUDYBOT_REQUIRE_POSTGRES=1", pytrace=False)
         pytest.skip(f"{reason}: the PostgreSQL runs did not run")
