@@ -73,12 +73,12 @@ def _count_commits(db: Database) -> list[int]:
 
 
 async def test_a_burst_costs_far_less_than_a_transaction_per_update_and_keeps_lang_choices(
-    fake_api: FakeBotAPI, tmp_path: Path
+    fake_api: FakeBotAPI, tmp_path: Path, db_url: str
 ) -> None:
     searcher = ListSearcher([make_chunk("a", "Alpha", "alpha text")])
     students = [User(5000 + i, f"Student{i}", language_code="en") for i in range(24)]
     spanish = {student.id for student in students[::3]}  # chose Spanish with /lang
-    async for bot in start_bot(fake_api, searcher, tmp_path / "data"):
+    async for bot in start_bot(fake_api, searcher, tmp_path / "data", db_url):
         async with bot.services.db.session() as s:
             for user_id in spanish:
                 await set_user_language(s, user_id, "es")
