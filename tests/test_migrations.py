@@ -4,6 +4,7 @@ and the models match."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -116,5 +117,67 @@ async def test_in_memory_database_migrates_too() -> None:
         await db.start()
         async with db.engine.connect() as connection:
             assert await connection.run_sync(_schema_diff) == []
+    finally:
+        await db.close()
+
+
+STARTER = """
+import asyncio, logging, os, sys, time
+from bot.db import Database
+
+class Steps(logging.Handler):
+    applied = 0
+
+    def emit(self, record):
+        if record.getMessage().startswith("Running upgrade"):
+            Steps.applied += 1
+
+logging.getLogger("alembic.runtime.migration").addHandler(Steps())
+logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
+
+async def main(url, go):
+    print("ready", flush=True)
+    while not os.path.exists(go):  # a barrier: both instances start at the same moment
+        time.sleep(0.002)
+    db = Database(url)
+    await db.start()
+    await db.close()
+    print(Steps.applied, flush=True)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+async def test_two_instances_starting_at_once_migrate_once(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    go = tmp_path / "go"
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            STARTER,
+            empty_db_url,
+            str(go),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        for _ in range(2)
+    ]
+    for proc in procs:
+        assert proc.stdout is not None
+        assert (await proc.stdout.readline()).strip() == b"ready"
+    go.touch()
+    outputs = [await proc.communicate() for proc in procs]
+    for proc, (_, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err.decode()
+    applied = sorted(int(out) for out, _ in outputs)
+    revisions = list(ScriptDirectory.from_config(alembic_config()).walk_revisions())
+    assert applied == [0, len(revisions)]  # one instance migrated, the other found it done
+    db = Database(empty_db_url)
+    try:
+        assert await current_revision_engine(db.engine) == _head()
+        assert await _tables_of(db.engine) == EXPECTED_TABLES | {"alembic_version"}
     finally:
         await db.close()
