@@ -145,6 +145,26 @@ class PgCluster:
         shutil.rmtree(self.root, ignore_errors=True)
         self.root = None
 
+    def execute(self, sql: str) -> None:
+        """Run one SQL command as the superuser (``psql``; no event loop needed)."""
+        done = subprocess.run(
+            [
+                str(self.bindir / "psql"),
+                "--no-psqlrc",
+                "--quiet",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "--dbname",
+                self.dsn(),
+                "--command",
+                sql,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{sql!r} failed: {done.stderr.strip()}")
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+asyncpg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 

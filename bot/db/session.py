@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
@@ -16,6 +17,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+if TYPE_CHECKING:
+    from bot.db.claim_writers import ClaimWriter
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +32,9 @@ def _is_memory(url: URL) -> bool:
 
 def _prepare_sqlite_file(url: URL) -> None:
     """Create the folder of a file database, so a fresh checkout starts without setup."""
-    if _is_memory(url) or url.query.get("uri") or str(url.database).startswith("file:"):
-        return
-    Path(str(url.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    path = _sqlite_file(url)
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -65,6 +69,13 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
+def _sqlite_file(url: URL) -> str | None:
+    """The path of a plain SQLite file database (None: in memory, or a URI)."""
+    if _is_memory(url) or url.query.get("uri") or str(url.database).startswith("file:"):
+        return None
+    return str(Path(str(url.database)).expanduser())
+
+
 class Database:
     """Studybot's store: ``await start()`` once (migrates), then ``async with db.session()``."""
 
@@ -72,6 +83,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._claim_writer: ClaimWriter | None = None
+        self._claim_writer_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def dialect(self) -> str:
@@ -95,5 +108,31 @@ class Database:
                 raise
             await session.commit()
 
+    def claim_writer(self) -> ClaimWriter | None:
+        """The connection kept for update claims (bot.db.claim_writers), opened on first use in
+        this event loop; None where claims go through sessions (in-memory SQLite, others)."""
+        from bot.db.claim_writers import PostgresClaimWriter, SqliteClaimWriter
+
+        loop = asyncio.get_running_loop()
+        if self._claim_writer is not None and self._claim_writer_loop is not loop:
+            self._claim_writer.discard()  # made in a loop that is gone (tests)
+            self._claim_writer = None
+        if self._claim_writer is None:
+            url = self.engine.url
+            if self.dialect == "postgresql" and url.get_driver_name() == "asyncpg":
+                self._claim_writer = PostgresClaimWriter(url)
+            elif self.dialect == "sqlite" and (path := _sqlite_file(url)) is not None:
+                self._claim_writer = SqliteClaimWriter(path, SQLITE_BUSY_TIMEOUT_S)
+            else:
+                return None
+            self._claim_writer_loop = loop
+        return self._claim_writer
+
     async def close(self) -> None:
+        if self._claim_writer is not None:
+            writer, self._claim_writer = self._claim_writer, None
+            if self._claim_writer_loop is asyncio.get_running_loop():
+                await writer.close()
+            else:
+                writer.discard()
         await self.engine.dispose()
