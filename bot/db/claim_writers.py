@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.chats import _chat_title, _chat_type
 from bot.db.models import ProcessedUpdate
@@ -40,6 +40,7 @@ Written = tuple[list[bool], dict[int, str | None]]
 SQLITE_IN_CHUNK = 500  # ids per IN (...) query: far below SQLite's bind limit
 POSTGRES_RETRIES = 3  # attempts when PostgreSQL aborts the statement for a deadlock
 _RETRY_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+_ADAPTER_OPTIONS = {"prepared_statement_cache_size", "prepared_statement_name_func"}
 
 
 def first_copies(batch: Sequence[SeenUpdate], new_ids: set[int]) -> list[bool]:
@@ -258,8 +259,12 @@ WHERE users.id IN (SELECT user_id FROM fresh WHERE wants_language)
 class PostgresClaimWriter:
     """Claim batches written as one statement on an asyncpg connection kept for them."""
 
-    def __init__(self, url: URL) -> None:
-        self.dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    def __init__(self, engine: AsyncEngine) -> None:
+        # what SQLAlchemy would pass to asyncpg.connect, less the options of its own adapter
+        _, connect_kwargs = engine.dialect.create_connect_args(engine.url)
+        self.connect_kwargs = {
+            key: value for key, value in connect_kwargs.items() if key not in _ADAPTER_OPTIONS
+        }
         self._connection: Any = None
         self._stamp = _time_binder(postgresql.asyncpg.dialect())
 
@@ -267,7 +272,7 @@ class PostgresClaimWriter:
         import asyncpg
 
         if self._connection is None or self._connection.is_closed():
-            self._connection = await asyncpg.connect(self.dsn)
+            self._connection = await asyncpg.connect(**self.connect_kwargs)
         return self._connection
 
     async def write(self, batch: Sequence[SeenUpdate], now: datetime) -> Written:

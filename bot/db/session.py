@@ -120,7 +120,7 @@ class Database:
         if self._claim_writer is None:
             url = self.engine.url
             if self.dialect == "postgresql" and url.get_driver_name() == "asyncpg":
-                self._claim_writer = PostgresClaimWriter(url)
+                self._claim_writer = PostgresClaimWriter(self.engine)
             elif self.dialect == "sqlite" and (path := _sqlite_file(url)) is not None:
                 self._claim_writer = SqliteClaimWriter(path, SQLITE_BUSY_TIMEOUT_S)
             else:
