@@ -213,6 +213,23 @@ async def test_overlapping_batches_in_opposite_orders_do_not_deadlock(db_url: st
         await second.close()
 
 
+async def test_claiming_a_multiple_of_prune_every_forgets_old_update_ids(
+    db: Database, direct: bool
+) -> None:
+    now = datetime.now(UTC)
+    async with db.session() as s:
+        s.add(ProcessedUpdate(update_id=7, seen_at=now - timedelta(days=5)))
+        s.add(ProcessedUpdate(update_id=8, seen_at=now - timedelta(hours=1)))
+    claims = UpdateClaims(db, direct=direct)
+    await claims.claim(student(bot.db.updates.PRUNE_EVERY + 1, 1))
+    async with db.session() as s:
+        assert await s.get(ProcessedUpdate, 7) is not None  # not a pruning claim
+    await claims.claim(student(bot.db.updates.PRUNE_EVERY * 3, 1))
+    async with db.session() as s:
+        kept = set(await s.scalars(select(ProcessedUpdate.update_id)))
+    assert kept == {8, bot.db.updates.PRUNE_EVERY + 1, bot.db.updates.PRUNE_EVERY * 3}
+
+
 async def _user(db: Database, user_id: int) -> User:
     async with db.session() as s:
         row = await s.get(User, user_id)
