@@ -230,6 +230,53 @@ async def test_claiming_a_multiple_of_prune_every_forgets_old_update_ids(
     assert kept == {8, bot.db.updates.PRUNE_EVERY + 1, bot.db.updates.PRUNE_EVERY * 3}
 
 
+CLAIM_THEN_HANG = """
+import asyncio, sys, time
+from bot.db import Database
+from bot.db.claims import SeenChat, SeenUpdate, SeenUser, UpdateClaims
+
+async def main(url):
+    db = Database(url)
+    await db.start()
+    result = await UpdateClaims(db).claim(
+        SeenUpdate(42, SeenUser(7, "Ana", "es"), SeenChat(7, "private", "Ana"))
+    )
+    print("claimed" if result.first_time else "seen before", flush=True)
+    time.sleep(600)  # killed here, before any answer: nothing closes the database
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+async def test_a_claim_survives_a_kill_of_the_process_right_after_it(db: Database) -> None:
+    """The claim is committed before ``claim`` returns: after a ``kill -9`` the redelivered
+    update is recognised (its answer was the dead process's to give)."""
+    import signal
+    import sys
+    from pathlib import Path
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        CLAIM_THEN_HANG,
+        db.url,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    try:
+        assert proc.stdout is not None
+        assert (await asyncio.wait_for(proc.stdout.readline(), 60)).strip() == b"claimed"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        await proc.wait()
+    assert (await _user(db, 7)).telegram_language == "es"  # recorded with the claim
+    claims = UpdateClaims(db)
+    redelivered, next_one = await asyncio.gather(
+        claims.claim(student(42, 7)), claims.claim(student(43, 7))
+    )
+    assert (redelivered.first_time, next_one.first_time) == (False, True)
+
+
 async def _user(db: Database, user_id: int) -> User:
     async with db.session() as s:
         row = await s.get(User, user_id)
