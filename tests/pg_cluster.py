@@ -16,6 +16,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,25 @@ SERVER_SETTINGS = {
     "log_min_messages": "warning",
 }
 SUPERUSER = "postgres"
+
+# Stops the server and deletes its folder once the test process is gone, however it ended
+# (a timeout's SIGTERM or a kill -9 skips every finaliser).
+_WATCHDOG = """
+import os, shutil, subprocess, sys, time
+parent, pg_ctl, data_dir, root, uid, gid = sys.argv[1:7]
+while True:
+    try:
+        os.kill(int(parent), 0)
+    except ProcessLookupError:
+        break
+    except PermissionError:
+        pass
+    time.sleep(0.5)
+as_user = {} if uid == "-" else {"user": int(uid), "group": int(gid), "extra_groups": []}
+command = [pg_ctl, "--pgdata", data_dir, "--mode", "immediate", "stop"]
+subprocess.run(command, capture_output=True, **as_user)
+shutil.rmtree(root, ignore_errors=True)
+"""
 
 
 def find_bindir() -> Path | None:
@@ -62,6 +82,7 @@ class PgCluster:
         self.port = 0
         self.root: Path | None = None
         self._user: pwd.struct_passwd | None = None
+        self._watchdog: subprocess.Popen[bytes] | None = None
         if os.geteuid() == 0:
             try:
                 self._user = pwd.getpwnam("postgres")
@@ -133,11 +154,36 @@ class PgCluster:
                 "start",
             )
             if done.returncode == 0:
+                self._start_watchdog()
                 return
             if attempt == 2:
                 raise RuntimeError(f"pg_ctl start failed:\n{done.stdout}{done.stderr}{self._log()}")
 
+    def _start_watchdog(self) -> None:
+        user = self._user
+        self._watchdog = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _WATCHDOG,
+                str(os.getpid()),
+                str(self.bindir / "pg_ctl"),
+                str(self.data_dir),
+                str(self.root),
+                str(user.pw_uid) if user else "-",
+                str(user.pw_gid) if user else "-",
+            ],
+            start_new_session=True,  # outlives a signal sent to the test's process group
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
     def stop(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.kill()
+            self._watchdog.wait()
+            self._watchdog = None
         if self.root is None:
             return
         with contextlib.suppress(OSError):
