@@ -1,7 +1,8 @@
 """Bench section ``bot``: the Telegram bot in its own process against the fake Bot API, with a
 bare PTB echo bot measured in the same run as the framework's floor.
 
-- CPU per reply: a burst of private searches from distinct users, flood limits off.
+- CPU per reply: a burst of private searches from distinct users, flood limits off; on SQLite,
+  and on PostgreSQL (a throw-away cluster, tests.pg_cluster) where the server is installed.
 - Delivery under flood limits: a burst of private searches with the fake enforcing ~30 msg/s.
 - Latency: update → reply at a steady rate.
 - Memory: resident set of the running bot.
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from bench.processes import BotProcess, FakeServer, running, wait_until
 from bench.table import Table
+from tests.pg_cluster import PgCluster, find_bindir
 
 FLOOD_CEILING = 30.0  # messages per second, Telegram's overall limit that the fake enforces
 BOT_ARGV = [sys.executable, "-m", "bot.cli", "run"]
@@ -107,21 +109,42 @@ def _wait_until_idle(bot: BotProcess, *, busy: float = 0.05, limit: float = 60.0
             return
 
 
-def _bot_env(data_dir: Path) -> dict[str, str]:
+def _bot_env(data_dir: Path, postgres: PgCluster | None = None) -> dict[str, str]:
     """The shared, prebuilt index, and a fresh database per run: each fake numbers its updates
     from 1, which the previous run's database would drop as already processed."""
-    database = data_dir / f"bench-{next(_RUNS)}.db"
+    run = next(_RUNS)
+    if postgres is not None:
+        postgres.execute(f"CREATE DATABASE bench_{run}")
+        url = postgres.url(f"bench_{run}")
+    else:
+        url = f"sqlite+aiosqlite:///{data_dir / f'bench-{run}.db'}"
     return {
         "STUDYBOT_DATA_DIR": str(data_dir),
         "STUDYBOT_CORPUS_DIR": "corpus",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "DATABASE_URL": url,
     }
 
 
-def _measure_cpu(argv: list[str], data_dir: Path, burst: int) -> tuple[float, float, float]:
+def _start_postgres() -> tuple[PgCluster | None, str]:
+    """A throw-away PostgreSQL server for the bench, or None and why not."""
+    bindir = find_bindir()
+    if bindir is None:
+        return None, "PostgreSQL is not installed (no initdb in /usr/lib/postgresql/*/bin)"
+    cluster = PgCluster(bindir)
+    try:
+        cluster.start()
+    except (OSError, RuntimeError) as error:
+        cluster.stop()
+        return None, f"the PostgreSQL server did not start: {error}"
+    return cluster, ""
+
+
+def _measure_cpu(
+    argv: list[str], data_dir: Path, burst: int, postgres: PgCluster | None = None
+) -> tuple[float, float, float]:
     """(CPU ms per reply, replies per second, RSS MB after the burst) for one bot program."""
     fake = FakeServer()
-    with running(fake, BotProcess(argv, fake, _bot_env(data_dir))) as (_, bot):
+    with running(fake, BotProcess(argv, fake, _bot_env(data_dir, postgres))) as (_, bot):
         _warm_up(fake, bot, first_user=10_000)
         cpu, elapsed, _ = _burst(fake, bot, burst, first_user=100_000, timeout=600)
         return cpu * 1000 / burst, burst / elapsed, bot.rss_mb()
@@ -178,6 +201,12 @@ def run(args: argparse.Namespace) -> list[Table]:
 
         echo_cpu, echo_rate, echo_rss = _measure_cpu(ECHO_ARGV, data_dir, burst)
         bot_cpu, bot_rate, bot_rss = _measure_cpu(BOT_ARGV, data_dir, burst)
+        postgres, no_postgres = _start_postgres()
+        try:
+            pg_row = postgres and _measure_cpu(BOT_ARGV, data_dir, burst, postgres)
+        finally:
+            if postgres is not None:
+                postgres.stop()
         flood_elapsed, flood_rate, flood_429 = _measure_flood(data_dir, flood_burst)
         p50, p99, steady_rss = _measure_latency(data_dir, 20.0, steady)
 
@@ -186,8 +215,14 @@ def run(args: argparse.Namespace) -> list[Table]:
         ["program", "CPU ms/reply", "replies/s", "RSS MB", "vs echo"],
     )
     cpu.add_row("PTB echo bot (floor)", echo_cpu, echo_rate, echo_rss, "1.00×")
-    cpu.add_row("Studybot", bot_cpu, bot_rate, bot_rss, f"{bot_cpu / echo_cpu:.2f}×")
-    cpu.notes.append("Target: Studybot ≤ 2× the echo bot's CPU per reply; RSS ≤ 150 MB.")
+    cpu.add_row("Studybot (SQLite)", bot_cpu, bot_rate, bot_rss, f"{bot_cpu / echo_cpu:.2f}×")
+    if pg_row:
+        pg_cpu, pg_rate, pg_rss = pg_row
+        cpu.add_row("Studybot (PostgreSQL)", pg_cpu, pg_rate, pg_rss, f"{pg_cpu / echo_cpu:.2f}×")
+        cpu.notes.append("PostgreSQL: the bot's process only (the server's own CPU is not in it).")
+    else:
+        cpu.notes.append(f"No PostgreSQL row: {no_postgres}.")
+    cpu.notes.append("Target: Studybot on SQLite ≤ 2× the echo bot's CPU per reply; RSS ≤ 150 MB.")
 
     flood = Table(
         f"Bot: delivery under flood limits (~{FLOOD_CEILING:.0f} msg/s), burst of {flood_burst}",

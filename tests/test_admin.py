@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -227,14 +226,6 @@ def test_failed_reindex_reply_is_escaped_and_short():
 # --- counts in the database ---------------------------------------------------------------------
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    yield database
-    await database.close()
-
-
 async def test_bot_counts_counts_users_chats_subscriptions_and_answers_of_today(db: Database):
     now = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
     async with db.session() as s:
@@ -387,25 +378,20 @@ async def test_concurrent_reindex_runs_never_overlap(notes_setup, monkeypatch):
     assert [o.built for o in outcomes] == [False, False, False]
 
 
-async def test_status_gathers_the_live_index_and_the_database(notes_setup, tmp_path):
+async def test_status_gathers_the_live_index_and_the_database(notes_setup, db):
     _, services = notes_setup
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'status.db'}")
-    await db.start()
-    try:
-        services.db = db
-        now = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
-        async with db.session() as s:
-            await upsert_user(s, 1001, "Owner", "en")
-            await upsert_chat(s, 1001, "private", None)
-            await set_user_timezone(s, 1001, "Asia/Tokyo")
-            await record_poll_sent(s, "p1", "item", 1001, 0, sent_at=now)
-            # 23:00 UTC is 08:00 tomorrow in Tokyo: today for the owner
-            assert (await record_answer(s, "p1", 1001, [0], now - timedelta(minutes=30))).recorded
-        report = await gather_status(
-            services, started_at=now - timedelta(hours=2), owner_id=1001, chat_id=1001, now=now
-        )
-    finally:
-        await db.close()
+    services.db = db
+    now = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
+    async with db.session() as s:
+        await upsert_user(s, 1001, "Owner", "en")
+        await upsert_chat(s, 1001, "private", None)
+        await set_user_timezone(s, 1001, "Asia/Tokyo")
+        await record_poll_sent(s, "p1", "item", 1001, 0, sent_at=now)
+        # 23:00 UTC is 08:00 tomorrow in Tokyo: today for the owner
+        assert (await record_answer(s, "p1", 1001, [0], now - timedelta(minutes=30))).recorded
+    report = await gather_status(
+        services, started_at=now - timedelta(hours=2), owner_id=1001, chat_id=1001, now=now
+    )
     assert report.zone == "Asia/Tokyo"
     assert report.index.files == 1
     assert report.index.chunks == len(services.notebooks.default.searcher.chunks()) > 0

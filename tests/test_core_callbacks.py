@@ -100,3 +100,10 @@ def test_deep_link_payload_round_trip_and_garbage():
     assert decode_query(encode_query("¿qué es un VPC endpoint?")) == "¿qué es un VPC endpoint?"
     for payload in ("", "help", "q", "q!!", "qA", "x" * 65, "q" + "_" * 10):
         assert decode_query(payload) is None, payload
+
+
+def test_example_buttons_carry_a_small_index_only():
+    from bot.core.callbacks import ExampleSearch
+
+    assert decode(ExampleSearch(1).encode()) == ExampleSearch(1)
+    assert decode("e1:10") is None and decode("e1:x") is None and decode("e1:-1") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.callbacks import FullNote, SearchPage, decode
+from bot.core.callbacks import ExampleSearch, FullNote, SearchPage, decode
 from bot.core.deeplink import decode_query
 from bot.core.replies import Asker, Reply
 from bot.core.text import MESSAGE_LIMIT, html_to_plain, visible_length
@@ -12,6 +12,7 @@ from bot.features.search.cards import (
     full_note_messages,
     inline_answer,
     search_reply,
+    show_example,
     show_full_note,
     show_page,
 )
@@ -105,9 +106,11 @@ async def test_query_full_of_html_is_escaped_in_the_no_results_message():
     assert "&lt;script&gt;" in reply.text
     assert _balanced(reply.text)
     assert "I found nothing" in reply.text
-    # the example buttons run real searches
+    # the example buttons run real searches, of the notes' own titles
     example = decode(reply.buttons[-1][0].data)
-    assert isinstance(example, SearchPage)
+    assert isinstance(example, ExampleSearch)
+    [card] = (await show_example(services, ASKER, example.index)).replies
+    assert "Topic" in card.text
 
 
 async def test_long_note_is_split_at_paragraphs_under_the_limit_with_continued_markers():

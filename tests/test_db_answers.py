@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -23,14 +20,6 @@ from bot.db.streaks import current_streak, streak_state, streak_summary
 from bot.db.users import set_user_timezone, upsert_user
 
 GROUP = -1001
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    yield database
-    await database.close()
 
 
 _poll_counter = iter(range(1, 1_000_000))
@@ -99,11 +88,10 @@ async def test_the_same_answer_delivered_twice_counts_once(db: Database) -> None
     assert card is not None and card.reviews == 1
 
 
-async def test_answers_race_in_two_processes_and_count_once(tmp_path: Path) -> None:
+async def test_answers_race_in_two_processes_and_count_once(db_url: str) -> None:
     import asyncio
 
-    url = f"sqlite+aiosqlite:///{tmp_path / 'race.db'}"
-    one, two = Database(url), Database(url)
+    one, two = Database(db_url), Database(db_url)
     await one.start()
     await two.start()
     try:

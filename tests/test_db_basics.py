@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -35,14 +33,7 @@ from bot.db.users import (
 )
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    yield database
-    await database.close()
-
-
+@pytest.mark.backends("sqlite")
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(db: Database) -> None:
     async with db.session() as s:
         assert (await s.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
@@ -178,9 +169,8 @@ async def test_claim_update_is_true_only_the_first_time(db: Database) -> None:
         assert await claim_update(s, 123) is False
 
 
-async def test_claim_update_across_two_databases_on_one_file(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
-    first, second = Database(url), Database(url)
+async def test_claim_update_across_two_handles_on_one_database(db_url: str) -> None:
+    first, second = Database(db_url), Database(db_url)
     await first.start()
     await second.start()
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -27,14 +26,6 @@ from bot.db.daily import (
 from bot.db.models import DailyPost
 
 GROUP = -1001
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    yield database
-    await database.close()
 
 
 async def test_subscribe_defaults_to_three_questions_and_can_be_changed(db: Database) -> None:
@@ -93,9 +84,8 @@ async def test_claim_daily_post_is_true_once_per_chat_and_day(db: Database) -> N
         assert await claim_daily_post(s, -5, day) is True
 
 
-async def test_two_processes_racing_post_exactly_once(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
-    bots = [Database(url), Database(url)]
+async def test_two_processes_racing_post_exactly_once(db_url: str) -> None:
+    bots = [Database(db_url), Database(db_url)]
     for bot_db in bots:
         await bot_db.start()
     day = date(2026, 5, 1)
@@ -175,10 +165,10 @@ asyncio.run(main(sys.argv[1], chats, sys.argv[3]))
 """
 
 
-async def test_two_os_processes_racing_post_exactly_once(tmp_path: Path) -> None:
+async def test_two_os_processes_racing_post_exactly_once(db_url: str, tmp_path: Path) -> None:
     import sys
 
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    url = db_url
     starter = Database(url)
     await starter.start()  # schema in place before the race starts
     await starter.close()

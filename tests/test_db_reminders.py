@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 
-import pytest
 from time_machine import TimeMachineFixture
 
 from bot.db import Database
@@ -15,14 +12,6 @@ from bot.db.chats import set_chat_active, upsert_chat
 from bot.db.polls import record_poll_sent
 from bot.db.reminders import claim_reminder, users_at_risk
 from bot.db.users import set_user_reminder, set_user_timezone, upsert_user
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    yield database
-    await database.close()
 
 
 async def student(db: Database, user_id: int, tz: str | None, private_chat: bool = True) -> None:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.db import Database
 from bot.db.answers import record_answer
@@ -18,14 +14,6 @@ from bot.db.users import set_user_timezone, upsert_user
 
 GROUP = -1001
 MONDAY = date(2026, 11, 16)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    yield database
-    await database.close()
 
 
 _ids = iter(range(1, 1_000_000))

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import io
 import logging
-import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, text
 
-from bot.core.callbacks import SearchPage, decode
+from bot.core.callbacks import ExampleSearch, SearchPage, decode
 from bot.core.notebooks import DEMO
 from bot.core.replies import Asker, Reply
 from bot.core.search_memory import SearchMemory, search_scope
@@ -28,7 +25,7 @@ from bot.db.searches import (
     save_search,
     search_query,
 )
-from bot.features.search.cards import search_reply, show_page
+from bot.features.search.cards import search_reply, show_example, show_page
 from bot.terminal.chat import TERMINAL_USER_ID, chat_loop
 from tests.botfakes import ListSearcher, fresh_database, make_chunk, services_for
 
@@ -37,16 +34,6 @@ CHUNKS = [
     make_chunk(f"c{i}", f"Topic {i}", f"Lambda concurrency detail number {i}.") for i in range(1, 4)
 ]
 T0 = datetime(2031, 5, 6, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def _restarted(db: Database) -> Database:
@@ -151,14 +138,16 @@ async def test_did_you_mean_and_example_buttons_survive_a_restart(db):
     searcher = ListSearcher(CHUNKS, suggestions={"lambda concurency": "lambda concurrency"})
     [nothing] = await search_reply(services_for(searcher, db), ASKER, "lambda concurency")
     suggestion = _button(nothing, "🔎 Did you mean")
-    example = _button(nothing, "🔎 Topic")  # examples come from the notes' own titles
+    example = decode(next(b.data for b in nothing.flat_buttons if b.text.startswith("🔎 Topic")))
+    assert isinstance(example, ExampleSearch)  # a notebook's own example: nothing saved
 
     after = services_for(searcher)  # a fresh memory…
     after.db = db  # …on the same database
     [card] = (await show_page(after, ASKER, suggestion.key, 0)).replies
     assert "Topic 1" in card.text and "result 1 of 3" in card.text
-    [examples] = (await show_page(after, ASKER, example.key, 0)).replies
+    [examples] = (await show_example(after, ASKER, example.index)).replies
     assert "Topic" in examples.text and "I found nothing" not in examples.text
+    assert examples.edit
 
 
 async def test_forged_or_pruned_keys_are_still_expired(db):
@@ -213,11 +202,9 @@ async def test_two_processes_on_one_database_share_search_buttons(db):
         await other.close()
 
 
-async def test_a_database_failure_still_answers_and_buttons_work_in_this_process(
-    db, tmp_path, caplog
-):
-    with sqlite3.connect(tmp_path / "state.db") as conn:
-        conn.execute("DROP TABLE saved_searches")  # every save and lookup now fails
+async def test_a_database_failure_still_answers_and_buttons_work_in_this_process(db, caplog):
+    async with db.session() as s:
+        await s.execute(text("DROP TABLE saved_searches"))  # every save and lookup now fails
     services = services_for(ListSearcher(CHUNKS), db)
     with caplog.at_level(logging.WARNING, logger="bot.features.search.cards"):
         [card] = await search_reply(services, ASKER, "lambda concurrency")
@@ -266,24 +253,27 @@ async def test_the_terminal_chat_pages_with_a_database_too(db):
 # --- the migration --------------------------------------------------------------------------
 
 
-async def test_revision_0002_adds_and_removes_only_the_saved_searches_table(tmp_path):
-    path = tmp_path / "state.db"
-    database = Database(f"sqlite+aiosqlite:///{path}")
+async def test_revision_0002_adds_and_removes_only_the_saved_searches_table(empty_db_url):
+    database = Database(empty_db_url)
     try:
         await upgrade_engine(database.engine, "0001")
-        with sqlite3.connect(path) as conn:
-            conn.execute(
-                "INSERT INTO users (id, first_name, reminder_time, reminder_enabled, created_at,"
-                " updated_at) VALUES (1, 'Ana', '20:00:00', 1, '2031-01-01', '2031-01-01')"
+        async with database.session() as s:
+            await s.execute(
+                text(
+                    "INSERT INTO users (id, first_name, reminder_time, reminder_enabled,"
+                    " created_at, updated_at) VALUES (1, 'Ana', '20:00:00', true,"
+                    " '2031-01-01', '2031-01-01')"
+                )
             )
         await upgrade_engine(database.engine, "0002")
         async with database.session() as s:
             await save_search(s, "k1", "efs", T0)
         await downgrade_engine(database.engine, "0001")
-        with sqlite3.connect(path) as conn:
-            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-            assert "saved_searches" not in tables
-            assert conn.execute("SELECT first_name FROM users").fetchall() == [("Ana",)]
+        async with database.engine.connect() as connection:
+            tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+            names = (await connection.execute(text("SELECT first_name FROM users"))).all()
+        assert "saved_searches" not in tables and "users" in tables
+        assert names == [("Ana",)]
         await upgrade_engine(database.engine, "head")
         async with database.session() as s:
             assert await search_query(s, "k1") is None

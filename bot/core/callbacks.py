@@ -15,7 +15,8 @@ MAX_BYTES = 64
 _FIELD = re.compile(r"[A-Za-z0-9_.\-]{1,62}")
 _KIND = re.compile(r"[a-z]{1,3}[0-9]{1,2}")
 
-SEARCH_PAGE, FULL_NOTE, LANGUAGE = "s1", "n1", "l1"
+SEARCH_PAGE, FULL_NOTE, LANGUAGE, EXAMPLE = "s1", "n1", "l1", "e1"
+MAX_EXAMPLE = 9
 LANGUAGE_CODES = ("en", "es")
 MAX_PAGE = 49
 
@@ -87,7 +88,17 @@ class SetLanguage:
         return pack(LANGUAGE, self.lang)
 
 
-Action = SearchPage | FullNote | SetLanguage
+@dataclass(frozen=True, slots=True)
+class ExampleSearch:
+    """Search the chat's notebook's example query number ``index`` (no saved state needed)."""
+
+    index: int
+
+    def encode(self) -> str:
+        return pack(EXAMPLE, self.index)
+
+
+Action = SearchPage | FullNote | SetLanguage | ExampleSearch
 
 
 def decode(data: object) -> Action | None:
@@ -95,6 +106,9 @@ def decode(data: object) -> Action | None:
     if (fields := unpack(data, SEARCH_PAGE, 2)) is not None:
         page = _small_int(fields[1], MAX_PAGE)
         return None if page is None else SearchPage(fields[0], page)
+    if (fields := unpack(data, EXAMPLE, 1)) is not None:
+        index = _small_int(fields[0], MAX_EXAMPLE)
+        return None if index is None else ExampleSearch(index)
     if (fields := unpack(data, FULL_NOTE, 1)) is not None:
         return FullNote(fields[0])
     if (fields := unpack(data, LANGUAGE, 1)) is not None:

@@ -11,7 +11,8 @@ import logging
 
 from bot.core.services import AppServices
 from bot.db.chats import chat_language, ensure_chat, set_chat_active, upsert_chat
-from bot.db.claims import ClaimResult, SeenChat, SeenUpdate, SeenUser
+from bot.db.claims import ClaimResult
+from bot.db.seen import SeenChat, SeenUpdate, SeenUser
 from bot.db.users import upsert_user
 
 __all__ = [

@@ -126,8 +126,10 @@ async def record_chats(
 
     SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed``, run
     with many parameter sets (a statement SQLAlchemy caches); other backends go row by row.
+    Rows go in id order, so concurrent batches lock them in the same order (no deadlock).
     """
     latest = {chat_id: (chat_type, title) for chat_id, chat_type, title in chats}
+    latest = dict(sorted(latest.items()))
     if not latest:
         return
     insert_for = conflict_insert(session)

@@ -1,15 +1,20 @@
 """Group commit of update claims: the updates being handled at the same moment are claimed
 (exactly-once), their users and chats recorded, and the users' /lang choices read, in ONE
-transaction, since a transaction costs far more than the statements in it."""
+transaction, since a transaction costs far more than the statements in it. On SQLite files and
+PostgreSQL that transaction is one round trip on a connection kept for claims
+(bot.db.claim_writers); elsewhere it goes through a session."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from bot.db.base import utcnow
 from bot.db.chats import record_chats
+from bot.db.claim_writers import Written, first_copies
+from bot.db.seen import SeenUpdate
 from bot.db.updates import claim_updates
 from bot.db.users import explicit_languages, record_users
 
@@ -19,33 +24,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 256  # claims per transaction (keeps each statement far below SQLite's bind limit)
-
-
-class SeenUser(NamedTuple):
-    """Who sent an update (a human: bots are not recorded)."""
-
-    id: int
-    first_name: str | None
-    language_code: str | None
-
-
-class SeenChat(NamedTuple):
-    """Where an update comes from."""
-
-    id: int
-    type: str | None
-    title: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SeenUpdate:
-    """What claiming an update needs to know of it. ``wants_language``: read the user's /lang
-    choice (False when the caller already knows it: saves a query)."""
-
-    update_id: int
-    user: SeenUser | None = None
-    chat: SeenChat | None = None
-    wants_language: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +48,12 @@ class UpdateClaims:
     Create one per event loop (one per Application).
     """
 
-    def __init__(self, db: Database, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, db: Database, *, max_batch: int = MAX_BATCH, direct: bool = True) -> None:
+        """``direct``: write through the database's claim connection where it has one (False:
+        always through a session)."""
         self.db = db
+        self.direct = direct
+        self.rounds = 0  # transactions written
         self._max_batch = max_batch
         self._pending: list[tuple[SeenUpdate, asyncio.Future[ClaimResult]]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -105,21 +87,12 @@ class UpdateClaims:
                     waiter.set_result(result)
 
     async def _write(self, batch: list[SeenUpdate]) -> list[ClaimResult]:
-        async with self.db.session() as session:
-            new_ids = await claim_updates(session, [seen.update_id for seen in batch])
-            first_times: list[bool] = []
-            for seen in batch:  # a repeat inside the batch: only its first copy is new
-                first_times.append(seen.update_id in new_ids)
-                new_ids.discard(seen.update_id)
-            fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
-            users = [seen.user for seen in fresh if seen.user is not None]
-            languages = await record_users(session, users)  # those created or changed
-            await record_chats(session, [seen.chat for seen in fresh if seen.chat is not None])
-            unread = {
-                seen.user.id for seen in fresh if seen.user is not None and seen.wants_language
-            } - languages.keys()
-            if unread:
-                languages.update(await explicit_languages(session, unread))
+        writer = self.db.claim_writer() if self.direct else None
+        if writer is not None:
+            first_times, languages = await writer.write(batch, utcnow())
+        else:
+            first_times, languages = await self._write_in_session(batch)
+        self.rounds += 1
         if len(batch) > 1:
             log.debug("claimed %d updates in one transaction", len(batch))
         results = []
@@ -133,3 +106,18 @@ class UpdateClaims:
                 )
             )
         return results
+
+    async def _write_in_session(self, batch: list[SeenUpdate]) -> Written:
+        async with self.db.session() as session:
+            new_ids = await claim_updates(session, [seen.update_id for seen in batch])
+            first_times = first_copies(batch, new_ids)
+            fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
+            users = [seen.user for seen in fresh if seen.user is not None]
+            languages = await record_users(session, users)  # those created or changed
+            await record_chats(session, [seen.chat for seen in fresh if seen.chat is not None])
+            unread = {
+                seen.user.id for seen in fresh if seen.user is not None and seen.wants_language
+            } - languages.keys()
+            if unread:
+                languages.update(await explicit_languages(session, unread))
+        return first_times, languages

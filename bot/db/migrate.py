@@ -1,4 +1,11 @@
-"""Alembic, configured in code: upgrade or downgrade a database given its (async) URL."""
+"""Alembic, configured in code: upgrade or downgrade a database given its (async) URL.
+
+Migrations run under a lock, so instances starting at once against an older schema upgrade it
+once: the others wait, then find it current. PostgreSQL: a transaction-scoped advisory lock
+(``pg_advisory_xact_lock``) taken first in the migration's transaction. SQLite: the migration's
+transaction begins ``IMMEDIATE`` (bot.db.session), which takes the database's write lock up front;
+waiting for it may take longer than ordinary writes may.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.engine import SQLITE_BUSY_TIMEOUT_S, make_engine
 
 # the top-level ``migrations`` package: found the same way in a checkout and in an installed wheel
 MIGRATIONS_DIR = Path(str(files("migrations")))
+MIGRATION_LOCK_KEY = 0x5374_7564_7962_6F74 >> 1  # "Studybot", as a positive bigint
+MIGRATION_WAIT_S = 600  # how long an instance waits for another's migration
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
@@ -36,14 +47,25 @@ def _sqlite_pragma(connection: Connection, statement: str) -> None:
         cursor.close()
 
 
+def _take_migration_lock(connection: Connection) -> None:
+    """PostgreSQL: wait for (then hold to the end of the transaction) the migration lock."""
+    if connection.dialect.name != "postgresql":
+        return  # SQLite's BEGIN IMMEDIATE already holds the write lock
+    connection.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_WAIT_S}s'"))
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
 def _run_on_connection(connection: Connection, action: str, revision: str) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         # Batch migrations rebuild tables; with foreign keys on, dropping the old copy would
         # cascade. The pragma only takes effect outside a transaction, hence the raw connection.
         _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+        _sqlite_pragma(connection, f"PRAGMA busy_timeout={MIGRATION_WAIT_S * 1000}")
     try:
         with connection.begin():
+            _take_migration_lock(connection)
+            # read the revision only now: another instance may have upgraded while we waited
             getattr(command, action)(alembic_config(connection=connection), revision)
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -52,6 +74,7 @@ def _run_on_connection(connection: Connection, action: str, revision: str) -> No
     finally:
         if sqlite:
             _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+            _sqlite_pragma(connection, f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
 
 
 async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
@@ -79,8 +102,6 @@ async def current_revision_engine(engine: AsyncEngine) -> str | None:
 
 
 async def _with_engine(url: str, action: str, revision: str) -> None:
-    from bot.db.session import make_engine
-
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:

@@ -29,14 +29,17 @@ def _dialect_insert(session: AsyncSession):  # noqa: ANN202 - a dialect Insert c
 async def claim_daily_posts(session: AsyncSession, claims: Sequence[tuple[int, date]]) -> set[int]:
     """Claim several chats' posts (chat id, local date) in one statement; returns the chat ids
     this caller won (the others were claimed before, by this or another process). The chats
-    must exist (they have subscriptions)."""
+    must exist (they have subscriptions). In key order, so that two instances claiming at
+    once lock the rows in the same order (no deadlock on PostgreSQL)."""
     if not claims:
         return set()
     insert = _dialect_insert(session)
     now = utcnow()
     statement = (
         insert(DailyPost)
-        .values([{"chat_id": c, "local_date": d, "claimed_at": now} for c, d in claims])
+        .values(
+            [{"chat_id": c, "local_date": d, "claimed_at": now} for c, d in sorted(set(claims))]
+        )
         .on_conflict_do_nothing()
         .returning(DailyPost.chat_id)
     )
@@ -126,6 +129,7 @@ async def record_polls_sent(session: AsyncSession, polls: Sequence[dict]) -> Non
     insert = _dialect_insert(session)
     now = utcnow()
     rows = [{"sent_at": now, "is_daily": False, "message_id": None, **poll} for poll in polls]
+    rows.sort(key=lambda row: row["poll_id"])  # one lock order for concurrent writers
     await session.execute(insert(PollSent).values(rows).on_conflict_do_nothing())
 
 

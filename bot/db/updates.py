@@ -53,8 +53,10 @@ async def claim_updates(session: AsyncSession, update_ids: Iterable[int]) -> set
     (a cached single-row statement run with many parameter sets: SQLAlchemy's
     "insertmanyvalues" sends them as one multi-row INSERT; a literal multi-row ``values()``
     would be compiled afresh every time); other backends claim id by id.
+    Rows go in id order: two instances claiming overlapping batches then lock them in the same
+    order (in any other order PostgreSQL may find a deadlock and abort one).
     """
-    ids = list(dict.fromkeys(update_ids))
+    ids = sorted(set(update_ids))
     if not ids:
         return set()
     now = utcnow()

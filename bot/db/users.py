@@ -169,8 +169,10 @@ async def record_users(
     reports them for free (``RETURNING``); ask ``explicit_languages`` for the others.
     SQLite and PostgreSQL get one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE changed``, run
     with many parameter sets (a statement SQLAlchemy caches); other backends go row by row.
+    Rows go in id order, so concurrent batches lock them in the same order (no deadlock).
     """
     latest = {user_id: (first_name, code) for user_id, first_name, code in users}
+    latest = dict(sorted(latest.items()))
     if not latest:
         return {}
     insert_for = conflict_insert(session)

@@ -83,15 +83,20 @@ def button_data(message: dict[str, Any], label_part: str) -> str:
 
 
 async def start_bot(
-    api: FakeBotAPI, searcher, data_dir: Path, **settings_overrides: str
+    api: FakeBotAPI,
+    searcher,
+    data_dir: Path,
+    database_url: str | None = None,
+    **settings_overrides: str,
 ) -> AsyncIterator[BotHarness]:
-    """The real Application polling ``api``, with a fresh database in ``data_dir``."""
+    """The real Application polling ``api``, on ``database_url`` (else a fresh SQLite file in
+    ``data_dir``)."""
     settings = Settings(
         _env_file=None,
         TELEGRAM_BOT_TOKEN=api.token,
         TELEGRAM_API_URL=api.root_url,
         STUDYBOT_DATA_DIR=str(data_dir),
-        DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'studybot.db'}",
+        DATABASE_URL=database_url or f"sqlite+aiosqlite:///{data_dir / 'studybot.db'}",
         **settings_overrides,
     )
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -107,7 +112,10 @@ async def start_bot(
 
 
 @pytest.fixture
-async def bot(fake_api: FakeBotAPI, notes_searcher, tmp_path: Path) -> AsyncIterator[BotHarness]:
-    """The real Application over the shipped notes, polling ``fake_api``."""
-    async for harness in start_bot(fake_api, notes_searcher, tmp_path / "data"):
+async def bot(
+    fake_api: FakeBotAPI, notes_searcher, tmp_path: Path, e2e_db_url: str
+) -> AsyncIterator[BotHarness]:
+    """The real Application over the shipped notes, polling ``fake_api`` (on SQLite, or on each
+    database the test is marked with ``backends``)."""
+    async for harness in start_bot(fake_api, notes_searcher, tmp_path / "data", e2e_db_url):
         yield harness

@@ -32,8 +32,12 @@ def pause_background_jobs(application: Application) -> None:
 
 
 @pytest.fixture
-async def daily_bot(fake_api, notes_searcher, question_bank, tmp_path) -> AsyncIterator[BotHarness]:
-    async for harness in start_quiz_bot(fake_api, notes_searcher, tmp_path / "data", question_bank):
+async def daily_bot(
+    fake_api, notes_searcher, question_bank, tmp_path, e2e_db_url
+) -> AsyncIterator[BotHarness]:
+    async for harness in start_quiz_bot(
+        fake_api, notes_searcher, tmp_path / "data", question_bank, e2e_db_url
+    ):
         pause_background_jobs(harness.application)
         yield harness
 
@@ -153,8 +157,9 @@ async def test_a_chat_that_answers_403_is_paused(daily_bot):
     assert len(api.calls_to("sendPoll")) == attempts + 1
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_restart_does_not_post_twice_and_catches_up_a_missed_time(
-    fake_api, notes_searcher, question_bank, tmp_path
+    fake_api, notes_searcher, question_bank, tmp_path, e2e_db_url
 ):
     api = fake_api
     data_dir = tmp_path / "data"
@@ -162,7 +167,7 @@ async def test_restart_does_not_post_twice_and_catches_up_a_missed_time(
     for user in (ALICE, BOB):
         api.add_chat(Chat.private(user))
 
-    async for bot in start_quiz_bot(api, notes_searcher, data_dir, question_bank):
+    async for bot in start_quiz_bot(api, notes_searcher, data_dir, question_bank, e2e_db_url):
         pause_background_jobs(bot.application)
         async with bot.services.db.session() as s:
             await subscribe_daily(s, ALICE.id, time(7, 0), "UTC", count=1)
@@ -171,7 +176,7 @@ async def test_restart_does_not_post_twice_and_catches_up_a_missed_time(
         assert report.polls_sent == 1  # Alice's; Bob's time has not come
         break  # stops the first Application (the generator's finally closes it)
 
-    async for bot in start_quiz_bot(api, notes_searcher, data_dir, question_bank):
+    async for bot in start_quiz_bot(api, notes_searcher, data_dir, question_bank, e2e_db_url):
         pause_background_jobs(bot.application)
         # the bot was down at 12:00: Bob's post is caught up once, Alice's is not repeated
         report = await fan_out(bot, day.replace(hour=15))
@@ -182,14 +187,15 @@ async def test_restart_does_not_post_twice_and_catches_up_a_missed_time(
     assert len(polls_in(api, ALICE.id)) == 1 and len(polls_in(api, BOB.id)) == 1
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_two_bot_processes_on_one_database_post_once(
-    fake_api, notes_searcher, question_bank, tmp_path
+    fake_api, notes_searcher, question_bank, tmp_path, e2e_db_url
 ):
     api = fake_api
     data_dir = tmp_path / "shared"
     users = [ALICE, BOB, CAROL] + [User(5000 + i, f"Student {i}") for i in range(7)]
-    first = await open_quiz_services(api, notes_searcher, data_dir, question_bank)
-    second = await open_quiz_services(api, notes_searcher, data_dir, question_bank)
+    first = await open_quiz_services(api, notes_searcher, data_dir, question_bank, e2e_db_url)
+    second = await open_quiz_services(api, notes_searcher, data_dir, question_bank, e2e_db_url)
     async with first.db.session() as s:
         for user in users:
             api.add_chat(Chat.private(user))

@@ -28,21 +28,21 @@ def question_bank(notes_searcher) -> QuizBank:
     return QuizBank.from_chunks(notes_searcher.chunks())
 
 
-def quiz_settings(api: FakeBotAPI, data_dir: Path) -> Settings:
+def quiz_settings(api: FakeBotAPI, data_dir: Path, database_url: str | None = None) -> Settings:
     data_dir.mkdir(parents=True, exist_ok=True)
     return Settings(
         _env_file=None,
         TELEGRAM_BOT_TOKEN=api.token,
         TELEGRAM_API_URL=api.root_url,
         STUDYBOT_DATA_DIR=str(data_dir),
-        DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'studybot.db'}",
+        DATABASE_URL=database_url or f"sqlite+aiosqlite:///{data_dir / 'studybot.db'}",
     )
 
 
 async def open_quiz_services(
-    api: FakeBotAPI, searcher, data_dir: Path, bank: QuizBank
+    api: FakeBotAPI, searcher, data_dir: Path, bank: QuizBank, database_url: str | None = None
 ) -> AppServices:
-    settings = quiz_settings(api, data_dir)
+    settings = quiz_settings(api, data_dir, database_url)
     db = Database(settings.effective_database_url)
     await db.start()
     services = AppServices(
@@ -54,10 +54,10 @@ async def open_quiz_services(
 
 
 async def start_quiz_bot(
-    api: FakeBotAPI, searcher, data_dir: Path, bank: QuizBank
+    api: FakeBotAPI, searcher, data_dir: Path, bank: QuizBank, database_url: str | None = None
 ) -> AsyncIterator[BotHarness]:
     """Like tests.e2e.conftest.start_bot, with the question bank already built."""
-    services = await open_quiz_services(api, searcher, data_dir, bank)
+    services = await open_quiz_services(api, searcher, data_dir, bank, database_url)
     application = build_application(services.settings, services)
     try:
         async with polling(application):
@@ -67,8 +67,12 @@ async def start_quiz_bot(
 
 
 @pytest.fixture
-async def quiz_bot(fake_api, notes_searcher, question_bank, tmp_path) -> AsyncIterator[BotHarness]:
-    async for harness in start_quiz_bot(fake_api, notes_searcher, tmp_path / "data", question_bank):
+async def quiz_bot(
+    fake_api, notes_searcher, question_bank, tmp_path, e2e_db_url
+) -> AsyncIterator[BotHarness]:
+    async for harness in start_quiz_bot(
+        fake_api, notes_searcher, tmp_path / "data", question_bank, e2e_db_url
+    ):
         yield harness
 
 
@@ -87,6 +91,7 @@ async def answer(bot: BotHarness, user: User, poll_message: dict[str, Any], *, r
     bot.api.push_update(bot.api.build.poll_answer(user, poll_message["poll"]["id"], [option]))
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_quiz_poll_answer_next_and_streak(quiz_bot):
     api = quiz_bot.api
     [poll_message] = await quiz_bot.send_and_wait(api.build.command(ALICE, "quiz"), ALICE.id)
@@ -112,6 +117,7 @@ async def test_quiz_poll_answer_next_and_streak(quiz_bot):
     assert "Today: done (1 answer)" in streak["text"]
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_repeated_and_unknown_poll_answers_change_nothing(quiz_bot):
     api = quiz_bot.api
     [poll_message] = await quiz_bot.send_and_wait(api.build.command(ALICE, "quiz"), ALICE.id)
@@ -148,6 +154,7 @@ async def test_read_the_note_shows_the_passage_and_forged_data_is_refused(quiz_b
     assert len(api.messages(BOB.id)) == before + 1  # nothing new was sent
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_group_quiz_counts_for_global_and_group_streaks_and_top(quiz_bot):
     api = quiz_bot.api
     [first] = await quiz_bot.send_and_wait(

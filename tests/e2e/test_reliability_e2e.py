@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from bot.db.chats import is_chat_active
 from tests.botfakes import ListSearcher, make_chunk
 from tests.e2e.conftest import start_bot
@@ -34,6 +36,7 @@ async def test_forged_stale_and_foreign_buttons_are_answered_as_expired(bot):
     assert not api.unanswered_callback_queries()
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_the_same_update_delivered_twice_is_answered_once(bot):
     api = bot.api
     update = api.build.private_message(ALICE, "vpc peering")

@@ -3,6 +3,8 @@ notes, typos, hostile queries, long notes, groups, inline mode, deep links, /lan
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.deeplink import decode_query, encode_query
 from bot.core.text import MESSAGE_LIMIT
 from index.search import open_searcher
@@ -173,6 +175,7 @@ async def test_start_deep_link_runs_the_search_and_plain_start_explains(bot):
     assert "Studybot" in garbage["text"]
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_lang_switch_changes_the_language_and_survives_in_the_database(bot):
     api = bot.api
     [menu] = await bot.send_and_wait(api.build.command(ALICE, "lang"), ALICE.id)

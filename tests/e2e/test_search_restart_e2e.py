@@ -3,16 +3,19 @@ card sent by one run is paged (▶, "did you mean") by the next run on the same 
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.conftest import button_data, start_bot
 from tests.fakebot import ALICE
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_next_button_of_a_card_sent_before_a_restart_shows_the_next_hit(
-    fake_api, notes_searcher, tmp_path
+    fake_api, notes_searcher, tmp_path, e2e_db_url
 ):
     api = fake_api
     data_dir = tmp_path / "data"
-    async for bot in start_bot(api, notes_searcher, data_dir):
+    async for bot in start_bot(api, notes_searcher, data_dir, e2e_db_url):
         [card] = await bot.send_and_wait(
             api.build.private_message(ALICE, "permission boundaries"), ALICE.id
         )
@@ -20,7 +23,8 @@ async def test_next_button_of_a_card_sent_before_a_restart_shows_the_next_hit(
         break  # stops the first Application (the generator's finally closes its database)
     assert "result 1 of" in card["text"]
 
-    async for bot in start_bot(api, notes_searcher, data_dir):  # a new process: empty memory
+    # a new process: empty memory
+    async for bot in start_bot(api, notes_searcher, data_dir, e2e_db_url):
         query_id = await bot.press(ALICE, card, button_data(card, "▶"))
         answer = api.callback_queries[query_id].answers[0]
         assert "expired" not in answer.get("text", "")

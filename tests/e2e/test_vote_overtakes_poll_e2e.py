@@ -14,6 +14,7 @@ from tests.fakebot import ALICE
 __all__ = ["question_bank", "quiz_bot"]
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 async def test_a_vote_that_overtakes_the_polls_recording_is_counted(quiz_bot, monkeypatch):
     api = quiz_bot.api
     recording_started = asyncio.Event()

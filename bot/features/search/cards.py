@@ -9,7 +9,7 @@ import html
 import logging
 from collections.abc import Sequence
 
-from bot.core.callbacks import FullNote, SearchPage, fits_chunk_id
+from bot.core.callbacks import ExampleSearch, FullNote, SearchPage, fits_chunk_id
 from bot.core.deeplink import encode_query
 from bot.core.notebooks import Notebook
 from bot.core.replies import (
@@ -138,11 +138,9 @@ def no_results(
     suggestion = _suggestion_button(services, scope, lang, result.suggestion, result.query)
     if suggestion is not None:
         rows.append((suggestion,))
+    # examples are the notebook's own: a button names one by number, nothing to save
     rows.append(
-        tuple(
-            Button(f"🔎 {q}", data=SearchPage(services.searches.remember(q, scope), 0).encode())
-            for q in examples[:2]
-        )
+        tuple(Button(f"🔎 {q}", data=ExampleSearch(i).encode()) for i, q in enumerate(examples[:2]))
     )
     return Reply(text, buttons=tuple(rows))
 
@@ -177,6 +175,17 @@ async def search_reply(services: AppServices, asker: Asker, text: str) -> list[R
 
 def expired(lang: str) -> ButtonAnswer:
     return ButtonAnswer(Notice(tr(lang, "This button has expired. Please search again.")))
+
+
+async def show_example(services: AppServices, asker: Asker, index: int) -> ButtonAnswer:
+    """An example button under "nothing found": that example's card, in place."""
+    examples = await examples_for(services, asker)
+    if index >= len(examples):
+        return expired(asker.lang)
+    notebook = services.notebook_for(asker.chat_id)
+    scope = search_scope(notebook.id, asker.chat_id)
+    key = services.searches.remember(normalize_query(examples[index]), scope)
+    return await show_page(services, asker, key, 0)
 
 
 async def show_page(services: AppServices, asker: Asker, key: str, page: int) -> ButtonAnswer:

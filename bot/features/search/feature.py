@@ -14,6 +14,7 @@ from bot.features.search.cards import (
     expired,
     inline_answer,
     search_reply,
+    show_example,
     show_full_note,
     show_page,
 )
@@ -39,6 +40,8 @@ async def search_button(services: AppServices, request: Request) -> ButtonAnswer
         return await show_page(services, request.asker, action.key, action.page)
     if isinstance(action, codec.FullNote):
         return await show_full_note(services, request.asker, action.chunk_id)
+    if isinstance(action, codec.ExampleSearch):
+        return await show_example(services, request.asker, action.index)
     return expired(request.asker.lang)
 
 
@@ -49,7 +52,7 @@ async def search_inline(services: AppServices, request: Request) -> InlineAnswer
 SEARCH = Feature(
     name="search",
     commands=(Command("search", search_command, menu=N_("Search the notes: /search words")),),
-    buttons=(ButtonRoute((codec.SEARCH_PAGE, codec.FULL_NOTE), search_button),),
+    buttons=(ButtonRoute((codec.SEARCH_PAGE, codec.FULL_NOTE, codec.EXAMPLE), search_button),),
     on_text=search_text,
     on_inline=search_inline,
 )

@@ -1,0 +1,327 @@
+"""One round trip per claim batch (bot.db.claims): the same writes as bot.db.updates, users and
+chats make through a session, sent straight to the driver on a connection kept for claims.
+
+- SQLite: a plain ``sqlite3`` connection owned by one worker thread; the whole transaction runs
+  there, so a batch costs one thread handoff instead of one per statement through aiosqlite.
+- PostgreSQL: one statement (data-modifying CTEs: ``INSERT … ON CONFLICT DO NOTHING RETURNING``
+  and the two upserts) on an asyncpg connection of its own, atomic without BEGIN/COMMIT.
+
+Rows go in key order (no deadlock between instances); a later sighting of a user or chat in a
+batch wins; rows already current are not rewritten. The session path stays for other backends
+and in-memory SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.chats import _chat_title, _chat_type
+from bot.db.models import ProcessedUpdate
+from bot.db.updates import KEEP_UPDATES_FOR, PRUNE_EVERY
+from bot.db.users import _language_code, _user_name
+
+if TYPE_CHECKING:
+    from bot.db.seen import SeenUpdate
+
+log = logging.getLogger(__name__)
+
+# (first time per batch entry, /lang choice of the fresh users that were created, changed or read)
+Written = tuple[list[bool], dict[int, str | None]]
+
+SQLITE_IN_CHUNK = 500  # ids per IN (...) query: far below SQLite's bind limit
+POSTGRES_RETRIES = 3  # attempts when PostgreSQL aborts the statement for a deadlock
+_RETRY_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+_ADAPTER_OPTIONS = {"prepared_statement_cache_size", "prepared_statement_name_func"}
+
+
+def first_copies(batch: Sequence[SeenUpdate], new_ids: set[int]) -> list[bool]:
+    """Per batch entry: whether it is the first copy of an update id claimed just now."""
+    unclaimed = set(new_ids)
+    first_times = []
+    for seen in batch:
+        first_times.append(seen.update_id in unclaimed)
+        unclaimed.discard(seen.update_id)
+    return first_times
+
+
+def _latest_users(fresh: Iterable[SeenUpdate]) -> dict[int, tuple[str, str | None]]:
+    latest = {
+        seen.user.id: (_user_name(seen.user.first_name), _language_code(seen.user.language_code))
+        for seen in fresh
+        if seen.user is not None
+    }
+    return dict(sorted(latest.items()))
+
+
+def _latest_chats(fresh: Iterable[SeenUpdate]) -> dict[int, tuple[str, str | None]]:
+    latest = {
+        seen.chat.id: (_chat_type(seen.chat.type), _chat_title(seen.chat.title))
+        for seen in fresh
+        if seen.chat is not None
+    }
+    return dict(sorted(latest.items()))
+
+
+def _wanted(fresh: Iterable[SeenUpdate]) -> set[int]:
+    return {seen.user.id for seen in fresh if seen.user is not None and seen.wants_language}
+
+
+def _time_binder(dialect: Any) -> Callable[[datetime], Any]:
+    """How the timestamp columns store an instant on ``dialect`` (as SQLAlchemy would)."""
+    column_type = ProcessedUpdate.__table__.c.seen_at.type
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    assert processor is not None
+    return processor
+
+
+_SQLITE_CLAIM = (
+    "INSERT INTO processed_updates (update_id, seen_at) VALUES (?, ?)"
+    " ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+)
+_SQLITE_USER = (
+    "INSERT INTO users (id, first_name, telegram_language, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,"
+    " telegram_language = excluded.telegram_language, updated_at = excluded.updated_at"
+    " WHERE users.first_name != excluded.first_name"
+    " OR users.telegram_language IS NOT excluded.telegram_language"
+    " RETURNING id, language"
+)
+_SQLITE_CHAT = (
+    "INSERT INTO chats (id, type, title, active, created_at, updated_at)"
+    " VALUES (?, ?, ?, 1, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,"
+    " updated_at = excluded.updated_at"
+    " WHERE chats.type != excluded.type OR chats.title IS NOT excluded.title"
+)
+_SQLITE_PRUNE = "DELETE FROM processed_updates WHERE seen_at < ?"
+
+
+class SqliteClaimWriter:
+    """Claim batches written on a ``sqlite3`` connection that lives in one worker thread."""
+
+    def __init__(self, path: str, busy_timeout_s: float) -> None:
+        self.path = path
+        self.busy_timeout_s = busy_timeout_s
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="update-claims")
+        self._connection: sqlite3.Connection | None = None
+        self._stamp = _time_binder(sqlite.dialect())
+
+    async def write(self, batch: Sequence[SeenUpdate], now: datetime) -> Written:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self._write, batch, now)
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            connection = sqlite3.connect(
+                self.path, timeout=self.busy_timeout_s, isolation_level=None
+            )
+            for pragma in (
+                "PRAGMA journal_mode=WAL",
+                "PRAGMA foreign_keys=ON",
+                "PRAGMA synchronous=NORMAL",
+                f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}",
+            ):
+                connection.execute(pragma)
+            self._connection = connection
+        return self._connection
+
+    def _write(self, batch: Sequence[SeenUpdate], now: datetime) -> Written:
+        connection = self._connect()
+        stamp = self._stamp(now)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            new_ids = set()
+            for update_id in sorted({seen.update_id for seen in batch}):
+                if connection.execute(_SQLITE_CLAIM, (update_id, stamp)).fetchall():
+                    new_ids.add(update_id)
+            first_times = first_copies(batch, new_ids)
+            fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
+            languages: dict[int, str | None] = {}
+            for user_id, (name, code) in _latest_users(fresh).items():
+                for row_id, language in connection.execute(
+                    _SQLITE_USER, (user_id, name, code, stamp, stamp)
+                ):
+                    languages[row_id] = language
+            for chat_id, (kind, title) in _latest_chats(fresh).items():
+                connection.execute(_SQLITE_CHAT, (chat_id, kind, title, stamp, stamp))
+            unread = sorted(_wanted(fresh) - languages.keys())
+            for start in range(0, len(unread), SQLITE_IN_CHUNK):
+                chunk = unread[start : start + SQLITE_IN_CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                query = f"SELECT id, language FROM users WHERE id IN ({marks})"
+                languages.update(dict.fromkeys(chunk))
+                languages.update(connection.execute(query, chunk).fetchall())
+            if any(update_id % PRUNE_EVERY == 0 for update_id in new_ids):
+                connection.execute(_SQLITE_PRUNE, (self._stamp(now - KEEP_UPDATES_FOR),))
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        return first_times, languages
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    async def close(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, self._close)
+        self.executor.shutdown(wait=False)
+
+    def discard(self) -> None:
+        """Let go without a running loop (the loop that used it is gone)."""
+        self.executor.submit(self._close)
+        self.executor.shutdown(wait=False)
+
+
+# One statement. Every data-modifying CTE runs once, to completion, whether read or not; all see
+# the snapshot taken before the statement. ``n`` keeps the batch order (first copy of an update
+# id is the claimed one; the last sighting of a user or chat wins).
+_POSTGRES_CLAIM = """
+WITH batch AS (
+    SELECT * FROM unnest(
+        $1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bool[],
+        $6::bigint[], $7::text[], $8::text[]
+    ) WITH ORDINALITY AS b(
+        update_id, user_id, first_name, telegram_language, wants_language,
+        chat_id, chat_type, chat_title, n
+    )
+),
+claimed AS (
+    INSERT INTO processed_updates (update_id, seen_at)
+    SELECT DISTINCT update_id, $9::timestamp FROM batch ORDER BY update_id
+    ON CONFLICT (update_id) DO NOTHING
+    RETURNING update_id
+),
+fresh AS (
+    SELECT DISTINCT ON (batch.update_id) batch.*
+    FROM batch JOIN claimed ON claimed.update_id = batch.update_id
+    ORDER BY batch.update_id, batch.n
+),
+seen_users AS (
+    SELECT DISTINCT ON (user_id) user_id, first_name, telegram_language
+    FROM fresh WHERE user_id IS NOT NULL
+    ORDER BY user_id, n DESC
+),
+recorded_users AS (
+    INSERT INTO users (id, first_name, telegram_language, created_at, updated_at)
+    SELECT user_id, first_name, telegram_language, $9::timestamp, $9::timestamp
+    FROM seen_users ORDER BY user_id
+    ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,
+        telegram_language = excluded.telegram_language, updated_at = excluded.updated_at
+    WHERE users.first_name IS DISTINCT FROM excluded.first_name
+        OR users.telegram_language IS DISTINCT FROM excluded.telegram_language
+    RETURNING id, language
+),
+seen_chats AS (
+    SELECT DISTINCT ON (chat_id) chat_id, chat_type, chat_title
+    FROM fresh WHERE chat_id IS NOT NULL
+    ORDER BY chat_id, n DESC
+),
+recorded_chats AS (
+    INSERT INTO chats (id, type, title, active, created_at, updated_at)
+    SELECT chat_id, chat_type, chat_title, true, $9::timestamp, $9::timestamp
+    FROM seen_chats ORDER BY chat_id
+    ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,
+        updated_at = excluded.updated_at
+    WHERE chats.type IS DISTINCT FROM excluded.type
+        OR chats.title IS DISTINCT FROM excluded.title
+    RETURNING id
+),
+pruned AS (
+    DELETE FROM processed_updates
+    WHERE seen_at < $10::timestamp
+        AND EXISTS (SELECT 1 FROM claimed WHERE update_id % $11 = 0)
+    RETURNING update_id
+)
+SELECT 'claimed' AS what, update_id AS id, NULL AS language FROM claimed
+UNION ALL
+SELECT 'user', id, language FROM recorded_users
+UNION ALL
+SELECT 'user', users.id, users.language FROM users
+WHERE users.id IN (SELECT user_id FROM fresh WHERE wants_language)
+    AND users.id NOT IN (SELECT id FROM recorded_users)
+"""
+
+
+class PostgresClaimWriter:
+    """Claim batches written as one statement on an asyncpg connection kept for them."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        # what SQLAlchemy would pass to asyncpg.connect, less the options of its own adapter
+        _, connect_kwargs = engine.dialect.create_connect_args(engine.url)
+        self.connect_kwargs = {
+            key: value for key, value in connect_kwargs.items() if key not in _ADAPTER_OPTIONS
+        }
+        self._connection: Any = None
+        self._stamp = _time_binder(postgresql.asyncpg.dialect())
+
+    async def _connect(self) -> Any:
+        import asyncpg
+
+        if self._connection is None or self._connection.is_closed():
+            self._connection = await asyncpg.connect(**self.connect_kwargs)
+        return self._connection
+
+    async def write(self, batch: Sequence[SeenUpdate], now: datetime) -> Written:
+        columns: list[list[Any]] = [[] for _ in range(8)]
+        for seen in batch:
+            user, chat = seen.user, seen.chat
+            row = (
+                seen.update_id,
+                user.id if user else None,
+                _user_name(user.first_name) if user else None,
+                _language_code(user.language_code) if user else None,
+                bool(user and seen.wants_language),
+                chat.id if chat else None,
+                _chat_type(chat.type) if chat else None,
+                _chat_title(chat.title) if chat else None,
+            )
+            for column, value in zip(columns, row, strict=True):
+                column.append(value)
+        arguments = (*columns, self._stamp(now), self._stamp(now - KEEP_UPDATES_FOR), PRUNE_EVERY)
+        rows = await self._fetch(arguments)
+        new_ids = {row_id for what, row_id, _ in rows if what == "claimed"}
+        languages = {row_id: language for what, row_id, language in rows if what == "user"}
+        return first_copies(batch, new_ids), languages
+
+    async def _fetch(self, arguments: Sequence[Any]) -> list[Any]:
+        for attempt in range(1, POSTGRES_RETRIES + 1):
+            connection = await self._connect()
+            try:
+                return await connection.fetch(_POSTGRES_CLAIM, *arguments)
+            except Exception as error:
+                if getattr(error, "sqlstate", None) in _RETRY_SQLSTATES and (
+                    attempt < POSTGRES_RETRIES
+                ):
+                    log.info("claim batch aborted (%s), trying again", error)
+                    continue
+                if connection.is_closed():
+                    self._connection = None
+                raise
+        raise AssertionError("unreachable")
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    def discard(self) -> None:
+        if self._connection is not None:
+            self._connection.terminate()
+            self._connection = None
+
+
+ClaimWriter = SqliteClaimWriter | PostgresClaimWriter
