@@ -130,7 +130,7 @@ def mine_cognates(words_by_lang: dict[str, Counter[str]]) -> dict[str, list[str]
         by_root[root][lang].append((english[word] + spanish[word], word))
     table: dict[str, list[str]] = {}
     for root, langs in by_root.items():
-        tagged = []
+        tagged: list[str] = []
         for lang, found in sorted(langs.items()):
             found.sort(key=lambda item: (-item[0], item[1]))
             tagged.extend(f"{lang}:{word}" for _, word in found[:MAX_PER_WORD])

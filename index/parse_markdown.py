@@ -377,8 +377,8 @@ def parse_markdown(raw_lines: Sequence[str], meta: NoteMeta | None = None) -> li
         elif kind in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
         elif kind == "list_item_open":
-            marker = token.markup if token.markup in "-*+" else f"{token.info or 1}{token.markup}"
-            item_marker.append(marker[:4] if marker else "-")
+            item_mark = token.markup if token.markup in "-*+" else f"{token.info or 1}{token.markup}"
+            item_marker.append(item_mark[:4] if item_mark else "-")
         elif kind == "list_item_close":
             if item_marker:
                 item_marker.pop()
@@ -413,7 +413,7 @@ def parse_markdown(raw_lines: Sequence[str], meta: NoteMeta | None = None) -> li
                 if callout:
                     callout_open = True
                     rest = lines[0][callout.end() :].strip()
-                    lines[0] = rest or callout.group(1).replace("-", " ").capitalize()
+                    lines[0] = rest or (callout.group(1) or "").replace("-", " ").capitalize()
             marker = item_marker[-1] if item_marker and list_depth else None
             if item_marker and list_depth:
                 item_marker[-1] = ""  # only the item's first paragraph line carries it

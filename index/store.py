@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
@@ -156,7 +157,7 @@ def current_generation(index_dir: Path) -> Path | None:
     return generation
 
 
-def _read_json(path: Path) -> object:
+def _read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Answer, Chat, DailySubscription, User
@@ -28,7 +28,8 @@ class BotCounts:
 async def bot_counts(session: AsyncSession, *, day_start: datetime, day_end: datetime) -> BotCounts:
     """Every count of /status; "today" is the half-open UTC interval [day_start, day_end)."""
 
-    def count(model: type, *conditions: object):  # a scalar subquery: SELECT count(*) ...
+    def count(model: type, *conditions: ColumnElement[bool]) -> ScalarSelect[int]:
+        # a scalar subquery: SELECT count(*) ...
         return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
 
     row = (

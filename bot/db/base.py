@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, MetaData, insert
+from sqlalchemy import CursorResult, DateTime, MetaData, Result, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,6 +62,11 @@ def conflict_insert(session: AsyncSession) -> Callable[..., Any] | None:
     return _CONFLICT_INSERTS.get(session.get_bind().dialect.name)
 
 
+def affected_rows(result: Result[Any]) -> int:
+    """How many rows an INSERT/UPDATE/DELETE touched (``Result`` is a ``CursorResult`` then)."""
+    return cast("CursorResult[Any]", result).rowcount
+
+
 async def insert_unless_present(session: AsyncSession, model: type[Base], **values: Any) -> bool:
     """Insert one row; False (and no error) when a unique or primary key already holds it.
 
@@ -71,7 +76,7 @@ async def insert_unless_present(session: AsyncSession, model: type[Base], **valu
     insert_for = conflict_insert(session)
     if insert_for is not None:
         result = await session.execute(insert_for(model).values(**values).on_conflict_do_nothing())
-        return result.rowcount == 1
+        return affected_rows(result) == 1
     try:
         async with session.begin_nested():
             await session.execute(insert(model).values(**values))

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.streak_rules import local_now
-from bot.db.base import insert_unless_present, utcnow
+from bot.db.base import affected_rows, insert_unless_present, utcnow
 from bot.db.chats import ensure_chat
 from bot.db.models import Chat, DailyPost, DailySubscription
 from bot.db.users import is_valid_timezone
@@ -92,7 +92,7 @@ async def unsubscribe_daily(session: AsyncSession, chat_id: int) -> bool:
     result = await session.execute(
         delete(DailySubscription).where(DailySubscription.chat_id == chat_id)
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 async def daily_subscription(session: AsyncSession, chat_id: int) -> DailySubscription | None:
@@ -107,7 +107,7 @@ async def set_daily_count(session: AsyncSession, chat_id: int, count: int) -> bo
         .where(DailySubscription.chat_id == chat_id)
         .values(count=count, updated_at=utcnow())
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 async def pause_subscription(session: AsyncSession, chat_id: int, paused: bool = True) -> bool:
@@ -117,7 +117,7 @@ async def pause_subscription(session: AsyncSession, chat_id: int, paused: bool =
         .where(DailySubscription.chat_id == chat_id)
         .values(active=not paused, updated_at=utcnow())
     )
-    return bool(result.rowcount)
+    return bool(affected_rows(result))
 
 
 async def all_active_subscriptions(session: AsyncSession) -> list[DailySubscription]:

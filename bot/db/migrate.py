@@ -40,7 +40,9 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 
 def _sqlite_pragma(connection: Connection, statement: str) -> None:
     """Run a PRAGMA on the raw driver connection, outside any transaction."""
-    cursor = connection.connection.dbapi_connection.cursor()
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None, "a live connection has a driver connection"
+    cursor = dbapi.cursor()
     try:
         cursor.execute(statement)
     finally:

@@ -4,25 +4,25 @@ statements per batch of chats instead of several per chat."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import srs
-from bot.db.base import utcnow
+from bot.db.base import conflict_insert, utcnow
 from bot.db.models import Answer, Chat, DailyPost, PollSent, QuizCard, User
 from bot.db.users import is_valid_timezone
 
 
-def _dialect_insert(session: AsyncSession):  # noqa: ANN202 - a dialect Insert constructor
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+def _insert(session: AsyncSession) -> Callable[..., Any]:
+    """The dialect's ON CONFLICT insert: these batch statements need SQLite or PostgreSQL."""
+    insert = conflict_insert(session)
+    if insert is None:
+        raise RuntimeError("batch claims need SQLite or PostgreSQL")
     return insert
 
 
@@ -33,7 +33,7 @@ async def claim_daily_posts(session: AsyncSession, claims: Sequence[tuple[int, d
     once lock the rows in the same order (no deadlock on PostgreSQL)."""
     if not claims:
         return set()
-    insert = _dialect_insert(session)
+    insert = _insert(session)
     now = utcnow()
     statement = (
         insert(DailyPost)
@@ -126,7 +126,7 @@ async def record_polls_sent(session: AsyncSession, polls: Sequence[dict]) -> Non
     """Record several sent polls in one statement (keys as ``PollSent`` columns)."""
     if not polls:
         return
-    insert = _dialect_insert(session)
+    insert = _insert(session)
     now = utcnow()
     rows = [{"sent_at": now, "is_daily": False, "message_id": None, **poll} for poll in polls]
     rows.sort(key=lambda row: row["poll_id"])  # one lock order for concurrent writers

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.base import insert_unless_present, utcnow
+from bot.db.base import affected_rows, insert_unless_present, utcnow
 from bot.db.models import SavedSearch
 
 KEEP_SEARCHES_FOR = timedelta(days=30)
@@ -49,4 +49,4 @@ async def search_query(
 async def prune_saved_searches(session: AsyncSession, older_than: datetime) -> int:
     """Forget searches last used before ``older_than``; their buttons answer "expired"."""
     result = await session.execute(delete(SavedSearch).where(SavedSearch.last_used_at < older_than))
-    return result.rowcount or 0
+    return affected_rows(result) or 0

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.base import conflict_insert, insert_unless_present, utcnow
+from bot.db.base import affected_rows, conflict_insert, insert_unless_present, utcnow
 from bot.db.models import ProcessedUpdate
 
 KEEP_UPDATES_FOR = timedelta(days=2)
@@ -32,7 +32,7 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
 async def prune_processed_updates(session: AsyncSession, before: datetime) -> int:
     """Forget update ids seen before ``before`` (Telegram stops redelivering long before)."""
     result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < before))
-    return result.rowcount or 0
+    return affected_rows(result) or 0
 
 
 @cache
