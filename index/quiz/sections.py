@@ -1,0 +1,339 @@
+"""Kinds read from how other people's notes are laid out: table rows ("Header: cell · …", as the
+Markdown parser writes them) and headings whose first sentence defines them ("X is a …").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
+
+from index.quiz.candidates import NoteLine, looks_like_term, term_shape
+from index.quiz.distractors import are_variants
+from index.quiz.facts import fact_problem
+from index.quiz.giveaway import initials_leak, shared_stem
+from index.quiz.item import MAX_OPTION, MAX_QUESTION
+from index.quiz.kinds import (
+    GENERIC_TITLES,
+    MATCH_FRAME,
+    Candidate,
+    _clean_title,
+    _item,
+    _usable_title,
+)
+from index.quiz.structured import DEFINE_FRAME, MAX_DESCRIPTION_RATIO
+from index.quiz.text import normalise, stem_words, word_list
+
+MIN_ROWS = 4  # the answer and three distractors from its own column
+MAX_CELL_TERM = 40
+MAX_CELL_WORDS = 5
+_CELL = re.compile(r"^(?P<head>[^:·]{1,30}?):\s+(?P<value>.+)$")
+_CELL_MARKUP = re.compile(r"[`$\\{}^=|<>#\[\]]|\*\*|https?://|TODO", re.IGNORECASE)
+_EXAMPLE_HEADERS = frozenset(
+    word_list("example examples ejemplo ejemplos usage uso syntax sintaxis code codigo output")
+)
+# "A goroutine is a lightweight thread …", "Un pseudografo es un grafo en el que …"
+_DEFINES = re.compile(
+    r"^(?:(?:an?|the|el|la|los|las|un|una)\s+)?(?P<term>.{2,60}?)\s+"
+    r"(?:is|are|es|son)\s+(?P<desc>(?:an?|the|un|una|el|la|los|las)\s.+)$",
+    re.IGNORECASE,
+)
+_WORDY = re.compile(r"[^\W\d_]{3,}")
+_BAD_LINE = frozenset({"typo", "typo in its heading", "practice section", "opinion", "lab step"})
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})[.;:](?:\s|$)")
+
+
+def _pick(key: str, count: int) -> int:
+    return hashlib.sha256(key.encode()).digest()[0] % count
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Rows of one table: the same headers, on consecutive lines of one chunk."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[NoteLine, tuple[str, ...]], ...]
+
+
+def table_row(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(headers, cells) of a line the parser wrote from a table row, else None."""
+    if " · " not in text:
+        return None
+    headers: list[str] = []
+    cells: list[str] = []
+    for segment in text.split(" · "):
+        match = _CELL.match(segment.strip())
+        if match is None:
+            return None  # a cell with " · " inside, or a row without headers
+        headers.append(match.group("head").strip())
+        cells.append(match.group("value").strip())
+    if len(set(headers)) != len(headers):
+        return None
+    return tuple(headers), tuple(cells)
+
+
+def tables(lines: Sequence[NoteLine]) -> list[Table]:
+    """Runs of table rows with the same headers, at least ``MIN_ROWS`` long."""
+    found: list[Table] = []
+    run: list[tuple[NoteLine, tuple[str, ...]]] = []
+    run_headers: tuple[str, ...] = ()
+    for line in [*lines, None]:
+        row = table_row(line.text) if line is not None else None
+        last = run[-1][0] if run else None
+        continues = (
+            row is not None
+            and line is not None
+            and last is not None
+            and row[0] == run_headers
+            and line.chunk_index == last.chunk_index
+            and 0 < line.line_no - last.line_no <= 2
+        )
+        if continues and line is not None and row is not None:
+            run.append((line, row[1]))
+            continue
+        if len(run) >= MIN_ROWS:
+            found.append(Table(run_headers, tuple(run)))
+        run, run_headers = ([(line, row[1])], row[0]) if line is not None and row else ([], ())
+    return found
+
+
+def _latin(text: str) -> bool:
+    """Every letter Latin: a frame in English or Spanish cannot carry Hebrew or Greek options."""
+    return all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in text)
+
+
+def _clean_cell(cell: str) -> bool:
+    return not _CELL_MARKUP.search(cell) and 1 <= len(cell) <= MAX_OPTION and _latin(cell)
+
+
+def _term_column(table: Table) -> bool:
+    """The first column names things: short, distinct, of one shape, no markup or numbers."""
+    terms = [cells[0] for _, cells in table.rows]
+    if len({normalise(term) for term in terms}) != len(terms):
+        return False
+    for term in terms:
+        if not _clean_cell(term) or len(term) > MAX_CELL_TERM:
+            return False
+        if len(term.split()) > MAX_CELL_WORDS or not re.search(r"[^\W\d_]{2}", term):
+            return False
+    return len({term_shape(term) for term in terms}) == 1
+
+
+def _description(cell: str, lang_path: tuple[str, ...], source: str) -> bool:
+    """A cell that says what its row's term is or does: a few words, a fact, no markup."""
+    if not _clean_cell(cell) or len(_WORDY.findall(cell)) < 3:
+        return False  # "addu rd, rs, rt" is syntax, not a description
+    return fact_problem(cell[:1].upper() + cell[1:], lang_path, source) is None
+
+
+def _not_headings(line: NoteLine) -> set[str]:
+    """The folders above a note and its file name: path elements that are no headings."""
+    parts = line.chunk.source.split("/")
+    return {normalise(part) for part in [*parts[:-1], parts[-1].rsplit(".", 1)[0]]}
+
+
+def _title_prefix(line: NoteLine, answer: str, skip: Set[str]) -> str:
+    """'[Heading] ' from the innermost usable heading; a note's own title is fine here (a table
+    sits in one note), a folder or a generic title is not."""
+    path = line.chunk.path or (line.chunk.title,)
+    folders = _not_headings(line)
+    for raw_title in reversed(path):
+        title = _clean_title(raw_title)
+        words = set(normalise(title).split())
+        if normalise(title) in folders or words & GENERIC_TITLES:
+            continue
+        if _usable_title(title, answer, set()) and normalise(title) not in folders:
+            return f"[{title}] "
+    return ""
+
+
+def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) -> list[Candidate]:
+    """From a table: 'Which term matches: <cell>?' keyed by its row's first cell, the first cells
+    of other rows as distractors, or the other way round with the column's cells as options."""
+    out: list[Candidate] = []
+    for table in tables(lines):
+        if not _term_column(table):
+            continue
+        terms = [cells[0] for _, cells in table.rows]
+        for column in range(1, len(table.headers)):
+            if set(normalise(table.headers[column]).split()) & _EXAMPLE_HEADERS:
+                continue
+            for index, (line, cells) in enumerate(table.rows):
+                desc = cells[column]
+                source = line.chunk.source
+                if line.problem in _BAD_LINE or not _description(desc, line.chunk.path, source):
+                    continue
+                others = [
+                    i
+                    for i in range(len(terms))
+                    if i != index and not are_variants(terms[i], terms[index])
+                ]
+                ranked = sorted(others, key=lambda i: (abs(i - index), i))[:3]
+                if len(ranked) < 3:
+                    continue
+                prefix = _title_prefix(line, terms[index], skip[source])
+                if not prefix:
+                    continue  # "Which term matches: 'stop one or more containers'?" of what?
+                if _pick(line.text + table.headers[column], 2):
+                    candidate = _table_match(line, prefix, terms, index, ranked, desc)
+                else:
+                    candidate = _table_define(line, prefix, table, terms, index, column)
+                if candidate is not None:
+                    out.append(candidate)
+    return out
+
+
+def _table_match(
+    line: NoteLine, prefix: str, terms: list[str], index: int, ranked: list[int], desc: str
+) -> Candidate | None:
+    template = MATCH_FRAME.get(line.lang, MATCH_FRAME["en"])
+    question = prefix + template.format(text=desc)
+    if len(question) > MAX_QUESTION:
+        return None
+    item = _item("table", line, question, terms[index], [terms[i] for i in ranked])
+    return Candidate(item, 3.0, line)
+
+
+def _table_define(
+    line: NoteLine, prefix: str, table: Table, terms: list[str], index: int, column: int
+) -> Candidate | None:
+    answer = table.rows[index][1][column]
+    if shared_stem(answer, terms[index], []) or initials_leak(answer, terms[index]):
+        return None  # "footer": "wraps elements that make up the footer"
+    others = []
+    for i, (other_line, cells) in sorted(
+        enumerate(table.rows), key=lambda pair: (abs(pair[0] - index), pair[0])
+    ):
+        cell = cells[column]
+        if i == index or normalise(cell) == normalise(answer) or other_line.problem in _BAD_LINE:
+            continue
+        if not _description(cell, other_line.chunk.path, other_line.chunk.source):
+            continue
+        others.append(cell)
+        if len(others) == 3:
+            break
+    if len(others) < 3:
+        return None
+    lengths = [len(option) for option in (answer, *others)]
+    if max(lengths) > MAX_DESCRIPTION_RATIO * min(lengths):
+        return None
+    template = DEFINE_FRAME.get(line.lang, DEFINE_FRAME["en"])
+    question = prefix + template.format(term=terms[index])
+    if len(question) > MAX_QUESTION:
+        return None
+    return Candidate(_item("define", line, question, answer, others), 3.0, line)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingDefinition:
+    """A heading whose section opens by defining it: the heading, the definition, the line."""
+
+    term: str
+    description: str
+    line: NoteLine
+
+
+def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
+    """Sections whose first line reads '(A) <heading> is a …': the heading is the term."""
+    first_lines: dict[int, NoteLine] = {}
+    for line in lines:
+        current = first_lines.get(line.chunk_index)
+        if current is None or line.line_no < current.line_no:
+            first_lines[line.chunk_index] = line
+    found: list[HeadingDefinition] = []
+    for line in first_lines.values():
+        if not line.chunk.path:
+            continue
+        heading = _clean_title(re.sub(r"\s*\([^)]*\)\s*$", "", line.chunk.path[-1]))
+        match = _DEFINES.match(line.text)
+        if match is None or normalise(match.group("term")) != normalise(heading):
+            continue
+        if line.problem in _BAD_LINE:
+            continue
+        end = _SENTENCE_END.search(match.group("desc"))
+        if end and end.group(0).startswith(":") or line.text.rstrip().endswith(":"):
+            continue  # "… with the following definition:": the definition is below
+        desc = match.group("desc")[: end.start()] if end else match.group("desc")
+        desc = desc.strip(" ,")
+        if not looks_like_term(heading) and not re.match(r"^[^\W\d_]{3,}$", heading):
+            continue
+        if not _clean_cell(desc) or len(desc.split()) < 4 or len(desc) > MAX_OPTION:
+            continue
+        capital = desc[:1].upper() + desc[1:]
+        if fact_problem(capital, line.chunk.path, line.chunk.source) not in (None, "fragment"):
+            continue
+        found.append(HeadingDefinition(heading, desc, line))
+    return found
+
+
+def _overlap(first: str, second: str) -> int:
+    common = {w for w in stem_words(first) if len(w) > 3} & {
+        w for w in stem_words(second) if len(w) > 3
+    }
+    return len(common)
+
+
+def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
+    """'Which term matches: <definition>?' keyed by the heading it defines, with other defined
+    headings of the same folder (closest in wording first) as distractors."""
+    defs = heading_definitions(lines)
+    by_folder: dict[str, list[HeadingDefinition]] = defaultdict(list)
+    for definition in defs:
+        by_folder[definition.line.chunk.source.rsplit("/", 1)[0]].append(definition)
+    out: list[Candidate] = []
+    for definition in defs:
+        line = definition.line
+        shape = term_shape(definition.term)
+        siblings = [
+            other
+            for other in by_folder[line.chunk.source.rsplit("/", 1)[0]]
+            if other is not definition
+            and other.line.lang == line.lang
+            and term_shape(other.term) == shape
+            and not are_variants(other.term, definition.term)
+        ]
+        about = definition.description + " " + definition.term
+        siblings = [
+            other for other in siblings if _overlap(other.description + " " + other.term, about)
+        ]
+        siblings.sort(
+            key=lambda other: (
+                -_overlap(other.description + " " + other.term, about),
+                other.line.chunk.source != line.chunk.source,
+                other.term,
+            )
+        )
+        chosen: list[str] = []
+        for other in siblings:
+            if any(are_variants(other.term, picked) for picked in chosen):
+                continue
+            chosen.append(other.term)
+            if len(chosen) == 3:
+                break
+        if len(chosen) < 3:
+            continue
+        prefix = ""
+        if len(line.chunk.path) > 1:
+            prefix = _title_prefix_above(line, definition.term)
+        template = MATCH_FRAME.get(line.lang, MATCH_FRAME["en"])
+        question = prefix + template.format(text=definition.description)
+        if len(question) > MAX_QUESTION:
+            continue
+        item = _item("heading", line, question, definition.term, chosen)
+        out.append(Candidate(item, 3.0, line))
+    return out
+
+
+def _title_prefix_above(line: NoteLine, answer: str) -> str:
+    """'[Parent] ' from the headings above the defined one; '' when none is usable."""
+    folders = _not_headings(line)
+    for raw_title in reversed(line.chunk.path[:-1]):
+        title = _clean_title(raw_title)
+        if normalise(title) in folders or set(normalise(title).split()) & GENERIC_TITLES:
+            continue
+        if _usable_title(title, answer, set()):
+            return f"[{title}] "
+    return ""

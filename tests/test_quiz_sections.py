@@ -1,0 +1,157 @@
+"""Kinds from other people's notes, through the real Markdown parser: table rows (term ↔ cell,
+same-column options) and headings whose section opens by defining them."""
+
+from __future__ import annotations
+
+from index.chunker import chunk_text
+from index.model import Chunk
+from index.quiz import QuizItem, build_question_bank
+from index.quiz.kinds import MATCH_FRAME
+from index.quiz.rules import _RAW_MARKUP, problems
+from index.quiz.sections import table_row
+from index.quiz.structured import DEFINE_FRAME
+
+TAGS = ["header", "nav", "aside", "address", "article", "footer"]
+TABLE_NOTE = """# Web Basics
+
+## Block Elements
+
+Semantic tags group the parts of a page.
+
+| Tag | Description |
+|-----|-------------|
+| `header` | wraps elements that contain introductory information |
+| `nav` | wraps content for navigation links in a bar |
+| **aside** | wraps elements indirectly related to the main content |
+| address | wraps content that contains contact information |
+| article | wraps content that might be distributed on its own |
+| footer | wraps elements that make up the footer of a page |
+"""
+GRAPH_TERMS = {
+    "Pseudografo": "Un pseudografo es un grafo en el que pueden existir lazos.",
+    "Multigrafo": "Un **multigrafo** es un grafo en el que puede haber aristas paralelas.",
+    "Árbol": "Un árbol es un grafo conexo que no tiene ciclos. Ver [[Bosque|bosques]].",
+    "Grafo simple": "Un grafo simple es un grafo sin lazos ni aristas paralelas.",
+    "Ciclo": "Un ciclo es un camino cerrado en un grafo que no repite vértices.",
+}
+
+
+def graph_notes(terms: dict[str, str] = GRAPH_TERMS) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for number, (title, body) in enumerate(terms.items()):
+        chunks += chunk_text(f"vault/{number}.md", f"# {title}\n\n{body}\n")
+    return chunks
+
+
+def of_kind(bank: list[QuizItem], kind: str) -> list[QuizItem]:
+    return [item for item in bank if item.kind == kind]
+
+
+def test_a_table_row_line_is_read_as_headers_and_cells():
+    assert table_row("Tag: nav · Description: wraps navigation links") == (
+        ("Tag", "Description"),
+        ("nav", "wraps navigation links"),
+    )
+    assert table_row("In: 0 · 1 · 1 · Out: 1") is None  # a cell holding " · "
+    assert table_row("Plain sentence: with a colon") is None
+
+
+def test_table_rows_ask_for_the_term_of_a_cell_with_its_column_as_options():
+    bank = build_question_bank(chunk_text("web/blocks.md", TABLE_NOTE))
+    tables = of_kind(bank, "table")
+    assert tables
+    frame_start = MATCH_FRAME["en"].split("{")[0]
+    for item in tables:
+        assert item.question.startswith("[Block Elements] " + frame_start), item.question
+        assert set(item.options) <= set(TAGS) and len(item.options) == 4, item.options
+        assert problems(item) == []
+    by_answer = {item.correct_option: item for item in tables}
+    if "header" in by_answer:
+        assert "introductory" in by_answer["header"].question
+
+
+def test_table_rows_ask_the_other_way_round_with_cells_of_the_same_column():
+    bank = build_question_bank(chunk_text("web/blocks.md", TABLE_NOTE))
+    defines = of_kind(bank, "define")
+    assert defines
+    rows = [line.strip("| ").split(" | ") for line in TABLE_NOTE.splitlines()[9:]]
+    cells = {row[1] for row in rows}
+    for item in defines:
+        term = item.question.split("“")[1].rstrip("”?")
+        assert item.question == "[Block Elements] " + DEFINE_FRAME["en"].format(term=term)
+        assert set(item.options) <= cells, item.options
+        assert term not in item.correct_option  # never the description that names its term
+
+
+def test_a_description_naming_its_term_is_never_asked_from_the_term():
+    bank = build_question_bank(chunk_text("web/blocks.md", TABLE_NOTE))
+    asked = [item.question for item in of_kind(bank, "define")]
+    assert all("“footer”" not in question for question in asked)
+    assert all("“nav”" not in question for question in asked)  # "navigation links"
+
+
+def test_a_table_under_no_heading_but_a_folder_is_not_asked():
+    note = TABLE_NOTE.replace("# Web Basics\n\n## Block Elements\n\n", "")
+    bank = build_question_bank(chunk_text("web/blocks.md", note))
+    assert [item for item in bank if item.kind in ("table", "define")] == []
+
+
+def test_code_cells_are_not_descriptions():
+    note = """# CPU
+
+## Instructions
+
+| Name | Instruction |
+|---|---|
+| Add | add rd, rs, rt |
+| Subtract | sub rd, rs, rt |
+| Nor | nor rd, rs, rt |
+| Shift | sll rd, rt, shamt |
+"""
+    assert build_question_bank(chunk_text("cpu.md", note)) == []
+
+
+def test_headings_defined_by_their_section_are_asked_from_the_definition():
+    bank = build_question_bank(graph_notes())
+    headings = of_kind(bank, "heading")
+    assert len(headings) >= 2
+    frame_start = MATCH_FRAME["es"].split("{")[0]
+    for item in headings:
+        assert item.lang == "es"
+        assert item.question.startswith(frame_start), item.question  # no "[vault]" folder
+        assert set(item.options) <= set(GRAPH_TERMS) and len(item.options) == 4
+        assert not any(_RAW_MARKUP.search(text) for text in (item.question, *item.options))
+        assert problems(item) == []
+    keyed = {item.correct_option: item.question for item in headings}
+    assert "lazos" in keyed.get("Pseudografo", "lazos")
+    assert all("**" not in question and "[[" not in question for question in keyed.values())
+
+
+def test_a_heading_defined_below_a_colon_is_not_asked():
+    terms = {title: body for title, body in GRAPH_TERMS.items()}
+    terms["Regla del trapecio"] = "La regla del trapecio es una regla con la siguiente forma:"
+    bank = build_question_bank(graph_notes(terms))
+    assert all(item.correct_option != "Regla del trapecio" for item in of_kind(bank, "heading"))
+
+
+def test_a_heading_needs_three_defined_siblings_that_share_its_wording():
+    few = dict(list(GRAPH_TERMS.items())[:3])
+    few["Matriz"] = "Una matriz es un arreglo rectangular de números en filas y columnas."
+    bank = build_question_bank(graph_notes(few))
+    assert of_kind(bank, "heading") == []  # only two other graphs, and a matrix is no graph
+
+
+def test_a_shared_corpus_like_folder_yields_clean_same_kind_questions():
+    chunks = graph_notes() + chunk_text("web/blocks.md", TABLE_NOTE)
+    bank = build_question_bank(chunks)
+    assert {item.kind for item in bank} >= {"heading", "table", "define"}
+    assert {item.source for item in bank} >= {"web/blocks.md"}
+    assert len({item.source for item in bank}) >= 3
+    for item in bank:
+        assert problems(item) == [], (item.question, problems(item))
+        assert len(item.options) == 4 and item.correct_option in item.options
+        assert not any(_RAW_MARKUP.search(text) for text in (item.question, *item.options))
+        pool = set(TAGS) | set(GRAPH_TERMS)
+        if item.kind in ("table", "heading"):
+            assert set(item.options) <= set(TAGS) or set(item.options) <= set(GRAPH_TERMS)
+            assert set(item.options) <= pool
