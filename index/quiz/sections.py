@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
-from index.quiz.candidates import NoteLine, looks_like_term, term_shape
+from index.quiz.candidates import NoteLine, term_shape
 from index.quiz.distractors import are_variants
 from index.quiz.facts import fact_problem
 from index.quiz.giveaway import initials_leak, shared_stem
@@ -25,11 +25,12 @@ from index.quiz.kinds import (
     _usable_title,
 )
 from index.quiz.structured import DEFINE_FRAME, MAX_DESCRIPTION_RATIO
-from index.quiz.text import normalise, stem_words, word_list
+from index.quiz.text import contains_phrase, normalise, stem_words, word_list
 
 MIN_ROWS = 4  # the answer and three distractors from its own column
 MAX_CELL_TERM = 40
 MAX_CELL_WORDS = 5
+MAX_DEFINITION = 180  # a longer first sentence is a paragraph, not a definition
 _CELL = re.compile(r"^(?P<head>[^:·]{1,30}?):\s+(?P<value>.+)$")
 _CELL_MARKUP = re.compile(r"[`$\\{}^=|<>#\[\]]|\*\*|https?://|TODO", re.IGNORECASE)
 _EXAMPLE_HEADERS = frozenset(
@@ -42,7 +43,8 @@ _DEFINES = re.compile(
     re.IGNORECASE,
 )
 _WORDY = re.compile(r"[^\W\d_]{3,}")
-_BAD_LINE = frozenset({"typo", "typo in its heading", "practice section", "opinion", "lab step"})
+_BAD_LINE = frozenset({"typo", "typo in its heading", "practice section"})
+_HEADING_TERM = re.compile(r"^[^\W\d_][\w'’.+&/–-]*(?: [\w'’.+&/–-]+){0,4}$")
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})[.;:](?:\s|$)")
 
 
@@ -124,8 +126,13 @@ def _term_column(table: Table) -> bool:
 
 def _description(cell: str, lang_path: tuple[str, ...], source: str) -> bool:
     """A cell that says what its row's term is or does: a few words, a fact, no markup."""
-    if not _clean_cell(cell) or len(_WORDY.findall(cell)) < 3:
+    wordy = _WORDY.findall(cell)
+    if not _clean_cell(cell) or len(wordy) < 3:
         return False  # "addu rd, rs, rt" is syntax, not a description
+    if all(word[:1].isupper() for word in wordy):
+        return False  # "Depth First Search": a name in a table of names, not a description
+    if any(len(_WORDY.findall(remark)) >= 4 for remark in re.findall(r"\(([^)]*)\)", cell)):
+        return False  # "(wrap each department and its employees in a section)": an example
     return fact_problem(cell[:1].upper() + cell[1:], lang_path, source) is None
 
 
@@ -164,7 +171,8 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
             for index, (line, cells) in enumerate(table.rows):
                 desc = cells[column]
                 source = line.chunk.source
-                if line.problem in _BAD_LINE or not _description(desc, line.chunk.path, source):
+                bad = line.problem in _BAD_LINE or line.problem == "opinion"
+                if bad or not _description(desc, line.chunk.path, source):
                     continue
                 others = [
                     i
@@ -177,12 +185,13 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
                 prefix = _title_prefix(line, terms[index], skip[source])
                 if not prefix:
                     continue  # "Which term matches: 'stop one or more containers'?" of what?
-                if _pick(line.text + table.headers[column], 2):
-                    candidate = _table_match(line, prefix, terms, index, ranked, desc)
-                else:
-                    candidate = _table_define(line, prefix, table, terms, index, column)
-                if candidate is not None:
-                    out.append(candidate)
+                # Both ways; the bank keeps the better one that passes every rule per line.
+                for candidate in (
+                    _table_match(line, prefix, terms, index, ranked, desc),
+                    _table_define(line, prefix, table, terms, index, column),
+                ):
+                    if candidate is not None:
+                        out.append(candidate)
     return out
 
 
@@ -212,6 +221,8 @@ def _table_define(
             continue
         if not _description(cell, other_line.chunk.path, other_line.chunk.source):
             continue
+        if any(contains_phrase(cell, term) for term in terms):
+            continue  # "makes up the footer": it describes another row, a student rules it out
         others.append(cell)
         if len(others) == 3:
             break
@@ -224,7 +235,7 @@ def _table_define(
     question = prefix + template.format(term=terms[index])
     if len(question) > MAX_QUESTION:
         return None
-    return Candidate(_item("define", line, question, answer, others), 3.0, line)
+    return Candidate(_item("define", line, question, answer, others), 2.9, line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,16 +265,18 @@ def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
         if line.problem in _BAD_LINE:
             continue
         end = _SENTENCE_END.search(match.group("desc"))
-        if end and end.group(0).startswith(":") or line.text.rstrip().endswith(":"):
+        if (end.group(0) if end else line.text.rstrip()[-1:]).startswith(":"):
             continue  # "… with the following definition:": the definition is below
         desc = match.group("desc")[: end.start()] if end else match.group("desc")
         desc = desc.strip(" ,")
-        if not looks_like_term(heading) and not re.match(r"^[^\W\d_]{3,}$", heading):
+        if not _HEADING_TERM.match(heading) or len(heading) > MAX_CELL_TERM:
             continue
-        if not _clean_cell(desc) or len(desc.split()) < 4 or len(desc) > MAX_OPTION:
+        if _CELL_MARKUP.search(desc) or not _latin(desc) or len(desc) > MAX_DEFINITION:
             continue
+        if len(_WORDY.findall(desc)) < 3:
+            continue  # "a graph": too little to tell one term from another
         capital = desc[:1].upper() + desc[1:]
-        if fact_problem(capital, line.chunk.path, line.chunk.source) not in (None, "fragment"):
+        if fact_problem(capital, line.chunk.path, line.chunk.source) is not None:
             continue
         found.append(HeadingDefinition(heading, desc, line))
     return found
@@ -276,6 +289,42 @@ def _overlap(first: str, second: str) -> int:
     return len(common)
 
 
+def _genus(description: str) -> str:
+    """The noun a definition files its term under: 'un grafo conexo sin ciclos' → 'grafo'."""
+    words = [word for word in stem_words(description) if len(word) > 2]
+    return words[0] if words else ""
+
+
+def _families(defs: Sequence[HeadingDefinition]) -> dict[int, int]:
+    """Terms of one kind, by id: joined when they share a genus (both 'un grafo …') or one's
+    genus names the other (a circuit is 'un recorrido …', and Recorrido is defined too)."""
+    parent = list(range(len(defs)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    genera = [_genus(d.description) for d in defs]
+    terms = [" ".join(stem_words(d.term)) for d in defs]
+    for first in range(len(defs)):
+        for second in range(first + 1, len(defs)):
+            a, b = genera[first], genera[second]
+            if a and (a == b or a == terms[second] or b == terms[first]):
+                parent[root(first)] = root(second)
+    return {id(d): root(index) for index, d in enumerate(defs)}
+
+
+def _same_parent(first: NoteLine, second: NoteLine) -> bool:
+    """Two sections under one heading of one note (not only under its title)."""
+    return (
+        first.chunk.source == second.chunk.source
+        and len(first.chunk.path) >= 3
+        and first.chunk.path[:-1] == second.chunk.path[:-1]
+    )
+
+
 def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
     """'Which term matches: <definition>?' keyed by the heading it defines, with other defined
     headings of the same folder (closest in wording first) as distractors."""
@@ -283,6 +332,9 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
     by_folder: dict[str, list[HeadingDefinition]] = defaultdict(list)
     for definition in defs:
         by_folder[definition.line.chunk.source.rsplit("/", 1)[0]].append(definition)
+    families: dict[int, int] = {}
+    for folder_defs in by_folder.values():
+        families.update(_families(folder_defs))
     out: list[Candidate] = []
     for definition in defs:
         line = definition.line
@@ -296,8 +348,11 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
             and not are_variants(other.term, definition.term)
         ]
         about = definition.description + " " + definition.term
+        family = families[id(definition)]
         siblings = [
-            other for other in siblings if _overlap(other.description + " " + other.term, about)
+            other
+            for other in siblings
+            if families[id(other)] == family or _same_parent(other.line, line)
         ]
         siblings.sort(
             key=lambda other: (
