@@ -6,9 +6,11 @@ from __future__ import annotations
 from index.chunker import chunk_text
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
+from index.quiz.bank import file_titles
+from index.quiz.candidates import note_lines
 from index.quiz.kinds import MATCH_FRAME
 from index.quiz.rules import _RAW_MARKUP, problems
-from index.quiz.sections import table_row
+from index.quiz.sections import table_candidates, table_row
 from index.quiz.structured import DEFINE_FRAME
 
 TAGS = ["header", "nav", "aside", "address", "article", "footer"]
@@ -71,10 +73,13 @@ def test_table_rows_ask_for_the_term_of_a_cell_with_its_column_as_options():
 
 
 def test_table_rows_ask_the_other_way_round_with_cells_of_the_same_column():
-    bank = build_question_bank(chunk_text("web/blocks.md", TABLE_NOTE))
-    defines = of_kind(bank, "define")
+    chunks = chunk_text("web/blocks.md", TABLE_NOTE)
+    lines = note_lines(chunks)
+    defines = [
+        c.item for c in table_candidates(lines, file_titles(chunks)) if c.item.kind == "define"
+    ]
     assert defines
-    rows = [line.strip("| ").split(" | ") for line in TABLE_NOTE.splitlines()[9:]]
+    rows = [line.strip("| ").split(" | ") for line in TABLE_NOTE.splitlines()[8:]]
     cells = {row[1] for row in rows}
     for item in defines:
         term = item.question.split("“")[1].rstrip("”?")
@@ -144,7 +149,7 @@ def test_a_heading_needs_three_defined_siblings_that_share_its_wording():
 def test_a_shared_corpus_like_folder_yields_clean_same_kind_questions():
     chunks = graph_notes() + chunk_text("web/blocks.md", TABLE_NOTE)
     bank = build_question_bank(chunks)
-    assert {item.kind for item in bank} >= {"heading", "table", "define"}
+    assert {item.kind for item in bank} >= {"heading", "table"}
     assert {item.source for item in bank} >= {"web/blocks.md"}
     assert len({item.source for item in bank}) >= 3
     for item in bank:
@@ -155,3 +160,56 @@ def test_a_shared_corpus_like_folder_yields_clean_same_kind_questions():
         if item.kind in ("table", "heading"):
             assert set(item.options) <= set(TAGS) or set(item.options) <= set(GRAPH_TERMS)
             assert set(item.options) <= pool
+
+
+EVENTS_NOTE = """# Sucesos
+
+Un suceso es cada uno de los resultados posibles del espacio muestral.
+
+Estos pueden ser:
+- Suceso elemental: Cada uno de los elementos del espacio muestral $(A \\in \\Omega)$
+- Suceso compuesto: Subconjunto formado por operaciones entre sucesos elementales $A \\cup B$
+- Suceso seguro: Siempre se cumple en cada realización. Es por tanto $\\Omega$
+- Suceso imposible: No se realiza en ninguna realización. Se denota $\\emptyset$
+"""
+EVENT_TERMS = {"Suceso elemental", "Suceso compuesto", "Suceso seguro", "Suceso imposible"}
+
+
+def test_a_definition_list_with_trailing_formulas_in_sentence_case_is_asked():
+    bank = build_question_bank(chunk_text("vault/1716491727-sucesos.md", EVENTS_NOTE))
+    asked = [item for item in bank if set(item.options) == EVENT_TERMS]
+    assert asked, [item.question for item in bank]
+    for item in asked:
+        assert item.lang == "es"
+        assert "$" not in item.question and "\\" not in item.question
+        assert problems(item) == []
+
+
+def numeric_bank(line: str, heading: str = "Pipeline") -> list[QuizItem]:
+    note = f"# Hardware\n\n## {heading}\n\n{line}\n"
+    return [
+        item for item in build_question_bank(chunk_text("cpu.md", note)) if item.kind == "numeric"
+    ]
+
+
+def test_a_figure_on_a_line_that_introduces_what_follows_is_not_asked():
+    assert numeric_bank("A classic processor pipeline splits every instruction into 5 stages.")
+    assert numeric_bank("Given the times for each one of the 5 stages of the pipeline:") == []
+
+
+def test_a_figure_beside_a_worked_binary_example_is_not_asked():
+    line = (
+        "A 10 bit value 11 1111 0001 (decimal -15, in 2's complement) sign-extended to 16 bits "
+        "is 1111 1111 1111 0001 (decimal -15)"
+    )
+    assert numeric_bank(line, "Sign Extension") == []
+    plain = (
+        "Sign extension copies the sign bit of a 16 bit immediate into the upper 16 bits of a "
+        "32 bit register."
+    )
+    assert numeric_bank(plain, "Sign Extension")  # the same figures, without the worked digits
+
+
+def test_a_count_whose_items_follow_a_colon_is_not_asked():
+    line = "Each column of the permissions holds 3 flags: r - read, w - write and x - execute"
+    assert numeric_bank(line) == []

@@ -444,8 +444,9 @@ def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> li
         )
         content = [w for w in item.term.split() if w.casefold() not in _KEEP_SMALL]
         title_case = all(word[:1].isupper() for word in content)
-        if neighbours >= 2 and title_case:
-            out.append(item)
+        capitalised = item.term[:1].isupper()
+        if (neighbours >= 2 and title_case) or (neighbours >= 3 and capitalised):
+            out.append(item)  # a definition list: its terms are one kind whatever their case
     return out
 
 

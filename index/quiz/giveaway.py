@@ -149,6 +149,7 @@ def enumerates_count(question: str, count: int) -> bool:
         return False
     pieces = re.findall(r"\(([^()]*)\)", question)
     pieces += re.split(r"\s[-–—:]\s|:\s", question)[1:]
+    pieces += question.split(": ", 1)[1:]  # "rwx: r - read, w - write y x - execute"
     for piece in pieces:
         items = [item for item in _LIST_SEPARATOR.split(piece) if item.strip(" .")]
         if len(items) == count:
