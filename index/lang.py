@@ -38,8 +38,8 @@ def lang_scores(text: str) -> tuple[float, float]:
     """(English, Spanish) evidence in a passage: function words, plus accents and "¿"/"¡"."""
     sample = text[:_MAX_CHARS].lower()
     counts = Counter(_WORD.findall(sample))
-    english = sum(n for word, n in counts.items() if word in _ENGLISH_WORDS)
-    spanish = sum(n for word, n in counts.items() if word in _SPANISH_WORDS)
+    english = float(sum(n for word, n in counts.items() if word in _ENGLISH_WORDS))
+    spanish = float(sum(n for word, n in counts.items() if word in _SPANISH_WORDS))
     # "configuración", "año": accented words are Spanish evidence too; "¿"/"¡" strong evidence.
     spanish += 0.5 * sum(n for word, n in counts.items() if not _ACCENTS.isdisjoint(word))
     spanish += 2.0 * (sample.count("¿") + sample.count("¡"))

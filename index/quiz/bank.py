@@ -183,7 +183,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
 
 def _select(candidates: list[Candidate], expansions: dict[str, set[str]]) -> list[QuizItem]:
     """Keep good candidates only: above the kind's bar, passing every rule, one item per line."""
-    best_per_line: dict[tuple[str, int], Candidate] = {}
+    best_per_line: dict[tuple[str, int, str], Candidate] = {}
     for candidate in candidates:
         item = candidate.item
         if candidate.score < MIN_SCORE[item.kind] or not passes(item, expansions):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.acronyms import mine_acronyms, spells_out
-from index.lang import detect_lang_or
+from index.lang import Lang, detect_lang_or
 from index.model import Chunk
 from index.quiz.facts import TypoSpotter, fact_problem
 from index.quiz.text import (
@@ -137,7 +137,7 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
         raw_lines = chunk.text.split("\n")
         span = chunk.line_end - chunk.line_start + 1
         exact = len(raw_lines) == span
-        chunk_lang = "es" if chunk.lang == "es" else "en"
+        chunk_lang: Lang = "es" if chunk.lang == "es" else "en"
         for offset, raw, bullet in _logical_lines(raw_lines):
             if len(raw) > MAX_LINE or is_meta_line(raw):
                 continue

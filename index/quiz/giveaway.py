@@ -124,7 +124,7 @@ def odd_form(options: Sequence[str]) -> str | None:
     """A form in which exactly one option differs from all the others ('gp2' among ST1, SC1…)."""
     if len(options) < 3:
         return None
-    forms = {
+    forms: dict[str, list[object]] = {
         "capitalisation": [_capital_form(option) for option in options],
         "digits": [any(ch.isdigit() for ch in option) for option in options],
     }

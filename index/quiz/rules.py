@@ -247,7 +247,8 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
                 is_power_of_two(value) for i, value in enumerate(numbers) if i != item.answer
             ):
                 found.append("the answer is the lone power of two")
-            unit = shapes[item.answer].group("unit") if shapes[item.answer] else ""
+            answer_match = shapes[item.answer]
+            unit = answer_match.group("unit") if answer_match else ""
             whole = answer_value == int(answer_value)
             if not unit and whole and enumerates_count(item.question, int(answer_value)):
                 found.append("the question lists what it asks to count")
