@@ -213,3 +213,48 @@ def test_a_figure_beside_a_worked_binary_example_is_not_asked():
 def test_a_count_whose_items_follow_a_colon_is_not_asked():
     line = "Each column of the permissions holds 3 flags: r - read, w - write and x - execute"
     assert numeric_bank(line) == []
+
+
+WALKS = {
+    "Camino": "Un camino es una sucesión de vértices unidos por aristas del grafo.",
+    "Recorrido": "Un recorrido es un camino en el que no se repite ninguna arista.",
+    "Circuito": "Un circuito es un recorrido cerrado que empieza y termina en un vértice.",
+    "Ciclo": "Un ciclo es un circuito en el que no se repite ningún vértice.",
+    "Sendero": "Un sendero es un camino que visita cada vértice del grafo como mucho una vez.",
+}
+
+
+def test_a_narrower_term_is_never_a_distractor_for_the_broader_definition():
+    bank = of_kind(build_question_bank(graph_notes({**GRAPH_TERMS, **WALKS})), "heading")
+    narrower = {
+        "Camino": {"Recorrido", "Circuito", "Ciclo", "Sendero"},
+        "Recorrido": {"Circuito", "Ciclo"},
+        "Circuito": {"Ciclo"},
+    }
+    assert bank
+    for item in bank:
+        assert not set(item.options) & narrower.get(item.correct_option, set()), item.options
+
+
+SEQUENTIAL = """# Computer Organization
+
+## Sequential Logic
+
+- A **clock signal** keeps the state elements in step.
+- The **clock period** is the time for one full cycle of the clock signal
+- A **clock generator** is an electronic oscillator producing a periodic clock signal
+- A **signal edge** is the transition of a signal from one level to another
+- A **data latch** is a state element whose output follows its input while the clock is high
+- The **clocking methodology** is the approach used to determine
+"""
+
+
+def test_definition_sentences_inside_a_section_are_asked_with_their_neighbours():
+    bank = of_kind(build_question_bank(chunk_text("co/logic.md", SEQUENTIAL)), "heading")
+    terms = {"Clock period", "Clock generator", "Signal edge", "Data latch", "Clocking methodology"}
+    assert bank
+    for item in bank:
+        assert item.question.startswith("[Sequential Logic] "), item.question
+        assert set(item.options) <= terms and problems(item) == []
+        assert "**" not in item.question
+    assert all(item.correct_option != "Clocking methodology" for item in bank)  # unfinished

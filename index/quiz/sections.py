@@ -7,13 +7,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from index.quiz.candidates import NoteLine, term_shape
 from index.quiz.distractors import are_variants
-from index.quiz.facts import fact_problem
+from index.quiz.facts import _EXAMPLE, fact_problem
 from index.quiz.giveaway import initials_leak, shared_stem
 from index.quiz.item import MAX_OPTION, MAX_QUESTION
 from index.quiz.kinds import (
@@ -45,6 +45,15 @@ _DEFINES = re.compile(
 _WORDY = re.compile(r"[^\W\d_]{3,}")
 _BAD_LINE = frozenset({"typo", "typo in its heading", "practice section"})
 _HEADING_TERM = re.compile(r"^[^\W\d_][\w'’.+&/–-]*(?: [\w'’.+&/–-]+){0,4}$")
+_NOT_A_NAME = frozenset(
+    word_list(
+        "last first next previous same other another better best worse main major key whole "
+        "following above below this that these those it there they we you of de del que than "
+        "output input result resultado primer primera ultimo ultima mismo misma otro otra "
+        "what which who how why when where que cual quien como cuando donde lo ideal"
+    )
+)
+_ARTICLES = frozenset(word_list("a an the un una uno unos unas el la lo los las del"))
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})[.;:](?:\s|$)")
 
 
@@ -245,41 +254,63 @@ class HeadingDefinition:
     term: str
     description: str
     line: NoteLine
+    heading: bool = False  # the term is the heading of the section the line opens
+
+
+def _sentence_term(term: str) -> bool:
+    """A term a definition sentence may open with: a short name, not a pronoun or a remark
+    ('the last three terms', 'an even better procedure', 'output of the algorithm')."""
+    words = normalise(term).split()
+    if not 1 <= len(words) <= 3 or not _HEADING_TERM.match(term) or len(term) > MAX_CELL_TERM:
+        return False
+    return not set(words) & _NOT_A_NAME
 
 
 def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
-    """Sections whose first line reads '(A) <heading> is a …': the heading is the term."""
-    first_lines: dict[int, NoteLine] = {}
+    """Lines that read '(A) <term> is a …': the first line of a section defining its heading,
+    and any line defining a short name. A term defined in several places is left out."""
+    first_lines: set[tuple[int, int]] = set()
+    seen: dict[int, int] = {}
     for line in lines:
-        current = first_lines.get(line.chunk_index)
-        if current is None or line.line_no < current.line_no:
-            first_lines[line.chunk_index] = line
+        if line.chunk_index not in seen or line.line_no < seen[line.chunk_index]:
+            seen[line.chunk_index] = line.line_no
+    first_lines = set(seen.items())
     found: list[HeadingDefinition] = []
-    for line in first_lines.values():
-        if not line.chunk.path:
-            continue
-        heading = _clean_title(re.sub(r"\s*\([^)]*\)\s*$", "", line.chunk.path[-1]))
+    for line in lines:
         match = _DEFINES.match(line.text)
-        if match is None or normalise(match.group("term")) != normalise(heading):
+        if match is None or line.problem in _BAD_LINE:
             continue
-        if line.problem in _BAD_LINE:
+        term = match.group("term")
+        heading = _clean_title(re.sub(r"\s*\([^)]*\)\s*$", "", line.chunk.path[-1]))
+        opens_section = (line.chunk_index, line.line_no) in first_lines
+        if opens_section and normalise(term) == normalise(heading):
+            term = heading
+            if not _HEADING_TERM.match(term) or len(term) > MAX_CELL_TERM:
+                continue
+        elif not _sentence_term(term):
             continue
         end = _SENTENCE_END.search(match.group("desc"))
         if (end.group(0) if end else line.text.rstrip()[-1:]).startswith(":"):
             continue  # "… with the following definition:": the definition is below
         desc = match.group("desc")[: end.start()] if end else match.group("desc")
-        desc = desc.strip(" ,")
-        if not _HEADING_TERM.match(heading) or len(heading) > MAX_CELL_TERM:
-            continue
+        desc = desc.strip(" ,.")
+        if _EXAMPLE.search(desc):
+            continue  # "a container for metrics (e.g. …)": the example would be asked too
         if _CELL_MARKUP.search(desc) or not _latin(desc) or len(desc) > MAX_DEFINITION:
             continue
-        if len(_WORDY.findall(desc)) < 3:
-            continue  # "a graph": too little to tell one term from another
+        if "?" in line.text or "¿" in line.text:
+            continue  # "A. What is the clock cycle time?": an exercise, not a definition
+        ended = (end.group(0) if end else line.text.rstrip()[-1:]).startswith(".")
+        content = [w for w in _WORDY.findall(desc) if normalise(w) not in _ARTICLES]
+        if len(content) < (2 if ended else 4) or re.search(r"\d{6,}", desc):
+            continue  # "a graph": too little; "un 1706782930-grafo": a link's file name
         capital = desc[:1].upper() + desc[1:]
         if fact_problem(capital, line.chunk.path, line.chunk.source) is not None:
             continue
-        found.append(HeadingDefinition(heading, desc, line))
-    return found
+        is_heading = term == heading
+        found.append(HeadingDefinition(term[:1].upper() + term[1:], desc, line, is_heading))
+    defined = Counter(normalise(d.term) for d in found)
+    return [d for d in found if defined[normalise(d.term)] == 1]
 
 
 def _overlap(first: str, second: str) -> int:
@@ -291,7 +322,7 @@ def _overlap(first: str, second: str) -> int:
 
 def _genus(description: str) -> str:
     """The noun a definition files its term under: 'un grafo conexo sin ciclos' → 'grafo'."""
-    words = [word for word in stem_words(description) if len(word) > 2]
+    words = [word for word in stem_words(description) if len(word) > 2 and word not in _ARTICLES]
     return words[0] if words else ""
 
 
@@ -316,6 +347,21 @@ def _families(defs: Sequence[HeadingDefinition]) -> dict[int, int]:
     return {id(d): root(index) for index, d in enumerate(defs)}
 
 
+def _kind_of(
+    narrow: HeadingDefinition, broad: HeadingDefinition, genus_of: Mapping[str, str]
+) -> bool:
+    """True when ``narrow`` is defined, through a chain of genera, as a kind of ``broad``."""
+    target = " ".join(stem_words(broad.term))
+    genus = _genus(narrow.description)
+    for _ in range(6):
+        if not genus:
+            return False
+        if genus == target:
+            return True
+        genus = genus_of.get(genus, "")
+    return False
+
+
 def _same_parent(first: NoteLine, second: NoteLine) -> bool:
     """Two sections under one heading of one note (not only under its title)."""
     return (
@@ -332,6 +378,7 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
     by_folder: dict[str, list[HeadingDefinition]] = defaultdict(list)
     for definition in defs:
         by_folder[definition.line.chunk.source.rsplit("/", 1)[0]].append(definition)
+    genus_of = {" ".join(stem_words(d.term)): _genus(d.description) for d in defs}
     families: dict[int, int] = {}
     for folder_defs in by_folder.values():
         families.update(_families(folder_defs))
@@ -365,14 +412,17 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
         for other in siblings:
             if any(are_variants(other.term, picked) for picked in chosen):
                 continue
+            if _kind_of(other, definition, genus_of):
+                continue  # a cycle is a walk too: "a walk that …" would fit both
             chosen.append(other.term)
             if len(chosen) == 3:
                 break
         if len(chosen) < 3:
             continue
-        prefix = ""
-        if len(line.chunk.path) > 1:
+        if definition.heading:
             prefix = _title_prefix_above(line, definition.term)
+        else:
+            prefix = _title_prefix(line, definition.term, frozenset())
         template = MATCH_FRAME.get(line.lang, MATCH_FRAME["en"])
         question = prefix + template.format(text=definition.description)
         if len(question) > MAX_QUESTION:
