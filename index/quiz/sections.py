@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from index.quiz.candidates import NoteLine, term_shape
-from index.quiz.distractors import are_variants
+from index.quiz.distractors import are_variants, lengths_compatible
 from index.quiz.facts import _EXAMPLE, fact_problem
 from index.quiz.giveaway import initials_leak, shared_stem
 from index.quiz.item import MAX_OPTION, MAX_QUESTION
@@ -188,7 +188,9 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
                     for i in range(len(terms))
                     if i != index and not are_variants(terms[i], terms[index])
                 ]
-                ranked = sorted(others, key=lambda i: (abs(i - index), i))[:3]
+                ranked = _compatible(
+                    terms, index, sorted(others, key=lambda i: (abs(i - index), i))
+                )
                 if len(ranked) < 3:
                     continue
                 prefix = _title_prefix(line, terms[index], skip[source])
@@ -202,6 +204,17 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
                     if candidate is not None:
                         out.append(candidate)
     return out
+
+
+def _compatible(terms: Sequence[str], index: int, ranked: Sequence[int]) -> list[int]:
+    """The first three rows, nearest first, whose terms are not much longer or shorter."""
+    chosen: list[int] = []
+    for other in ranked:
+        if lengths_compatible([terms[index], *(terms[i] for i in chosen), terms[other]]):
+            chosen.append(other)
+        if len(chosen) == 3:
+            break
+    return chosen
 
 
 def _table_match(
@@ -362,13 +375,15 @@ def _kind_of(
     return False
 
 
-def _same_parent(first: NoteLine, second: NoteLine) -> bool:
-    """Two sections under one heading of one note (not only under its title)."""
-    return (
-        first.chunk.source == second.chunk.source
-        and len(first.chunk.path) >= 3
-        and first.chunk.path[:-1] == second.chunk.path[:-1]
-    )
+def _same_place(first: HeadingDefinition, second: HeadingDefinition) -> bool:
+    """Two headings under one heading of one note (not only under its title), or two terms
+    defined in one section."""
+    a, b = first.line.chunk, second.line.chunk
+    if a.source != b.source or first.heading != second.heading:
+        return False
+    if first.heading:
+        return len(a.path) >= 3 and a.path[:-1] == b.path[:-1]
+    return a.path == b.path
 
 
 def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
@@ -399,7 +414,7 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
         siblings = [
             other
             for other in siblings
-            if families[id(other)] == family or _same_parent(other.line, line)
+            if families[id(other)] == family or _same_place(other, definition)
         ]
         siblings.sort(
             key=lambda other: (
@@ -414,6 +429,8 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
                 continue
             if _kind_of(other, definition, genus_of):
                 continue  # a cycle is a walk too: "a walk that …" would fit both
+            if not lengths_compatible([definition.term, *chosen, other.term]):
+                continue  # "Ciclo" among "Vértice de corte": the odd length stands out
             chosen.append(other.term)
             if len(chosen) == 3:
                 break
