@@ -294,7 +294,8 @@ def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
         if match is None or line.problem in _BAD_LINE:
             continue
         term = match.group("term")
-        heading = _clean_title(re.sub(r"\s*\([^)]*\)\s*$", "", line.chunk.path[-1]))
+        last = line.chunk.path[-1] if line.chunk.path else ""
+        heading = _clean_title(re.sub(r"\s*\([^)]*\)\s*$", "", last))
         opens_section = (line.chunk_index, line.line_no) in first_lines
         if opens_section and normalise(term) == normalise(heading):
             term = heading
