@@ -258,3 +258,54 @@ def test_definition_sentences_inside_a_section_are_asked_with_their_neighbours()
         assert set(item.options) <= terms and problems(item) == []
         assert "**" not in item.question
     assert all(item.correct_option != "Clocking methodology" for item in bank)  # unfinished
+
+
+FILLER = " ".join(["The section goes on about how the idea is used in practice."] * 24)
+DEFINITIONS_NOTE = f"""# Simulation Principles
+
+## Some Useful Definitions
+
+### Model
+
+A model is an abstract representation of a system. We use it to reason about the system.
+
+{FILLER}
+
+### Examples
+
+Worked problems.
+
+{FILLER}
+
+### Event
+
+An event is a point in time at which something interesting happens in the system state.
+
+{FILLER}
+
+### Activity
+
+Activities last for a specified length of time.
+
+{FILLER}
+
+### Attributes
+
+Attributes describe the entities.
+
+{FILLER}
+
+"""
+
+
+def test_a_defined_heading_takes_its_sibling_headings_as_distractors():
+    bank = of_kind(
+        build_question_bank(chunk_text("sim/principles.md", DEFINITIONS_NOTE)), "heading"
+    )
+    keyed = {item.correct_option: item for item in bank}
+    assert "Model" in keyed, [item.question for item in bank]
+    model = keyed["Model"]
+    assert model.question.startswith("[Some Useful Definitions] "), model.question
+    assert "abstract representation of a system" in model.question
+    assert set(model.options) == {"Model", "Event", "Activity", "Attributes"}  # not "Examples"
+    assert problems(model) == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from index.quiz.candidates import NoteLine, term_shape
 from index.quiz.distractors import are_variants, lengths_compatible
-from index.quiz.facts import _EXAMPLE, fact_problem
+from index.quiz.facts import _EXAMPLE, fact_problem, practice_section
 from index.quiz.giveaway import initials_leak, shared_stem
 from index.quiz.item import MAX_OPTION, MAX_QUESTION
 from index.quiz.kinds import (
@@ -398,6 +398,13 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
     families: dict[int, int] = {}
     for folder_defs in by_folder.values():
         families.update(_families(folder_defs))
+    sibling_headings: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for line in lines:
+        if len(line.chunk.path) >= 3:  # under a heading of the note, not only its title
+            heading = _clean_title(line.chunk.path[-1])
+            known = sibling_headings[_parent_key(line)]
+            if heading not in known:
+                known.append(heading)
     out: list[Candidate] = []
     for definition in defs:
         line = definition.line
@@ -430,11 +437,19 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
                 continue
             if _kind_of(other, definition, genus_of):
                 continue  # a cycle is a walk too: "a walk that …" would fit both
+            if contains_phrase(definition.description, other.term):
+                continue  # "… the system state changes": System State is ruled out unread
             if not lengths_compatible([definition.term, *chosen, other.term]):
                 continue  # "Ciclo" among "Vértice de corte": the odd length stands out
             chosen.append(other.term)
             if len(chosen) == 3:
                 break
+        if definition.heading:
+            for heading in sibling_headings.get(_parent_key(line), ()):
+                if len(chosen) == 3:
+                    break
+                if _fair_sibling_heading(heading, definition, chosen):
+                    chosen.append(heading)
         if len(chosen) < 3:
             continue
         if definition.heading:
@@ -448,6 +463,30 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
         item = _item("heading", line, question, definition.term, chosen)
         out.append(Candidate(item, 3.0, line))
     return out
+
+
+def _parent_key(line: NoteLine) -> tuple[str, tuple[str, ...]]:
+    return line.chunk.source, tuple(line.chunk.path[:-1])
+
+
+def _fair_sibling_heading(
+    heading: str, definition: HeadingDefinition, chosen: Sequence[str]
+) -> bool:
+    """A sibling section's heading as a distractor: a short name of the defined term's shape,
+    not a generic or practice heading, not a variant of an option, and not named in the
+    definition (which could then describe it too)."""
+    if not _HEADING_TERM.match(heading) or len(heading) > MAX_CELL_TERM:
+        return False
+    words = set(normalise(heading).split())
+    if words & GENERIC_TITLES or words & _NOT_A_NAME or practice_section((heading,), ""):
+        return False
+    if term_shape(heading) != term_shape(definition.term) or not _latin(heading):
+        return False
+    if any(are_variants(heading, option) for option in (definition.term, *chosen)):
+        return False
+    if set(stem_words(heading)) & set(stem_words(definition.description)):
+        return False
+    return lengths_compatible([definition.term, *chosen, heading])
 
 
 def _title_prefix_above(line: NoteLine, answer: str) -> str:
