@@ -10,7 +10,7 @@ from index.quiz.bank import file_titles
 from index.quiz.candidates import note_lines
 from index.quiz.kinds import MATCH_FRAME
 from index.quiz.rules import _RAW_MARKUP, problems
-from index.quiz.sections import table_candidates, table_row
+from index.quiz.sections import heading_definitions, table_candidates, table_row
 from index.quiz.structured import DEFINE_FRAME
 
 TAGS = ["header", "nav", "aside", "address", "article", "footer"]
@@ -309,3 +309,18 @@ def test_a_defined_heading_takes_its_sibling_headings_as_distractors():
     assert "abstract representation of a system" in model.question
     assert set(model.options) == {"Model", "Event", "Activity", "Attributes"}  # not "Examples"
     assert problems(model) == []
+
+
+def test_a_conditional_or_pointing_sentence_is_not_a_definition():
+    note = """# Logic
+
+## Semantics
+
+- A proposition is a contradiction if and only if it is false in every model of the language.
+- Here is a simple table of the connectives and their meaning in the language.
+- A tautology is a proposition that is true in every model of the language.
+- A literal is a variable or the negation of a variable in a formula.
+"""
+    chunks = chunk_text("logic/semantics.md", note)
+    terms = {d.term for d in heading_definitions(note_lines(chunks))}
+    assert terms == {"Tautology", "Literal"}

@@ -50,10 +50,12 @@ _NOT_A_NAME = frozenset(
         "last first next previous same other another better best worse main major key whole "
         "following above below this that these those it there they we you of de del que than "
         "output input result resultado primer primera ultimo ultima mismo misma otro otra "
-        "what which who how why when where que cual quien como cuando donde lo ideal"
+        "what which who how why when where que cual quien como cuando donde lo ideal "
+        "here aqui if si each every cada todo toda"
     )
 )
 _ARTICLES = frozenset(word_list("a an the un una uno unos unas el la lo los las del"))
+_CONDITION = re.compile(r"\b(?:if and only if|iff|si y s[oó]lo si|sii)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})[.;:](?:\s|$)")
 
 
@@ -314,6 +316,8 @@ def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
             continue
         if "?" in line.text or "¿" in line.text:
             continue  # "A. What is the clock cycle time?": an exercise, not a definition
+        if _CONDITION.search(desc):
+            continue  # "a contradiction if and only if …" defines the contradiction, not the term
         ended = (end.group(0) if end else line.text.rstrip()[-1:]).startswith(".")
         content = [w for w in _WORDY.findall(desc) if normalise(w) not in _ARTICLES]
         if len(content) < (2 if ended else 4) or re.search(r"\d{6,}", desc):
