@@ -26,6 +26,7 @@ from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
 from index.quiz.kinds import Candidate, cloze_candidate, match_candidate, numeric_candidate
 from index.quiz.rules import passes
+from index.quiz.sections import heading_candidates, table_candidates
 from index.quiz.structured import compare_candidates, define_candidates, not_in_list_candidates
 from index.quiz.text import normalise
 
@@ -37,6 +38,8 @@ MIN_SCORE = {
     "not_in_list": 2.0,
     "compare": 2.0,
     "acronym": 2.0,
+    "table": 2.0,
+    "heading": 2.0,
 }
 MAX_DF_SHARE = 0.08  # terms found in more chunks than this share are too common to blank
 
@@ -127,6 +130,8 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     out += define_candidates(defs, runs, skip)
     out += not_in_list_candidates(lists, runs + lists, skip, judge.specific)
     out += compare_candidates(lines)
+    out += table_candidates(lines, skip)
+    out += heading_candidates(lines)
     defined_lines = {definition.line.position for definition in defs}
     for definition in defs:
         only = siblings.get(normalise(definition.term))
@@ -178,7 +183,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
 
 def _select(candidates: list[Candidate], expansions: dict[str, set[str]]) -> list[QuizItem]:
     """Keep good candidates only: above the kind's bar, passing every rule, one item per line."""
-    best_per_line: dict[tuple[str, int], Candidate] = {}
+    best_per_line: dict[tuple[str, int, str], Candidate] = {}
     for candidate in candidates:
         item = candidate.item
         if candidate.score < MIN_SCORE[item.kind] or not passes(item, expansions):

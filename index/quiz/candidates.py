@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.acronyms import mine_acronyms, spells_out
-from index.lang import detect_lang_or
+from index.lang import Lang, detect_lang_or
 from index.model import Chunk
 from index.quiz.facts import TypoSpotter, fact_problem
 from index.quiz.text import (
@@ -95,6 +95,39 @@ def _logical_lines(raw_lines: Sequence[str]) -> list[tuple[int, str, bool]]:
     return out
 
 
+_INLINE_MATH = re.compile(r"\$(?=\S)[^$\n]+?(?<=\S)\$")
+_MATH_REMARK = re.compile(r"\s*\([^()]*\$[^()]*\)")
+_SENTENCE = re.compile(r"(?<=[^\W\d_]{2}[.;])\s+")
+MIN_WORDS_BEFORE_MATH = 4
+
+
+def without_trailing_math(text: str) -> str | None:
+    """The line up to its first inline formula, when what comes before stands on its own.
+
+    'Suceso seguro: Siempre se cumple. Es por tanto $\\Omega$' → 'Suceso seguro: Siempre se
+    cumple.'; a formula in parentheses is a remark and goes too. None when the formula is the
+    line's subject or sits mid-sentence ('the point $(x, y)$ where …'), or for display math.
+    """
+    if "$$" in text or not _INLINE_MATH.search(text):
+        return None
+    text = _MATH_REMARK.sub("", text)
+    kept: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        formula = _INLINE_MATH.search(sentence)
+        if formula is None:
+            kept.append(sentence)
+            continue
+        head = sentence[: formula.start()].rstrip(" ,:;")
+        tail = _INLINE_MATH.sub("", sentence[formula.start() :]).strip(" .,;:")
+        if not tail and len(head.split()) >= MIN_WORDS_BEFORE_MATH:
+            kept.append(head)  # "… entre sucesiones elementales $A \\cup B$": a trailing formula
+        break
+    result = " ".join(kept).strip()
+    if "$" in result or len(result.split()) < MIN_WORDS_BEFORE_MATH:
+        return None
+    return result
+
+
 def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
     """Every non-meta line of every chunk, cleaned, with its source line number, its language
     and, when it is not a fact worth asking about, why not."""
@@ -104,7 +137,7 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
         raw_lines = chunk.text.split("\n")
         span = chunk.line_end - chunk.line_start + 1
         exact = len(raw_lines) == span
-        chunk_lang = "es" if chunk.lang == "es" else "en"
+        chunk_lang: Lang = "es" if chunk.lang == "es" else "en"
         for offset, raw, bullet in _logical_lines(raw_lines):
             if len(raw) > MAX_LINE or is_meta_line(raw):
                 continue
@@ -118,6 +151,10 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
             )
             lang = detect_lang_or(text, chunk_lang)
             problem = fact_problem(text, chunk.path, chunk.source)
+            if problem == "code or markup":
+                before_math = without_trailing_math(text)
+                if before_math and fact_problem(before_math, chunk.path, chunk.source) is None:
+                    text, problem = before_math, None
             if problem is None and typos.has_typo(text):
                 problem = "typo"
             if problem is None and chunk.path and typos.has_typo(chunk.path[-1]):
@@ -407,8 +444,9 @@ def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> li
         )
         content = [w for w in item.term.split() if w.casefold() not in _KEEP_SMALL]
         title_case = all(word[:1].isupper() for word in content)
-        if neighbours >= 2 and title_case:
-            out.append(item)
+        capitalised = item.term[:1].isupper()
+        if (neighbours >= 2 and title_case) or (neighbours >= 3 and capitalised):
+            out.append(item)  # a definition list: its terms are one kind whatever their case
     return out
 
 

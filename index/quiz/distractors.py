@@ -228,7 +228,7 @@ def format_number(value: float, style: NumberStyle) -> str:
         return f"{value:.{style.decimals}f}".replace(".", style.decimal_sep)
     whole = str(int(round(value)))
     if style.group_sep and len(whole) > 3:
-        parts = []
+        parts: list[str] = []
         while whole:
             parts.insert(0, whole[-3:])
             whole = whole[:-3]

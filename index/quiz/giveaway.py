@@ -124,7 +124,7 @@ def odd_form(options: Sequence[str]) -> str | None:
     """A form in which exactly one option differs from all the others ('gp2' among ST1, SC1…)."""
     if len(options) < 3:
         return None
-    forms = {
+    forms: dict[str, list[object]] = {
         "capitalisation": [_capital_form(option) for option in options],
         "digits": [any(ch.isdigit() for ch in option) for option in options],
     }
@@ -149,6 +149,7 @@ def enumerates_count(question: str, count: int) -> bool:
         return False
     pieces = re.findall(r"\(([^()]*)\)", question)
     pieces += re.split(r"\s[-–—:]\s|:\s", question)[1:]
+    pieces += question.split(": ", 1)[1:]  # "rwx: r - read, w - write y x - execute"
     for piece in pieces:
         items = [item for item in _LIST_SEPARATOR.split(piece) if item.strip(" .")]
         if len(items) == count:

@@ -250,6 +250,10 @@ def numeric_candidate(
         body = line.text[: fact.start] + BLANK + line.text[fact.start + len(fact.number) :]
     if _content_words(body) < 3 or len(line.text) > MAX_NUMERIC_LINE:
         return None
+    if line.text.rstrip().endswith(":"):
+        return None  # "… each one of 5 stages of the pipeline:": the figures are below
+    if re.search(r"(?<![\w.])[01]{4}(?:[\s_][01]{4})+(?![\w.])", line.text):
+        return None  # "… to 16 bits is 1111 1111 1111 0001": a worked example, count the digits
     if len(re.findall(r"(?<![\w])[a-e]\)\s?\w", line.text)) >= 2:
         return None  # "a)expedited (…), b)standard (…), c)bulk (___)": a run of facts
     after = line.text[fact.end : fact.end + 25]

@@ -21,8 +21,10 @@ from index.quiz.text import contains_phrase, normalise, stem_words
 
 # Words too common in AWS names to give an answer away ("AWS Batch" vs a question about AWS).
 _SHARED_WORDS = frozenset({"aws", "amazon", "service", "servicio"})
-KINDS = frozenset({"cloze", "match", "numeric", "define", "not_in_list", "acronym", "compare"})
-TERM_KINDS = frozenset({"cloze", "match", "acronym"})  # the options are terms
+KINDS = frozenset(
+    {"cloze", "match", "numeric", "define", "not_in_list", "acronym", "compare", "table", "heading"}
+)
+TERM_KINDS = frozenset({"cloze", "match", "acronym", "table", "heading"})  # the options are terms
 _RAW_MARKUP = re.compile(r"\[\[|\]\]|!\[|<img|\$|\*\*|`|\\|<\/?[a-z][^>]*>", re.IGNORECASE)
 _NUMERIC_OPTION = re.compile(r"^(?P<num>\d[\d.,]*)(?P<joiner>\s?)(?P<unit>\S*)$")
 # "e.g.", "(example …)", "p.ej.", "por ejemplo": what follows is an illustration, not a fact.
@@ -245,7 +247,8 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
                 is_power_of_two(value) for i, value in enumerate(numbers) if i != item.answer
             ):
                 found.append("the answer is the lone power of two")
-            unit = shapes[item.answer].group("unit") if shapes[item.answer] else ""
+            answer_match = shapes[item.answer]
+            unit = answer_match.group("unit") if answer_match else ""
             whole = answer_value == int(answer_value)
             if not unit and whole and enumerates_count(item.question, int(answer_value)):
                 found.append("the question lists what it asks to count")

@@ -126,7 +126,7 @@ def not_in_list_candidates(
         prefix = subject_prefix(
             head_line, outsider, skip[head_line.chunk.source], own_subject=False
         )
-        if not prefix and _names_own_subject(group.head) is None:
+        if prefix is None or (not prefix and _names_own_subject(group.head) is None):
             continue  # "3 componentes": of what?
         template = NOT_IN_LIST_FRAME.get(head_line.lang, NOT_IN_LIST_FRAME["en"])
         question = prefix + template.format(head=group.head)
