@@ -377,7 +377,9 @@ def parse_markdown(raw_lines: Sequence[str], meta: NoteMeta | None = None) -> li
         elif kind in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
         elif kind == "list_item_open":
-            item_mark = token.markup if token.markup in "-*+" else f"{token.info or 1}{token.markup}"
+            item_mark = (
+                token.markup if token.markup in "-*+" else f"{token.info or 1}{token.markup}"
+            )
             item_marker.append(item_mark[:4] if item_mark else "-")
         elif kind == "list_item_close":
             if item_marker:
