@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import insert_unless_present, utcnow
@@ -79,7 +79,7 @@ async def remove_note_files(
 
 async def chats_with_notes(session: AsyncSession) -> list[int]:
     """Every chat that has notes of its own."""
-    rows = await session.scalars(select(distinct(NotebookFile.chat_id)))
+    rows = await session.scalars(select(NotebookFile.chat_id).distinct())
     return sorted(rows)
 
 
