@@ -7,8 +7,9 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import insert_unless_present, utcnow
@@ -73,7 +74,7 @@ async def remove_note_files(
     statement = delete(NotebookFile).where(NotebookFile.chat_id == chat_id)
     if paths is not None:
         statement = statement.where(NotebookFile.path.in_(list(paths)))
-    result = await session.execute(statement)
+    result = cast(CursorResult[Any], await session.execute(statement))
     return int(result.rowcount or 0)
 
 

@@ -11,13 +11,14 @@ from bot.core.services import AppServices
 from bot.features.admin.feature import ADMIN
 from bot.features.daily.feature import DAILY
 from bot.features.language.feature import LANGUAGE
+from bot.features.notebooks.feature import NOTEBOOKS
 from bot.features.quiz.feature import QUIZ
 from bot.features.search.feature import SEARCH
 from bot.features.search.help import help_reply, start_reply
 from bot.features.streaks.feature import STREAKS
 from bot.i18n import N_
 
-_FEATURES = (SEARCH, QUIZ, STREAKS, DAILY, LANGUAGE, ADMIN)
+_FEATURES = (SEARCH, QUIZ, NOTEBOOKS, STREAKS, DAILY, LANGUAGE, ADMIN)
 HELP_LINES: tuple[str, ...] = tuple(line for f in _FEATURES for line in f.help_lines)
 
 

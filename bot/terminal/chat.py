@@ -171,6 +171,8 @@ async def chat_loop(services: AppServices, stdin: TextIO, stdout: TextIO) -> int
     """The conversation until EOF or /quit, with the features' jobs running meanwhile."""
     chat = await open_chat(services, stdout)
     for feature in FEATURES:
+        if feature.on_open is not None:
+            await feature.on_open(services)
         if feature.on_start is not None:
             feature.on_start(services)
     jobs = [asyncio.create_task(_run_job(job, chat)) for f in FEATURES for job in f.jobs]
