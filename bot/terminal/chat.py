@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html import escape
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.chats import SeenChat, SeenUser, record_user_and_chat
@@ -23,6 +24,7 @@ from bot.core.ports import Target
 from bot.core.replies import Asker, Outgoing, Poll, Reply
 from bot.core.services import AppServices, close_services, open_services
 from bot.features.catalog import FEATURES, HELP_LINES, find_button, find_command, text_feature
+from bot.features.notebooks.feature import add_from_disk
 from bot.features.search.cards import expired
 from bot.features.search.help import help_reply, unknown_command
 from bot.i18n import tr
@@ -121,6 +123,15 @@ class TerminalChat:
                 self.screen.write()
             else:
                 await action()
+            return True
+        if text.startswith("/add ") or text == "/add":
+            path = text[len("/add") :].strip()
+            if not path:
+                self.screen.write(tr(self.asker.lang, "Usage: /add PATH (a note file or a folder)"))
+                self.screen.write()
+                return True
+            notes = Path(path).expanduser()
+            await self.deliver(await add_from_disk(self.services, self.request(""), notes))
             return True
         if text.startswith("/"):
             name, _, args = text[1:].partition(" ")

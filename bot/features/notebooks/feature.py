@@ -9,11 +9,12 @@ import hashlib
 import html
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.core.feature import ButtonRoute, Command, Feature, Request, SentFile
 from bot.core.replies import ButtonAnswer, Notice, Outgoing, Reply
 from bot.core.services import AppServices
-from bot.features.notebooks.intake import NotAccepted, read_upload
+from bot.features.notebooks.intake import NotAccepted, read_path, read_upload
 from bot.features.notebooks.library import (
     Built,
     add_notes,
@@ -79,6 +80,17 @@ async def receive_file(
         services.notes_being_read.discard(chat_id)
     await request.progress(ready_text(lang, built, intake))
     return []
+
+
+async def add_from_disk(services: AppServices, request: Request, path: Path) -> Sequence[Outgoing]:
+    """The terminal's ``/add PATH``: a file or a folder on disk joins the chat's notes."""
+    lang, chat_id = request.asker.lang, request.asker.chat_id
+    try:
+        intake = await asyncio.to_thread(read_path, path, limits_of(services))
+        built = await add_notes(services, chat_id, intake)
+    except NotAccepted as error:
+        return [refusal(lang, error)]
+    return [Reply(ready_text(lang, built, intake))]
 
 
 async def notes_command(services: AppServices, request: Request) -> Sequence[Outgoing]:

@@ -1,6 +1,7 @@
 """Reading what a chat sends as notes: a .md or .txt file, a .zip of a folder of them, or a PDF
-with a text layer, into note files (path inside the chat's notes, UTF-8 text), or a clear
-refusal. Blocking and pure (no database, no Telegram): run it through asyncio.to_thread."""
+with a text layer (or, from the terminal and the command line, a file or folder on disk), into
+note files (path inside the chat's notes, UTF-8 text), or a clear refusal. Blocking and pure (no
+database, no Telegram): run it through asyncio.to_thread."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import io
 import stat
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from bot.i18n import N_
-from index.corpus import NOTE_SUFFIXES, decode_note_bytes, looks_binary
+from index.corpus import NOTE_SUFFIXES, decode_note_bytes, discover_note_files, looks_binary
 
 REPLACEMENT = "\ufffd"
 _SKIPPED_PARTS = ("__MACOSX",)
@@ -65,6 +66,29 @@ def read_upload(name: str, content: bytes, limits: Limits) -> Intake:
         raise NotAccepted(
             N_("I read .md, .txt, .zip and .pdf files; this one is {suffix}."), suffix=suffix or "?"
         )
+    return intake
+
+
+def read_path(path: Path, limits: Limits) -> Intake:
+    """The notes in a file or a folder on disk (a folder's sub-folders kept; links, hidden and
+    special files skipped, as in the shipped notes' folder)."""
+    if path.is_symlink() or not (path.is_file() or path.is_dir()):
+        raise NotAccepted(N_("{name} is not a file or a folder I can read."), name=str(path))
+    if path.is_file():
+        if path.stat().st_size > limits.download_bytes:
+            raise NotAccepted(
+                N_("That file is over {mb} MB: I can't read it."), mb=_mb(limits.download_bytes)
+            )
+        return read_upload(path.name, path.read_bytes(), limits)
+    intake = Intake()
+    for note in discover_note_files(path):
+        if note.stat().st_size > limits.notes_bytes:
+            raise NotAccepted(
+                N_("That file is over {mb} MB: I can't read it."), mb=_mb(limits.notes_bytes)
+            )
+        _add_text(intake, note.relative_to(path).as_posix(), note.read_bytes(), single=False)
+    if not intake.files:
+        raise NotAccepted(N_("That folder has no .md or .txt notes in it."))
     return intake
 
 
