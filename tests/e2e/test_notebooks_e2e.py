@@ -276,3 +276,33 @@ async def test_the_notes_survive_a_restart(fake_api: FakeBotAPI, notes_searcher,
     (data / "notebooks").rename(tmp_path / "gone")  # the disk cache lost: rebuilt from the DB
     async for bot in start_bot(fake_api, notes_searcher, data):
         assert OWN_WORDS in (await search_text(bot, ALICE, OWN_QUERY))
+
+
+async def test_read_the_note_of_a_chats_own_question_is_expired_in_another_chat(bot: BotHarness):
+    api = bot.api
+    await upload(bot, ALICE, CELLS.encode(), "cells.md")
+    await bot.send_and_wait(api.build.command(ALICE, "/quiz"), ALICE.id)
+    poll_message = next(m for m in reversed(api.messages(ALICE.id)) if "poll" in m)
+    data = button_data(poll_message, "Read the note")
+    before = len(api.messages(ALICE.id))
+    await bot.press(ALICE, poll_message, data)
+    await api.wait_for(lambda: len(api.messages(ALICE.id)) > before, 10)
+    assert "sodium" in api.messages(ALICE.id)[-1]["text"]
+
+    [bobs] = await bot.send_and_wait(api.build.command(BOB, "/help"), BOB.id)
+    update = api.build.callback_query(BOB, bobs, data, check_button=False)  # carried to Bob
+    query_id = update["callback_query"]["id"]
+    bob_before = len(api.messages(BOB.id))
+    api.push_update(update)
+    await api.wait_for(lambda: api.callback_queries[query_id].answered, 10)
+    await bot.settle()
+    assert len(api.messages(BOB.id)) == bob_before  # no passage of Alice's notes
+
+
+async def test_help_says_the_demo_notes_until_the_chat_sends_its_own(bot: BotHarness):
+    api = bot.api
+    [before] = await bot.send_and_wait(api.build.command(ALICE, "/help"), ALICE.id)
+    assert "demo notes until you send your own" in before["text"]
+    await upload(bot, ALICE, CELLS.encode(), "cells.md")
+    [after] = await bot.send_and_wait(api.build.command(ALICE, "/help"), ALICE.id)
+    assert "demo notes until" not in after["text"] and "/notes" in after["text"]
