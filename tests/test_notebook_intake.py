@@ -11,10 +11,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
+from bot.core.feature import Request, SentFile
 from bot.core.notebook_cache import LazySearcher, lay_out, notes_key
 from bot.core.notebooks import DEMO, ChatNotes, NotebookRegistry
+from bot.core.replies import Asker
+from bot.features.notebooks.feature import receive_file
 from bot.features.notebooks.intake import Limits, NotAccepted, read_path, read_upload
-from tests.botfakes import ListSearcher
+from bot.settings import Settings
+from tests.botfakes import ListSearcher, services_for
 
 LIMITS = Limits(
     download_bytes=1_000_000,
@@ -121,3 +125,25 @@ def test_the_registry_gives_each_chat_its_notebook_and_keeps_a_bounded_number_op
     registry.use_demo(2)
     assert registry.for_chat(2).id == DEMO
     assert registry.has_own_notes(1) and not registry.has_own_notes(2)
+
+
+async def test_a_file_sent_while_the_last_is_still_read_is_answered_and_not_fetched(
+    tmp_path: Path,
+) -> None:
+    services = services_for(
+        ListSearcher([]), settings=Settings(_env_file=None, STUDYBOT_DATA_DIR=str(tmp_path))
+    )
+    fetched: list[str] = []
+
+    async def fetch() -> bytes:
+        fetched.append("yes")
+        return b"# A\n\nalpha\n"
+
+    services.notes_being_read.add(7)
+    request = Request(asker=Asker(user_id=7, chat_id=7))
+    [reply] = await receive_file(services, request, SentFile("a.md", 11, fetch))
+    assert "still reading" in reply.text and not fetched
+    services.notes_being_read.clear()
+    assert await receive_file(services, request, SentFile("a.md", 11, fetch)) == []
+    assert fetched and services.notebooks.has_own_notes(7)
+    await services.db.close()
