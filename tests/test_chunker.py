@@ -33,6 +33,9 @@ def raw() -> dict[str, list[str]]:
     }
 
 
+_FENCED = re.compile(r"^```[^\n]*\n.*?^```$", re.MULTILINE | re.DOTALL)
+
+
 def assert_chunk_invariants(chunks: list[Chunk], line_count: int) -> None:
     """What every chunk list must satisfy, whatever the input."""
     assert len({chunk.id for chunk in chunks}) == len(chunks)
@@ -40,9 +43,11 @@ def assert_chunk_invariants(chunks: list[Chunk], line_count: int) -> None:
         assert re.fullmatch(r"[0-9a-f]{16}", chunk.id)
         assert chunk.text and chunk.text == chunk.text.strip()
         assert len(chunk.text) <= MAX_CHARS
-        lowered = chunk.text.lower()
+        # code (an indented or fenced block, shown fenced) keeps its characters as written
+        prose = _FENCED.sub("", chunk.text)
+        lowered = prose.lower()
         assert "<p>" not in lowered and "</p>" not in lowered and "<br>" not in lowered
-        assert "**" not in chunk.text
+        assert "**" not in prose
         assert not _CONTROL.search(chunk.text)
         assert "\n\n\n" not in chunk.text
         assert 1 <= chunk.line_start <= chunk.line_end <= line_count
