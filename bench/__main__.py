@@ -22,6 +22,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("bot", "bench.bot_bench"),
     ("daily", "bench.daily_bench"),
     ("quiz", "bench.quiz_bench"),
+    ("notebooks", "bench.notebooks_bench"),
 ]
 
 

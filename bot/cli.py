@@ -1,4 +1,5 @@
-"""The ``studybot`` command line: index, search, quiz, chat, run, db; ``start`` is ``make run``.
+"""The ``studybot`` command line: index, search, quiz, chat, run, db, notes; ``start`` is
+``make run``.
 
 Each subcommand imports what it needs when it runs, so ``studybot --help`` stays instant and
 Alembic's logging is quieted before Alembic loads; these are the only imports kept in
@@ -185,6 +186,59 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_notes(args: argparse.Namespace, settings: Settings) -> int:
+    """``studybot notes add|list|remove --chat ID [PATH]``: a chat's own notes, from the server."""
+    import asyncio
+    from pathlib import Path
+
+    from bot.core.services import close_services, open_services
+    from bot.core.text import html_to_plain
+    from bot.features.notebooks.intake import NotAccepted, read_path
+    from bot.features.notebooks.library import (
+        add_notes,
+        file_lines,
+        limits_of,
+        remove_notes,
+        restore_notebooks,
+    )
+    from bot.features.notebooks.shelf import ready_text
+    from bot.i18n import tr
+
+    async def run() -> int:
+        services = await open_services(settings)
+        try:
+            await restore_notebooks(services)
+            if args.action == "add":
+                try:
+                    intake = await asyncio.to_thread(
+                        read_path, Path(args.path).expanduser(), limits_of(services)
+                    )
+                    built = await add_notes(services, args.chat, intake)
+                except NotAccepted as error:
+                    reason = tr("en", error.msgid, **error.params)
+                    print(f"studybot notes add: {reason}", file=sys.stderr)
+                    return 1
+                print(html_to_plain(ready_text("en", built, intake)))
+            elif args.action == "remove":
+                lines, _ = await file_lines(services, args.chat)
+                if args.path not in {line.path for line in lines}:
+                    print(f"studybot notes remove: no file {args.path!r}", file=sys.stderr)
+                    return 1
+                built = await remove_notes(services, args.chat, args.path)
+                print(f"removed {args.path}: {built.files} files left")
+            else:
+                lines, keep_demo = await file_lines(services, args.chat)
+                for line in lines:
+                    print(f"{line.path}\t{line.size}\t{line.passages}\t{line.questions}")
+                if keep_demo:
+                    print("(the demo notes are on beside them)")
+        finally:
+            await close_services(services)
+        return 0
+
+    return asyncio.run(run())
+
+
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """What ``make run`` does: Telegram with a token, else the terminal chat on a terminal."""
     if settings.telegram_bot_token is not None:
@@ -265,6 +319,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-v", "--verbose", action="store_true", help="print each migration as it runs")
     p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("notes", help="a chat's own notes: add a file or folder, list, remove")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION", help="what to do")
+    for action, path_help, action_help in (
+        ("add", "a note file (.md, .txt, .zip, .pdf) or a folder of notes", "add to the notes"),
+        ("list", None, "list the chat's files"),
+        ("remove", "a file's path, as `notes list` shows it", "remove one file"),
+    ):
+        q = actions.add_parser(action, help=action_help)
+        q.add_argument("--chat", type=int, required=True, metavar="ID", help="the chat's id")
+        if path_help is not None:
+            q.add_argument("path", help=path_help)
+        q.set_defaults(func=cmd_notes, path=None)
 
     p = sub.add_parser("start", help="Telegram when a token is set, else the terminal chat")
     p.set_defaults(func=cmd_start)

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="STUDYBOT_LOG_LEVEL")
     default_timezone: str = Field(default="UTC", alias="STUDYBOT_TIMEZONE")
     webhook_secret: SecretStr | None = Field(default=None, alias="STUDYBOT_WEBHOOK_SECRET")
+    # each chat's own notes: the limits of what a chat may send, and how many notebooks stay open
+    max_download_bytes: int = Field(default=20 * 1024 * 1024, alias="STUDYBOT_MAX_DOWNLOAD_BYTES")
+    max_notes_bytes: int = Field(default=10 * 1024 * 1024, alias="STUDYBOT_MAX_NOTES_BYTES")
+    max_note_files: int = Field(default=300, alias="STUDYBOT_MAX_NOTE_FILES")
+    max_zip_bytes: int = Field(default=50 * 1024 * 1024, alias="STUDYBOT_MAX_ZIP_BYTES")
+    max_zip_members: int = Field(default=1000, alias="STUDYBOT_MAX_ZIP_MEMBERS")
+    open_notebooks: int = Field(default=32, ge=1, alias="STUDYBOT_OPEN_NOTEBOOKS")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -95,6 +102,11 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        """Where each chat's notes are laid out and indexed (caches of what the database holds)."""
+        return self.data_dir / "notebooks"
 
 
 def describe_settings_error(error: ValidationError) -> str:

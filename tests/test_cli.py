@@ -40,7 +40,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 def test_every_command_and_option_has_help_text():
     parser = build_parser()
     subparsers = _subparsers(parser)
-    assert set(subparsers) == {"index", "search", "quiz", "chat", "run", "db", "start"}
+    assert set(subparsers) == {"index", "search", "quiz", "chat", "run", "db", "notes", "start"}
     (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     helped = {choice.dest for choice in commands._choices_actions if choice.help}
     assert helped == set(subparsers)
@@ -134,3 +134,27 @@ def test_a_bad_setting_is_one_line_and_exit_2(tmp_path, variable, value, says):
     assert lines[0].startswith(f"studybot: invalid setting {variable}: ")
     assert says in lines[0]
     assert "hunter2" not in done.stderr
+
+
+def test_notes_add_list_remove_seed_a_chats_notes_from_a_folder(tmp_path):
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    (demo / "demo.md").write_text("# Demo\n\nShipped words.\n", encoding="utf-8")
+    vault = tmp_path / "vault"
+    (vault / "history").mkdir(parents=True)
+    (vault / "history" / "rome.md").write_text(
+        "# Rome\n\nRoman aqueducts carried water into the city by gravity alone.\n",
+        encoding="utf-8",
+    )
+    env = {"STUDYBOT_CORPUS_DIR": str(demo)}
+    added = studybot(tmp_path, "notes", "add", "--chat", "-100123", str(vault), **env)
+    assert added.returncode == 0, added.stderr
+    assert "1 file, 1 passage" in added.stdout
+    listed = studybot(tmp_path, "notes", "list", "--chat", "-100123", **env)
+    assert listed.stdout.startswith("history/rome.md\t"), listed.stderr
+    assert studybot(tmp_path, "notes", "list", "--chat", "42", **env).stdout == ""
+    bad = studybot(tmp_path, "notes", "add", "--chat", "-100123", str(tmp_path / "no"), **env)
+    assert bad.returncode == 1 and "not a file or a folder" in bad.stderr
+    removed = studybot(tmp_path, "notes", "remove", "--chat", "-100123", "history/rome.md", **env)
+    assert removed.returncode == 0 and "0 files left" in removed.stdout, removed.stderr
+    assert studybot(tmp_path, "notes", "list", "--chat", "-100123", **env).stdout == ""

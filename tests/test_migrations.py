@@ -37,6 +37,8 @@ EXPECTED_TABLES = {
     "streaks",
     "reminders_sent",
     "saved_searches",
+    "notebook_files",
+    "notebook_options",
 }
 
 

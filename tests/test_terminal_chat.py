@@ -137,3 +137,21 @@ def test_studybot_chat_subprocess_exits_zero_on_eof(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Studybot" in result.stdout
     assert "result 1 of" in result.stdout and "result 2 of" in result.stdout
+
+
+async def test_add_a_folder_then_notes_lists_it_and_search_finds_it(tmp_path: Path):
+    folder = tmp_path / "vault"
+    (folder / "biology").mkdir(parents=True)
+    (folder / "biology" / "cells.md").write_text(
+        "# Cells\n\nThe mitochondrion produces ATP through oxidative phosphorylation.\n",
+        encoding="utf-8",
+    )
+    (folder / "empty.md").write_text("", encoding="utf-8")
+    output = await converse(
+        [f"/add {folder}", "/notes", "mitochondrion ATP", f"/add {tmp_path / 'missing'}"],
+        tmp_path=tmp_path / "data",
+    )
+    assert "1 file, 1 passage" in output
+    assert "biology/cells.md" in output
+    assert "oxidative phosphorylation" in output
+    assert "not a file or a folder" in output and "as they were" in output

@@ -29,6 +29,7 @@ class Request:
     is_admin: Callable[[], Awaitable[bool]] | None = None  # asked only when a feature needs it
     say: Callable[[Sequence[Outgoing]], Awaitable[None]] | None = None  # interim messages
     typing: Callable[[], Awaitable[None]] | None = None  # "working on it" where the chat shows it
+    report: Callable[[str], Awaitable[None]] | None = None  # one progress message, edited
 
     async def tell(self, items: Sequence[Outgoing]) -> None:
         """Send ``items`` now, before the final answer (e.g. "queued, working on it")."""
@@ -38,6 +39,12 @@ class Request:
     @property
     def in_channel(self) -> bool:
         return self.chat_type == CHANNEL
+
+    async def progress(self, text: str) -> None:
+        """Show ``text`` (HTML) in the one progress message of this request (sent the first time,
+        edited after); best effort."""
+        if self.report is not None:
+            await self.report(text)
 
     async def show_working(self) -> None:
         """A hint that a slow answer is under way (Telegram's "typing…"); best effort."""
@@ -68,6 +75,18 @@ class PollVote:
 
 
 PollAnswerRun = Callable[["AppServices", PollVote], Awaitable[Sequence[Outgoing]]]
+
+
+@dataclass(frozen=True, slots=True)
+class SentFile:
+    """A file sent to the bot: its name and size as announced, and a way to fetch its bytes."""
+
+    name: str
+    size: int | None
+    fetch: Callable[[], Awaitable[bytes]]
+
+
+DocumentRun = Callable[["AppServices", Request, SentFile], Awaitable[Sequence[Outgoing]]]
 InlineRun = Callable[["AppServices", Request], Awaitable[InlineAnswer]]
 
 
@@ -120,3 +139,5 @@ class Feature:
     on_text: CommandRun | None = None  # text that is no command (a search)
     on_inline: InlineRun | None = None  # inline-mode queries
     on_start: Callable[[AppServices], None] | None = None  # e.g. start building a bank
+    on_open: Callable[[AppServices], Awaitable[None]] | None = None  # awaited before updates flow
+    on_document: DocumentRun | None = None  # a file sent to the bot

@@ -1,16 +1,21 @@
 """The notebooks the bot studies, each a searcher over some notes plus the question bank derived
 from them, handed out by notebook id and by chat.
 
-Today the registry holds one notebook, the shipped notes (``DEMO``), and every chat studies it.
-Per-chat notes plug in behind ``for_chat`` without touching the features."""
+The registry holds the shipped notes (``DEMO``), studied by every chat without notes of its own,
+and knows which chats have their own notebook (``assign``); those open lazily (the searcher
+builds or loads its index in the worker thread that first uses it), and at most ``max_open`` of
+them stay in memory, least recently used first out."""
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
+from bot.core.notebook_cache import LazySearcher
 from bot.core.question_bank import QuizBankHolder
 from index.examples import example_queries
 from index.model import Chunk, SearchResult
@@ -50,36 +55,96 @@ class Notebook:
         return self.bank
 
 
+@dataclass(frozen=True, slots=True)
+class ChatNotes:
+    """Where a chat's own notebook lives on disk, under the id of its content."""
+
+    notebook_id: str
+    root: Path
+
+
 class NotebookRegistry:
     """Notebooks by id; ``for_chat`` says which one a chat studies."""
 
-    def __init__(self, notebooks: Iterable[Notebook], default_id: str = DEMO) -> None:
+    def __init__(
+        self, notebooks: Iterable[Notebook], default_id: str = DEMO, *, max_open: int = 32
+    ) -> None:
         self._by_id = {notebook.id: notebook for notebook in notebooks}
         if default_id not in self._by_id:
             raise ValueError(f"no notebook {default_id!r}")
         self._default_id = default_id
         self._lock = threading.Lock()
+        self._max_open = max(1, max_open)
+        self._chat_notes: dict[int, ChatNotes] = {}
+        self._open: OrderedDict[str, Notebook] = OrderedDict()  # chat notebooks, oldest use first
 
     @classmethod
-    def of(cls, searcher: SearcherLike) -> NotebookRegistry:
-        """A registry holding only the shipped notes."""
-        return cls([Notebook(DEMO, searcher)])
+    def of(cls, searcher: SearcherLike, *, max_open: int = 32) -> NotebookRegistry:
+        """A registry holding the shipped notes (and, once assigned, chats' own)."""
+        return cls([Notebook(DEMO, searcher)], max_open=max_open)
 
     @property
     def default(self) -> Notebook:
         return self._by_id[self._default_id]
 
     def get(self, notebook_id: str) -> Notebook | None:
-        return self._by_id.get(notebook_id)
+        with self._lock:
+            return self._by_id.get(notebook_id) or self._open.get(notebook_id)
 
     def for_chat(self, chat_id: int) -> Notebook:
-        """The notebook ``chat_id`` studies (today: the shipped notes for every chat)."""
-        return self.default
+        """The notebook ``chat_id`` studies: its own once it has notes, else the shipped ones.
+        Never blocks: a notebook not open yet opens in the thread that first searches it."""
+        with self._lock:
+            notes = self._chat_notes.get(chat_id)
+            if notes is None:
+                return self.default
+            notebook = self._open.get(notes.notebook_id)
+            if notebook is None:
+                notebook = Notebook(notes.notebook_id, LazySearcher(notes.root))
+                self._keep_open(notebook)
+            else:
+                self._open.move_to_end(notes.notebook_id)
+            return notebook
+
+    def has_own_notes(self, chat_id: int) -> bool:
+        with self._lock:
+            return chat_id in self._chat_notes
+
+    def assign(self, chat_id: int, notes: ChatNotes, notebook: Notebook | None = None) -> None:
+        """From now on ``chat_id`` studies ``notes`` (``notebook``: already opened over them)."""
+        with self._lock:
+            old = self._chat_notes.get(chat_id)
+            self._chat_notes[chat_id] = notes
+            if old is not None and old.notebook_id != notes.notebook_id:
+                self._open.pop(old.notebook_id, None)
+            if notebook is not None:
+                self._keep_open(notebook)
+
+    def use_demo(self, chat_id: int) -> None:
+        """``chat_id`` has no notes of its own any more: it studies the shipped notes."""
+        with self._lock:
+            old = self._chat_notes.pop(chat_id, None)
+            if old is not None:
+                self._open.pop(old.notebook_id, None)
+
+    def _keep_open(self, notebook: Notebook) -> None:
+        """Under the lock: remember ``notebook`` as just used; the least recently used beyond
+        the bound are dropped (whoever still holds one finishes with it)."""
+        self._open[notebook.id] = notebook
+        self._open.move_to_end(notebook.id)
+        while len(self._open) > self._max_open:
+            self._open.popitem(last=False)
+
+    def open_count(self) -> int:
+        with self._lock:
+            return len(self._open)
 
     def replace_bank(self, notebook_id: str, holder: QuizBankHolder) -> None:
         """Swap in a rebuilt bank; readers keep the bank they already hold."""
         with self._lock:
-            self._by_id[notebook_id].bank = holder
+            notebook = self._by_id.get(notebook_id) or self._open.get(notebook_id)
+            if notebook is not None:
+                notebook.bank = holder
 
     def all(self) -> list[Notebook]:
         return list(self._by_id.values())

@@ -29,6 +29,7 @@ class AppServices:
     polls_in_flight: PollsInFlight = field(default_factory=PollsInFlight)
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     daily_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    notes_being_read: set[int] = field(default_factory=set)  # chats whose upload is being read
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     claims: UpdateClaims = field(init=False)  # group commit of update claims, on ``db``
 
@@ -47,7 +48,8 @@ async def open_services(settings: Settings) -> AppServices:
     searcher = await asyncio.to_thread(open_searcher, settings.index_dir)
     db = Database(settings.effective_database_url)
     await db.start()
-    return AppServices(settings=settings, db=db, notebooks=NotebookRegistry.of(searcher))
+    notebooks = NotebookRegistry.of(searcher, max_open=settings.open_notebooks)
+    return AppServices(settings=settings, db=db, notebooks=notebooks)
 
 
 async def close_services(services: AppServices) -> None:

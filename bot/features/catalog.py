@@ -4,31 +4,44 @@ help lines. Adding a feature means adding its declaration here."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.core.feature import PRIVATE, ButtonRoute, Command, Feature, Request
-from bot.core.replies import Outgoing
+from bot.core.replies import Asker, Outgoing, Reply
 from bot.core.services import AppServices
 from bot.features.admin.feature import ADMIN
 from bot.features.daily.feature import DAILY
 from bot.features.language.feature import LANGUAGE
+from bot.features.notebooks.feature import NOTEBOOKS
 from bot.features.quiz.feature import QUIZ
 from bot.features.search.cards import examples_for
 from bot.features.search.feature import SEARCH
 from bot.features.search.help import help_reply, start_reply
 from bot.features.streaks.feature import STREAKS
-from bot.i18n import N_
+from bot.i18n import N_, tr
 
-_FEATURES = (SEARCH, QUIZ, STREAKS, DAILY, LANGUAGE, ADMIN)
+_FEATURES = (SEARCH, QUIZ, NOTEBOOKS, STREAKS, DAILY, LANGUAGE, ADMIN)
 HELP_LINES: tuple[str, ...] = tuple(line for f in _FEATURES for line in f.help_lines)
 
 
+def _which_notes(services: AppServices, asker: Asker, reply: Reply) -> Reply:
+    """/start and /help say when the chat studies the shipped demo notes."""
+    if services.notebooks.has_own_notes(asker.chat_id):
+        return reply
+    line = tr(asker.lang, "📚 This chat studies the demo notes until you send your own.")
+    return replace(reply, text=f"{reply.text}\n\n{line}")
+
+
 async def start_command(services: AppServices, request: Request) -> Sequence[Outgoing]:
-    return await start_reply(services, request.asker, request.text, HELP_LINES)
+    if request.text.strip():  # a deep link's search
+        return await start_reply(services, request.asker, request.text, HELP_LINES)
+    examples = await examples_for(services, request.asker)
+    return [_which_notes(services, request.asker, help_reply(request.asker, HELP_LINES, examples))]
 
 
 async def help_command(services: AppServices, request: Request) -> Sequence[Outgoing]:
     examples = await examples_for(services, request.asker)
-    return [help_reply(request.asker, HELP_LINES, examples)]
+    return [_which_notes(services, request.asker, help_reply(request.asker, HELP_LINES, examples))]
 
 
 HELP = Feature(

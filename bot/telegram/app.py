@@ -100,6 +100,8 @@ async def _post_init(application: StudyApp) -> None:
         bot_data.owns_services = True
     services = bot_data.services
     for feature in FEATURES:
+        if feature.on_open is not None:
+            await feature.on_open(services)
         if feature.on_start is not None:
             feature.on_start(services)
         if application.job_queue is None:

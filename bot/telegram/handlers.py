@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.core.delivery import deliver
-from bot.core.feature import Command, Feature, PollVote, Request
+from bot.core.feature import Command, Feature, PollVote, Request, SentFile
 from bot.core.ports import ChatUnreachable, Target
 from bot.core.replies import Outgoing, Poll
 from bot.features.catalog import FEATURES, find_button
@@ -101,6 +101,26 @@ async def _request(update: Update, context: StudyContext, text: str) -> Request:
             with contextlib.suppress(TelegramError):  # only a hint that work is under way
                 await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
 
+    progress_message: list[Message] = []  # the one progress message, once sent
+
+    async def report(text: str) -> None:
+        if target is None:
+            return
+        try:
+            if not progress_message:
+                progress_message.append(
+                    await context.bot.send_message(
+                        target.chat_id,
+                        text,
+                        reply_parameters=render.reply_parameters(target.reply_to),
+                        message_thread_id=target.thread_id,
+                    )
+                )
+            else:
+                await progress_message[0].edit_text(text)
+        except TelegramError as exc:  # progress is a courtesy: the answer still follows
+            log.info("progress message in %s failed: %s", target.chat_id, exc)
+
     return Request(
         asker=asker,
         text=text,
@@ -109,6 +129,7 @@ async def _request(update: Update, context: StudyContext, text: str) -> Request:
         is_admin=is_admin,
         say=say,
         typing=typing,
+        report=report,
     )
 
 
@@ -251,6 +272,28 @@ def _vote_handler(feature: Feature) -> PollAnswerHandler:
     return PollAnswerHandler(on_poll_answer)
 
 
+def _document_handler(feature: Feature) -> MessageHandler:
+    run = feature.on_document
+    assert run is not None
+
+    async def on_document(update: Update, context: StudyContext) -> None:
+        """A file sent to the bot (in groups the feature decides whether it is for the bot)."""
+        message = update.effective_message
+        if message is None or message.document is None:
+            return
+        document = message.document
+
+        async def fetch() -> bytes:
+            file = await context.bot.get_file(document.file_id)
+            return bytes(await file.download_as_bytearray())
+
+        sent = SentFile(name=document.file_name or "", size=document.file_size, fetch=fetch)
+        request = await _request(update, context, message.caption or "")
+        await _answer(update, context, await run(get_services(context), request, sent))
+
+    return MessageHandler(NEW_MESSAGES & filters.Document.ALL, on_document)
+
+
 def _inline_handler(feature: Feature) -> InlineQueryHandler:
     run = feature.on_inline
     assert run is not None
@@ -274,8 +317,8 @@ async def on_unknown_command(update: Update, context: StudyContext) -> None:
 
 
 def feature_handlers(settings: Settings) -> list[BaseHandler]:
-    """Group 0, in order: every command, then text, votes, inline queries, buttons, and last the
-    catch-alls (an unknown command; a button no feature knows answers "expired")."""
+    """Group 0, in order: every command, then text, votes, inline queries, files, buttons, and
+    last the catch-alls (an unknown command; a button no feature knows answers "expired")."""
     handlers: list[BaseHandler] = [
         _command_handler(command, settings) for feature in FEATURES for command in feature.commands
     ]
@@ -286,6 +329,8 @@ def feature_handlers(settings: Settings) -> list[BaseHandler]:
             handlers.append(_vote_handler(feature))
         if feature.on_inline is not None:
             handlers.append(_inline_handler(feature))
+        if feature.on_document is not None:
+            handlers.append(_document_handler(feature))
     handlers.append(CallbackQueryHandler(on_button))
     handlers.append(MessageHandler(NEW_MESSAGES & filters.COMMAND, on_unknown_command))
     return handlers

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html import escape
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.chats import SeenChat, SeenUser, record_user_and_chat
@@ -23,6 +24,7 @@ from bot.core.ports import Target
 from bot.core.replies import Asker, Outgoing, Poll, Reply
 from bot.core.services import AppServices, close_services, open_services
 from bot.features.catalog import FEATURES, HELP_LINES, find_button, find_command, text_feature
+from bot.features.notebooks.feature import add_from_disk
 from bot.features.search.cards import examples_for, expired
 from bot.features.search.help import help_reply, unknown_command
 from bot.i18n import tr
@@ -122,6 +124,15 @@ class TerminalChat:
             else:
                 await action()
             return True
+        if text.startswith("/add ") or text == "/add":
+            path = text[len("/add") :].strip()
+            if not path:
+                self.screen.write(tr(self.asker.lang, "Usage: /add PATH (a note file or a folder)"))
+                self.screen.write()
+                return True
+            notes = Path(path).expanduser()
+            await self.deliver(await add_from_disk(self.services, self.request(""), notes))
+            return True
         if text.startswith("/"):
             name, _, args = text[1:].partition(" ")
             command = find_command(name.split("@", 1)[0].lower())
@@ -171,6 +182,8 @@ async def chat_loop(services: AppServices, stdin: TextIO, stdout: TextIO) -> int
     """The conversation until EOF or /quit, with the features' jobs running meanwhile."""
     chat = await open_chat(services, stdout)
     for feature in FEATURES:
+        if feature.on_open is not None:
+            await feature.on_open(services)
         if feature.on_start is not None:
             feature.on_start(services)
     jobs = [asyncio.create_task(_run_job(job, chat)) for f in FEATURES for job in f.jobs]

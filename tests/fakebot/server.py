@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import hashlib
 import inspect
 import json
 import logging
@@ -111,6 +110,7 @@ NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
 )
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files: "file is too big"
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2}")
@@ -342,7 +342,7 @@ class FakeBotAPI:
         record = self.state.chats.get(message["chat"]["id"])
         if record is not None and record.bot_status in ("administrator", "creator"):
             return True  # admins always receive all messages
-        if "text" not in message and "caption" not in message:
+        if not any(key in message for key in ("text", "caption", "document")):
             return True  # service messages (members joining, ...) always arrive
         replied = message.get("reply_to_message") or {}
         if replied.get("from", {}).get("id") == self.bot_user.id:
@@ -1138,16 +1138,7 @@ class FakeBotAPI:
         return self._store_file(content, f"photos/file_{len(self.state.files)}.{kind}")
 
     def _store_file(self, content: bytes, path: str) -> StoredFile:
-        digest = hashlib.sha1(content).hexdigest()
-        stored = StoredFile(
-            file_id="AgAC" + digest[:40] + f"{len(self.state.files):04d}",
-            file_unique_id="AQAD" + digest[:12],
-            file_path=path,
-            content=content,
-        )
-        self.state.files[stored.file_id] = stored
-        self.state.files_by_path[path] = stored
-        return stored
+        return self.state.store_file(content, path)
 
     async def _m_sendDocument(self, params: Params) -> dict[str, Any]:
         record = self._target(params, "sendDocument")
@@ -1184,6 +1175,8 @@ class FakeBotAPI:
         stored = self.state.files.get(str(params.get("file_id") or ""))
         if stored is None:
             raise bad_request("invalid file_id")
+        if len(stored.content) > MAX_DOWNLOAD_BYTES:
+            raise bad_request("file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

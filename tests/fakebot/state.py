@@ -3,6 +3,7 @@ and inline queries, bot commands, uploaded files and the queue of pending update
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -238,6 +239,19 @@ class FakeState:
         return record.bot_status in ("kicked", "left")
 
     # -- messages -------------------------------------------------------------------------
+    def store_file(self, content: bytes, path: str) -> StoredFile:
+        """Keep ``content`` as a file bots can fetch with getFile and the file endpoint."""
+        digest = hashlib.sha1(content).hexdigest()
+        stored = StoredFile(
+            file_id="AgAC" + digest[:40] + f"{len(self.files):04d}",
+            file_unique_id="AQAD" + digest[:12],
+            file_path=path,
+            content=content,
+        )
+        self.files[stored.file_id] = stored
+        self.files_by_path[path] = stored
+        return stored
+
     def store_message(self, record: ChatRecord, message: dict[str, Any]) -> dict[str, Any]:
         record.messages[message["message_id"]] = message
         return message

@@ -134,6 +134,47 @@ class UpdateBuilder:
         self.state.store_message(record, message)
         return message
 
+    def document_message(
+        self,
+        user: User,
+        content: bytes,
+        file_name: str,
+        *,
+        chat: Chat | None = None,
+        mime_type: str = "application/octet-stream",
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """``user`` sends a file (in private, or in ``chat``): a message with a ``document``
+        whose ``file_id`` getFile resolves to a ``file_path`` the file endpoint serves."""
+        if chat is None or chat.type == "private":
+            record = self.state.add_chat(Chat.private(user))
+            self.state.add_user(user)
+            record.users[user.id] = user
+        else:
+            record = self.state.add_chat(chat)
+            if user.id not in record.members:
+                self.state.add_member(chat.id, user, "member")
+        stored = self.state.store_file(
+            content, f"documents/file_{len(self.state.files)}{_suffix(file_name)}"
+        )
+        message: dict[str, Any] = {
+            "message_id": record.take_message_id(),
+            "from": user.to_dict(),
+            "chat": record.chat_dict,
+            "date": self.state.now(),
+            "document": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": len(content),
+            },
+        }
+        if caption:
+            message["caption"] = caption
+        self.state.store_message(record, message)
+        return self._update("message", message)
+
     # -- queries ----------------------------------------------------------------------------
     def callback_query(
         self,
@@ -317,6 +358,11 @@ class UpdateBuilder:
 
     def _update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         return {"update_id": self.state.take_update_id(), kind: payload}
+
+
+def _suffix(file_name: str) -> str:
+    dot = file_name.rfind(".")
+    return file_name[dot:].lower() if dot >= 0 and file_name[dot:].isascii() else ""
 
 
 def _set_entities(message: dict[str, Any], entities: list[dict[str, Any]]) -> None:

@@ -279,7 +279,7 @@ async def inline_answer(services: AppServices, asker: Asker, text: str) -> Inlin
             start_button_text=tr(asker.lang, "Open Studybot"),
             start_parameter="help",
             cache_time=60,
-            is_personal=False,
+            is_personal=True,  # each person's suggestions come from their own notes
         )
     result = await _search(notebook, query, INLINE_RESULTS)
     articles = {}

@@ -1,0 +1,123 @@
+"""A chat's notebook on local disk: its files laid out in a folder and indexed beside them, both
+caches of what the database holds, keyed by the content hash of the chat's notes. Everything
+here blocks (files, index builds): call it through asyncio.to_thread."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
+
+from index.corpus import discover_note_files
+from index.model import Chunk, SearchResult
+from index.search import Searcher, open_searcher
+from index.store import ensure_index
+
+log = logging.getLogger(__name__)
+
+DEMO_FOLDER = "Demo"  # where the shipped notes sit inside a chat's notes when kept beside them
+
+
+def notes_key(files: Iterable[tuple[str, str]], keep_demo: bool) -> str:
+    """The content hash of a chat's notes, from each file's (path, sha256)."""
+    digest = hashlib.sha256(b"demo\0" if keep_demo else b"own\0")
+    for path, sha256 in sorted(files):
+        digest.update(path.encode("utf-8") + b"\0" + sha256.encode("ascii") + b"\n")
+    return digest.hexdigest()[:24]
+
+
+def notebook_id(chat_id: int, key: str) -> str:
+    """The id of ``chat_id``'s notebook over notes of content hash ``key``."""
+    return f"chat{chat_id}-{key}"
+
+
+def notebook_root(notebooks_dir: Path, chat_id: int, key: str) -> Path:
+    return Path(notebooks_dir) / str(chat_id) / key
+
+
+def is_laid_out(root: Path) -> bool:
+    return (root / "notes").is_dir()
+
+
+def lay_out(root: Path, files: Mapping[str, bytes], demo_dir: Path | None = None) -> None:
+    """Write ``files`` (paths inside the chat's notes) under ``root/notes`` (plus the shipped
+    notes from ``demo_dir`` under ``Demo/``), all at once: a half-written folder is never seen.
+    Other versions of the same chat's notes are removed."""
+    if is_laid_out(root):
+        return
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = root.parent / f".{root.name}.{uuid.uuid4().hex[:8]}.tmp"
+    notes = staging / "notes"
+    try:
+        notes.mkdir(parents=True)
+        for path, content in files.items():
+            target = _inside(notes, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        if demo_dir is not None:
+            for source in discover_note_files(demo_dir):
+                target = notes / DEMO_FOLDER / source.relative_to(demo_dir)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+        try:
+            os.replace(staging, root)
+        except OSError:
+            if not is_laid_out(root):  # another process laid it out first: theirs is the same
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for sibling in root.parent.iterdir():
+        if sibling != root and not sibling.name.startswith("."):
+            shutil.rmtree(sibling, ignore_errors=True)
+
+
+def _inside(folder: Path, path: str) -> Path:
+    """``folder/path``, refusing any path that would leave ``folder``."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(part in ("", ".", "..") for part in pure.parts):
+        raise ValueError(f"not a path inside the notes: {path!r}")
+    return folder.joinpath(*pure.parts)
+
+
+def build_index(root: Path) -> Searcher:
+    """Index the laid-out notes (when not indexed yet) and open a searcher over them."""
+    ensure_index(root / "notes", root / "index")
+    return open_searcher(root / "index")
+
+
+class LazySearcher:
+    """A chat notebook's searcher, opened (and its index built, if missing) on first use, in
+    whichever worker thread uses it first."""
+
+    def __init__(self, root: Path, searcher: Searcher | None = None) -> None:
+        self.root = root
+        self._searcher = searcher
+        self._lock = threading.Lock()
+
+    def _open(self) -> Searcher:
+        searcher = self._searcher
+        if searcher is not None:
+            return searcher
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = build_index(self.root)
+                log.info("opened notebook %s", self.root)
+            return self._searcher
+
+    @property
+    def is_open(self) -> bool:
+        return self._searcher is not None
+
+    def search(self, query: str, limit: int = 5) -> SearchResult:
+        return self._open().search(query, limit)
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return self._open().chunk(chunk_id)
+
+    def chunks(self) -> list[Chunk]:
+        return self._open().chunks()

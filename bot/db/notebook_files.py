@@ -1,0 +1,112 @@
+"""A chat's own note files as stored (the source of truth for its notebook), and its choice to
+keep the shipped demo notes on beside them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.base import insert_unless_present, utcnow
+from bot.db.models import NotebookFile, NotebookOptions
+
+
+@dataclass(frozen=True, slots=True)
+class StoredNote:
+    """One file of a chat's notes, without its bytes."""
+
+    path: str
+    size: int
+    sha256: str
+    added_at: datetime
+
+
+async def note_files(session: AsyncSession, chat_id: int) -> list[StoredNote]:
+    """The chat's files, by path."""
+    rows = await session.execute(
+        select(NotebookFile.path, NotebookFile.size, NotebookFile.sha256, NotebookFile.added_at)
+        .where(NotebookFile.chat_id == chat_id)
+        .order_by(NotebookFile.path)
+    )
+    return [StoredNote(*row) for row in rows]
+
+
+async def note_contents(session: AsyncSession, chat_id: int) -> dict[str, bytes]:
+    """Every file of the chat's notes: its bytes by path."""
+    rows = await session.execute(
+        select(NotebookFile.path, NotebookFile.content).where(NotebookFile.chat_id == chat_id)
+    )
+    return {path: content for path, content in rows}
+
+
+async def put_note_files(
+    session: AsyncSession, chat_id: int, files: Iterable[tuple[str, bytes]]
+) -> None:
+    """Add or replace files (same path: the new bytes replace the old) in the caller's
+    transaction, so a batch lands whole or not at all."""
+    now = utcnow()
+    for path, content in files:
+        await session.execute(
+            delete(NotebookFile).where(NotebookFile.chat_id == chat_id, NotebookFile.path == path)
+        )
+        session.add(
+            NotebookFile(
+                chat_id=chat_id,
+                path=path,
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                added_at=now,
+            )
+        )
+    await session.flush()
+
+
+async def remove_note_files(
+    session: AsyncSession, chat_id: int, paths: Sequence[str] | None = None
+) -> int:
+    """Remove the chat's files at ``paths`` (None: all of them); the number removed."""
+    statement = delete(NotebookFile).where(NotebookFile.chat_id == chat_id)
+    if paths is not None:
+        statement = statement.where(NotebookFile.path.in_(list(paths)))
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return int(result.rowcount or 0)
+
+
+async def chats_with_notes(session: AsyncSession) -> list[int]:
+    """Every chat that has notes of its own."""
+    rows = await session.scalars(select(NotebookFile.chat_id).distinct())
+    return sorted(rows)
+
+
+async def notes_total_size(session: AsyncSession, chat_id: int) -> int:
+    """Bytes of the chat's notes, all files together."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(NotebookFile.size), 0)).where(NotebookFile.chat_id == chat_id)
+    )
+    return int(total or 0)
+
+
+async def keeps_demo(session: AsyncSession, chat_id: int) -> bool:
+    """Whether the chat keeps the shipped demo notes on beside its own."""
+    value = await session.scalar(
+        select(NotebookOptions.keep_demo).where(NotebookOptions.chat_id == chat_id)
+    )
+    return bool(value)
+
+
+async def set_keep_demo(session: AsyncSession, chat_id: int, keep: bool) -> None:
+    """Switch the demo notes on or off beside the chat's own."""
+    inserted = await insert_unless_present(
+        session, NotebookOptions, chat_id=chat_id, keep_demo=keep, updated_at=utcnow()
+    )
+    if not inserted:
+        row = await session.get(NotebookOptions, chat_id)
+        assert row is not None
+        row.keep_demo = keep
+        await session.flush()

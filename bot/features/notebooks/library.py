@@ -1,0 +1,233 @@
+"""A chat's library of notes: adding an upload (checked against the chat's limits, indexed in a
+worker thread before anything is stored, then stored in one transaction), removing files,
+listing them, and telling the registry which chats study their own notes."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from bot.core.notebook_cache import (
+    LazySearcher,
+    build_index,
+    is_laid_out,
+    lay_out,
+    notebook_id,
+    notebook_root,
+    notes_key,
+)
+from bot.core.notebooks import ChatNotes, Notebook
+from bot.core.services import AppServices
+from bot.db.notebook_files import (
+    chats_with_notes,
+    keeps_demo,
+    note_contents,
+    note_files,
+    put_note_files,
+    remove_note_files,
+    set_keep_demo,
+)
+from bot.features.notebooks.intake import Intake, Limits, NotAccepted
+from bot.i18n import N_
+from index.model import Chunk
+
+log = logging.getLogger(__name__)
+
+BANK_WAIT_SECONDS = 120.0
+Indexing = Callable[[int], Awaitable[None]]  # told the number of files once indexing starts
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A chat's notebook after a change: what it now holds."""
+
+    notebook: Notebook | None  # None: no notes of its own left (the demo again)
+    notes: ChatNotes | None
+    files: int
+    passages: int
+    questions: int
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileLine:
+    """One file of ``/notes``: its path, size and the passages and questions made from it."""
+
+    path: str
+    size: int
+    passages: int
+    questions: int
+
+
+def limits_of(services: AppServices) -> Limits:
+    settings = services.settings
+    return Limits(
+        download_bytes=settings.max_download_bytes,
+        notes_bytes=settings.max_notes_bytes,
+        note_files=settings.max_note_files,
+        zip_bytes=settings.max_zip_bytes,
+        zip_members=settings.max_zip_members,
+    )
+
+
+async def _quiet(file_count: int) -> None:
+    return None
+
+
+async def add_notes(
+    services: AppServices, chat_id: int, intake: Intake, on_indexing: Indexing = _quiet
+) -> Built:
+    """Add (or replace, path by path) ``intake``'s files to the chat's notes: the new notebook is
+    built first, and only then are the files stored; a refusal or a failure leaves the chat's
+    notes as they were."""
+    limits = limits_of(services)
+    async with services.db.session() as session:
+        contents = await note_contents(session, chat_id)
+        keep_demo = await keeps_demo(session, chat_id)
+    merged = {**contents, **intake.files}
+    if len(merged) > limits.note_files:
+        raise NotAccepted(
+            N_("That makes {count} files; a chat keeps at most {limit}. Remove some in /notes."),
+            count=len(merged),
+            limit=limits.note_files,
+        )
+    total = sum(len(content) for content in merged.values())
+    if total > limits.notes_bytes:
+        raise NotAccepted(
+            N_("That makes {mb} MB of notes; a chat keeps {limit} MB at most. See /notes."),
+            mb=f"{total / (1024 * 1024):.1f}",
+            limit=f"{limits.notes_bytes / (1024 * 1024):g}",
+        )
+    await on_indexing(len(intake.files))
+    built = await _build(services, chat_id, merged, keep_demo, assign=False)
+    async with services.db.session() as session:
+        await put_note_files(session, chat_id, intake.files.items())
+    if built.notes is not None:
+        services.notebooks.assign(chat_id, built.notes, built.notebook)
+    return built
+
+
+def _key(files: Mapping[str, bytes], keep_demo: bool) -> str:
+    hashes = ((path, hashlib.sha256(data).hexdigest()) for path, data in files.items())
+    return notes_key(hashes, keep_demo)
+
+
+async def _build(
+    services: AppServices,
+    chat_id: int,
+    files: Mapping[str, bytes],
+    keep_demo: bool,
+    *,
+    assign: bool = True,
+) -> Built:
+    """Lay out and index ``files`` (off the event loop), open the notebook and its bank."""
+    if not files:
+        services.notebooks.use_demo(chat_id)
+        return Built(None, None, 0, 0, 0)
+    key = _key(files, keep_demo)
+    root = notebook_root(services.settings.notebooks_dir, chat_id, key)
+    demo = services.settings.corpus_dir if keep_demo else None
+    await asyncio.to_thread(lay_out, root, dict(files), demo)
+    searcher = await asyncio.to_thread(build_index, root)
+    notes = ChatNotes(notebook_id(chat_id, key), root)
+    notebook = Notebook(notes.notebook_id, LazySearcher(root, searcher))
+    bank = await notebook.start_bank().wait(BANK_WAIT_SECONDS)
+    chunks = await asyncio.to_thread(searcher.chunks)
+    if assign:
+        services.notebooks.assign(chat_id, notes, notebook)
+    return Built(
+        notebook,
+        notes,
+        files=len(files),
+        passages=len(chunks),
+        questions=len(bank) if bank is not None else 0,
+        examples=_examples(chunks),
+    )
+
+
+def _examples(chunks: list[Chunk], count: int = 3) -> tuple[str, ...]:
+    """A few headings of the notes to try as searches, from different files."""
+    seen_sources: set[str] = set()
+    examples: list[str] = []
+    for chunk in chunks:
+        title = " ".join(chunk.title.split())
+        if chunk.source in seen_sources or not title or len(title) > 40:
+            continue
+        seen_sources.add(chunk.source)
+        examples.append(title)
+        if len(examples) == count:
+            break
+    return tuple(examples)
+
+
+async def remove_notes(services: AppServices, chat_id: int, path: str | None) -> Built:
+    """Remove one file (``path``) or all of the chat's notes, and rebuild what is left."""
+    async with services.db.session() as session:
+        await remove_note_files(session, chat_id, None if path is None else [path])
+    return await reload_notes(services, chat_id)
+
+
+async def switch_demo(services: AppServices, chat_id: int, keep: bool) -> Built:
+    """Keep the shipped notes on beside the chat's own, or not."""
+    async with services.db.session() as session:
+        await set_keep_demo(session, chat_id, keep)
+    return await reload_notes(services, chat_id)
+
+
+async def reload_notes(services: AppServices, chat_id: int) -> Built:
+    """Rebuild the chat's notebook from what the database holds."""
+    async with services.db.session() as session:
+        contents = await note_contents(session, chat_id)
+        keep_demo = await keeps_demo(session, chat_id)
+    return await _build(services, chat_id, contents, keep_demo)
+
+
+async def restore_notebooks(services: AppServices) -> None:
+    """At start: every chat with notes of its own studies them again. Notes already laid out on
+    this disk are only registered (they open on first use); others are laid out from the
+    database first."""
+    async with services.db.session() as session:
+        chat_ids = await chats_with_notes(session)
+    for chat_id in chat_ids:
+        async with services.db.session() as session:
+            stored = await note_files(session, chat_id)
+            keep_demo = await keeps_demo(session, chat_id)
+        key = notes_key(((note.path, note.sha256) for note in stored), keep_demo)
+        root = notebook_root(services.settings.notebooks_dir, chat_id, key)
+        if not await asyncio.to_thread(is_laid_out, root):
+            async with services.db.session() as session:
+                contents = await note_contents(session, chat_id)
+            demo = services.settings.corpus_dir if keep_demo else None
+            await asyncio.to_thread(lay_out, root, contents, demo)
+        services.notebooks.assign(chat_id, ChatNotes(notebook_id(chat_id, key), root))
+    if chat_ids:
+        log.info("%d chats study their own notes", len(chat_ids))
+
+
+async def file_lines(services: AppServices, chat_id: int) -> tuple[list[FileLine], bool]:
+    """The chat's files for ``/notes``, and whether the demo notes are kept beside them."""
+    async with services.db.session() as session:
+        stored = await note_files(session, chat_id)
+        keep_demo = await keeps_demo(session, chat_id)
+    if not stored:
+        return [], keep_demo
+    notebook = services.notebook_for(chat_id)
+    chunks = await asyncio.to_thread(notebook.searcher.chunks)
+    bank = await notebook.start_bank().wait(BANK_WAIT_SECONDS)
+    passages: dict[str, int] = {}
+    for chunk in chunks:
+        passages[chunk.source] = passages.get(chunk.source, 0) + 1
+    questions: dict[str, int] = {}
+    if bank is not None:
+        sources = {chunk.id: chunk.source for chunk in chunks}
+        for item in bank.items:
+            source = sources.get(item.chunk_id, "")
+            questions[source] = questions.get(source, 0) + 1
+    lines = [
+        FileLine(note.path, note.size, passages.get(note.path, 0), questions.get(note.path, 0))
+        for note in stored
+    ]
+    return lines, keep_demo

@@ -1,0 +1,78 @@
+"""A chat's note files in the database: added, replaced by path, removed, isolated per chat,
+and a failed batch leaves nothing behind."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.db import Database
+from bot.db.notebook_files import (
+    chats_with_notes,
+    keeps_demo,
+    note_contents,
+    note_files,
+    notes_total_size,
+    put_note_files,
+    remove_note_files,
+    set_keep_demo,
+)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
+    await database.start()
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def test_same_path_replaces_and_other_chats_are_untouched(db: Database) -> None:
+    async with db.session() as session:
+        await put_note_files(session, 1, [("a.md", b"# A\none"), ("sub/b.txt", b"two")])
+        await put_note_files(session, 2, [("a.md", b"# other chat")])
+    async with db.session() as session:
+        await put_note_files(session, 1, [("a.md", b"# A\nnew")])
+    async with db.session() as session:
+        assert await note_contents(session, 1) == {"a.md": b"# A\nnew", "sub/b.txt": b"two"}
+        assert await note_contents(session, 2) == {"a.md": b"# other chat"}
+        assert [note.path for note in await note_files(session, 1)] == ["a.md", "sub/b.txt"]
+        assert await notes_total_size(session, 1) == len(b"# A\nnew") + 3
+        assert await chats_with_notes(session) == [1, 2]
+
+
+async def test_remove_one_then_all(db: Database) -> None:
+    async with db.session() as session:
+        await put_note_files(session, 1, [("a.md", b"a"), ("b.md", b"b")])
+    async with db.session() as session:
+        assert await remove_note_files(session, 1, ["a.md"]) == 1
+        assert list(await note_contents(session, 1)) == ["b.md"]
+        assert await remove_note_files(session, 1) == 1
+        assert await note_contents(session, 1) == {}
+        assert await chats_with_notes(session) == []
+
+
+async def test_a_failed_batch_adds_nothing(db: Database) -> None:
+    async with db.session() as session:
+        await put_note_files(session, 1, [("old.md", b"old")])
+    with pytest.raises(RuntimeError):
+        async with db.session() as session:
+            await put_note_files(session, 1, [("new.md", b"new"), ("old.md", b"changed")])
+            raise RuntimeError("the index could not be built")
+    async with db.session() as session:
+        assert await note_contents(session, 1) == {"old.md": b"old"}
+
+
+async def test_keep_demo_flag(db: Database) -> None:
+    async with db.session() as session:
+        assert not await keeps_demo(session, 5)
+        await set_keep_demo(session, 5, True)
+    async with db.session() as session:
+        assert await keeps_demo(session, 5)
+        await set_keep_demo(session, 5, False)
+    async with db.session() as session:
+        assert not await keeps_demo(session, 5)

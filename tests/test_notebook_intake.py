@@ -1,0 +1,149 @@
+"""Reading sent files into notes: text files, zips (folders kept, escapes, links and bombs
+refused), PDFs (text layer read; locked or textless refused), and the registry that hands each
+chat its own notebook, with a bound on how many stay open."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from bot.core.feature import Request, SentFile
+from bot.core.notebook_cache import LazySearcher, lay_out, notes_key
+from bot.core.notebooks import DEMO, ChatNotes, NotebookRegistry
+from bot.core.replies import Asker
+from bot.features.notebooks.feature import receive_file
+from bot.features.notebooks.intake import Limits, NotAccepted, read_path, read_upload
+from bot.settings import Settings
+from tests.botfakes import ListSearcher, services_for
+
+LIMITS = Limits(
+    download_bytes=1_000_000,
+    notes_bytes=1_000_000,
+    note_files=50,
+    zip_bytes=100_000,
+    zip_members=10,
+)
+
+
+def text_pdf(text: str) -> bytes:
+    """A one-page PDF whose text layer says ``text`` (Helvetica, written by hand)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def blank_pdf(password: str | None = None) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    if password is not None:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_text_layer_becomes_a_note() -> None:
+    intake = read_upload("lecture.pdf", text_pdf("Osmosis moves water across membranes"), LIMITS)
+    assert list(intake.files) == ["lecture.pdf.txt"]
+    assert b"Osmosis moves water" in intake.files["lecture.pdf.txt"]
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [(blank_pdf(), "no text layer"), (blank_pdf("secret"), "password")],
+)
+def test_a_pdf_without_text_or_with_a_password_is_refused(content: bytes, says: str) -> None:
+    with pytest.raises(NotAccepted) as refused:
+        read_upload("scan.pdf", content, LIMITS)
+    assert says in refused.value.msgid
+
+
+def test_a_zip_member_that_lies_about_its_size_is_cut_at_the_budget() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.md", b"# A\n" + b"x" * 200_000)
+    with pytest.raises(NotAccepted) as refused:
+        read_upload("a.zip", buffer.getvalue(), LIMITS)
+    assert "unpacks to over" in refused.value.msgid
+
+
+def test_a_folder_on_disk_keeps_its_sub_folders_and_skips_links(tmp_path: Path) -> None:
+    (tmp_path / "notes" / "sub").mkdir(parents=True)
+    (tmp_path / "notes" / "sub" / "a.md").write_text("# A\n\nalpha\n", encoding="utf-8")
+    (tmp_path / "secret.md").write_text("# secret\n", encoding="utf-8")
+    (tmp_path / "notes" / "link.md").symlink_to(tmp_path / "secret.md")
+    intake = read_path(tmp_path / "notes", LIMITS)
+    assert list(intake.files) == ["sub/a.md"]
+
+
+def test_lay_out_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        lay_out(tmp_path / "root", {"../escape.md": b"x"})
+    assert not (tmp_path / "escape.md").exists()
+    assert not (tmp_path / "root").exists()
+
+
+def test_the_registry_gives_each_chat_its_notebook_and_keeps_a_bounded_number_open(
+    tmp_path: Path,
+) -> None:
+    registry = NotebookRegistry.of(ListSearcher([]), max_open=2)
+    for chat_id in (1, 2, 3):
+        key = notes_key([("a.md", str(chat_id))], keep_demo=False)
+        registry.assign(chat_id, ChatNotes(f"chat{chat_id}-{key}", tmp_path / str(chat_id)))
+    assert registry.for_chat(99).id == DEMO
+    first = registry.for_chat(1)
+    assert first.id.startswith("chat1-") and isinstance(first.searcher, LazySearcher)
+    assert not first.searcher.is_open  # nothing opened on the caller's thread
+    assert registry.for_chat(1) is first
+    registry.for_chat(2)
+    registry.for_chat(3)
+    assert registry.open_count() == 2
+    assert registry.for_chat(1) is not first  # evicted, then opened afresh
+    registry.use_demo(2)
+    assert registry.for_chat(2).id == DEMO
+    assert registry.has_own_notes(1) and not registry.has_own_notes(2)
+
+
+async def test_a_file_sent_while_the_last_is_still_read_is_answered_and_not_fetched(
+    tmp_path: Path,
+) -> None:
+    services = services_for(
+        ListSearcher([]), settings=Settings(_env_file=None, STUDYBOT_DATA_DIR=str(tmp_path))
+    )
+    fetched: list[str] = []
+
+    async def fetch() -> bytes:
+        fetched.append("yes")
+        return b"# A\n\nalpha\n"
+
+    services.notes_being_read.add(7)
+    request = Request(asker=Asker(user_id=7, chat_id=7))
+    [reply] = await receive_file(services, request, SentFile("a.md", 11, fetch))
+    assert "still reading" in reply.text and not fetched
+    services.notes_being_read.clear()
+    assert await receive_file(services, request, SentFile("a.md", 11, fetch)) == []
+    assert fetched and services.notebooks.has_own_notes(7)
+    await services.db.close()
