@@ -91,6 +91,3 @@ class PostingsTable:
     def document_frequencies(self, fieldname: str) -> dict[str, int]:
         """term → number of documents that have it, for one field."""
         return self._frequencies[fieldname]
-
-    def terms(self, fieldname: str) -> set[str]:
-        return set(self._frequencies[fieldname])

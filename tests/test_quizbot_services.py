@@ -292,7 +292,7 @@ async def test_batch_claims_are_won_once_across_two_connections(services, tmp_pa
     import asyncio
 
     from bot.db.chats import upsert_chat
-    from bot.db.quiz_extra import claim_daily_posts
+    from bot.db.daily_batches import claim_daily_posts
 
     day = datetime(2031, 1, 5, tzinfo=UTC).date()
     chat_ids = list(range(1, 41))

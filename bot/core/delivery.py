@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from bot.core.ports import Sender, SentPoll, Target
 from bot.core.replies import Outgoing, Poll
 from bot.core.services import AppServices
+from bot.db.daily_batches import record_polls_sent
 from bot.db.polls import record_poll_sent
-from bot.db.quiz_extra import record_polls_sent
 
 
 async def deliver(

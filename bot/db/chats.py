@@ -47,9 +47,14 @@ async def upsert_chat(
         )
 
 
+def guess_chat_type(chat_id: int) -> str:
+    """A chat's type from its id alone: users' private chats have positive ids."""
+    return "private" if chat_id > 0 else "group"
+
+
 async def ensure_chat(session: AsyncSession, chat_id: int, chat_type: str | None = None) -> None:
     """Make sure a row exists for the chat, guessing its type from the id when unknown."""
-    kind = chat_type or ("private" if chat_id > 0 else "group")
+    kind = chat_type or guess_chat_type(chat_id)
     await insert_unless_present(
         session,
         Chat,

@@ -23,9 +23,14 @@ from bot.core.replies import Poll
 from bot.core.services import AppServices
 from bot.core.streak_rules import local_day, utc_bounds_of_day
 from bot.db.cards import DEFAULT_NEW_PER_DAY
-from bot.db.chats import set_chat_active
+from bot.db.chats import guess_chat_type, set_chat_active
 from bot.db.daily import DuePost, due_daily_posts, pause_subscription, release_daily_post
-from bot.db.quiz_extra import chats_by_id, claim_daily_posts, items_posted_in_chats, student_cards
+from bot.db.daily_batches import (
+    chats_by_id,
+    claim_daily_posts,
+    items_posted_in_chats,
+    student_cards,
+)
 from bot.features.quiz.asking import current_bank, quiz_secret
 from bot.features.quiz.posts import build_quiz_post
 
@@ -146,9 +151,7 @@ async def prepare_daily_posts(
     async with services.db.session() as session:
         won = await claim_daily_posts(session, [(p.chat_id, p.local_date) for p in due])
         chats = await chats_by_id(session, won)
-        kinds = {
-            c: (chats[c].type if c in chats else ("private" if c > 0 else "group")) for c in won
-        }
+        kinds = {c: (chats[c].type if c in chats else guess_chat_type(c)) for c in won}
         privates = [c for c in won if kinds[c] == "private"]
         posted = await items_posted_in_chats(session, [c for c in won if kinds[c] != "private"])
         students = await student_cards(session, privates, services.settings.default_timezone)

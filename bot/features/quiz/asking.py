@@ -12,8 +12,8 @@ from bot.core.question_bank import QuizBank
 from bot.core.replies import Asker, ButtonAnswer, Notice, Outgoing, Poll, Reply
 from bot.core.services import AppServices
 from bot.db.cards import next_items_for_user
+from bot.db.daily_batches import unanswered_items
 from bot.db.polls import items_posted_in_chat
-from bot.db.quiz_extra import unanswered_items
 from bot.db.users import effective_timezone
 from bot.features.quiz.posts import (
     build_quiz_post,
