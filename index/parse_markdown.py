@@ -346,7 +346,8 @@ def parse_markdown(raw_lines: Sequence[str], meta: NoteMeta | None = None) -> li
     """Sections of a Markdown note, one per heading that has a body (plus any preamble);
     ``meta`` receives the note's title, aliases and tags."""
     meta = meta if meta is not None else NoteMeta()
-    text = _protect_wikilink_bars("\n".join(raw_lines))
+    # CommonMark turns NUL into U+FFFD: drop it first, as the outline parser does
+    text = _protect_wikilink_bars("\n".join(raw_lines).replace("\x00", " "))
     tokens = _MD.parse(text)
     walker = _Walker(raw_lines, meta)
     list_depth = 0

@@ -275,8 +275,8 @@ def test_chunk_lines_come_from_their_line_range(text):
         )
         for line in chunk.text.split("\n"):
             assert same_brackets(line.strip()) in in_range
-        last = chunk.text.split("\n")[-1].strip()
-        ends_its_line = clean_inline(lines[chunk.line_end - 1]).endswith(last)
+        last = same_brackets(chunk.text.split("\n")[-1].strip())
+        ends_its_line = same_brackets(clean_inline(lines[chunk.line_end - 1])).endswith(last)
         assert ends_its_line or ends_sentence(last) or len(chunk.text) >= MAX_CHARS // 4 - 2
 
 
