@@ -94,6 +94,9 @@ async def on_vote(
         )
 
     result = await record()
-    if not result.known_poll and await services.polls_in_flight.wait_for_pending(wait):
+    if not result.known_poll:
+        # the poll's recording may have finished between that read and now (then nothing is
+        # pending any more), or still be under way: wait for what is pending, and read again
+        await services.polls_in_flight.wait_for_pending(wait)
         result = await record()
     return result.replies
