@@ -128,6 +128,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_quiz(args: argparse.Namespace, settings: Settings) -> int:
+    if args.flagged:
+        return _print_flagged(args, settings)
     from index.quiz import generate_quiz
     from index.store import ensure_index, load_index_chunks
 
@@ -139,6 +141,47 @@ def cmd_quiz(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(item.render_text())
             print()
+    return 0
+
+
+def _print_flagged(args: argparse.Namespace, settings: Settings) -> int:
+    """``studybot quiz --flagged``: the items students flagged "👎 Bad question", most first."""
+    import asyncio
+
+    from bot.db.flags import FlaggedItem, flagged_items
+    from bot.db.session import Database
+
+    async def read() -> list[FlaggedItem]:
+        db = Database(settings.effective_database_url)
+        await db.start()
+        try:
+            async with db.session() as session:
+                return await flagged_items(session)
+        finally:
+            await db.close()
+
+    threshold = settings.quiz_flags_to_retire
+    flagged = asyncio.run(read())
+    for item in flagged:
+        everywhere = item.retired_everywhere(threshold)
+        if args.json:
+            line = {
+                "scope": item.scope,
+                "id": item.item_id,
+                "question": item.question,
+                "students": item.students,
+                "chats": item.chats,
+                "retired_everywhere": everywhere,
+                "last_flagged": item.last_flagged.isoformat(),
+            }
+            print(json.dumps(line, ensure_ascii=False))
+            continue
+        where = "retired everywhere" if everywhere else "retired in the chats that flagged it"
+        students = f"{item.students} student{'s' if item.students != 1 else ''}"
+        print(f"{item.item_id}  [{item.scope}] {students}, {where}")
+        print(f"  {shorten(item.question, 200)}")
+    if not flagged and not args.json:
+        print("No question has been flagged.")
     return 0
 
 
@@ -278,6 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=0, help="which questions: the same seed, the same list"
     )
     p.add_argument("--json", action="store_true", help="one JSON line per question")
+    p.add_argument(
+        "--flagged",
+        action="store_true",
+        help="list the questions students flagged as bad (from the database), most flagged first",
+    )
     p.set_defaults(func=cmd_quiz)
 
     p = sub.add_parser("chat", help="the conversation in this terminal")

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_zip_bytes: int = Field(default=50 * 1024 * 1024, alias="STUDYBOT_MAX_ZIP_BYTES")
     max_zip_members: int = Field(default=1000, alias="STUDYBOT_MAX_ZIP_MEMBERS")
     open_notebooks: int = Field(default=32, ge=1, alias="STUDYBOT_OPEN_NOTEBOOKS")
+    # a quiz item flagged "👎 Bad question" by this many different students is retired for every
+    # chat studying the same notes (the chat of each flag drops it at once)
+    quiz_flags_to_retire: int = Field(default=2, ge=1, alias="STUDYBOT_QUIZ_FLAGS_TO_RETIRE")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ from bot.db.admin_stats import BotCounts, bot_counts
 from bot.db.answers import record_answer
 from bot.db.chats import set_chat_active, upsert_chat
 from bot.db.daily import pause_subscription, subscribe_daily
+from bot.db.flags import FlagCounts, flag_item
 from bot.db.polls import record_poll_sent
 from bot.db.users import set_user_timezone, upsert_user
 from bot.features.admin import owner as admin  # patched: its ensure_index
@@ -164,6 +165,16 @@ def test_status_card_escapes_every_value_and_speaks_spanish():
     assert "&lt;b&gt;1&amp;2&lt;/b&gt;" in text and "<b>1&2</b>" not in text
     assert "&lt;i&gt;x&lt;/i&gt;" in text and "&lt;gen&gt;" in text
     assert "Usuarios: 7" in text and "Respuestas: 11 hoy" in text
+
+
+def test_status_card_counts_flagged_questions():
+    text = status_reply(
+        "en", _report(flags=FlagCounts(flags=5, items=3, retired_everywhere=1))
+    ).text
+    assert "Flagged questions: 3 (5 flags), 1 retired for everyone" in text
+    spanish = status_reply("es", _report(flags=FlagCounts(5, 3, 1))).text
+    assert "Preguntas marcadas: 3 (5 marcas), 1 retiradas para todos" in spanish
+    assert "Flagged" not in status_reply("en", _report(flags=None)).text
 
 
 def test_status_card_while_the_bank_builds_and_without_database():
@@ -389,6 +400,13 @@ async def test_status_gathers_the_live_index_and_the_database(notes_setup, db):
         await record_poll_sent(s, "p1", "item", 1001, 0, sent_at=now)
         # 23:00 UTC is 08:00 tomorrow in Tokyo: today for the owner
         assert (await record_answer(s, "p1", 1001, [0], now - timedelta(minutes=30))).recorded
+        for user in (1001, 1002):
+            await flag_item(
+                s, scope="demo", item_id="item", chat_id=user, user_id=user, question="Q?", at=now
+            )
+        await flag_item(
+            s, scope="demo", item_id="other", chat_id=1001, user_id=1001, question="Q2?", at=now
+        )
     report = await gather_status(
         services, started_at=now - timedelta(hours=2), owner_id=1001, chat_id=1001, now=now
     )
@@ -400,3 +418,4 @@ async def test_status_gathers_the_live_index_and_the_database(notes_setup, db):
     assert report.counts is not None and report.counts.answers_today == 1
     assert report.counts.users == 1 and report.counts.active_chats == 1
     assert report.quiz_items is None  # nobody built the bank yet
+    assert report.flags == FlagCounts(flags=3, items=2, retired_everywhere=1)

@@ -158,3 +158,52 @@ def test_notes_add_list_remove_seed_a_chats_notes_from_a_folder(tmp_path):
     removed = studybot(tmp_path, "notes", "remove", "--chat", "-100123", "history/rome.md", **env)
     assert removed.returncode == 0 and "0 files left" in removed.stdout, removed.stderr
     assert studybot(tmp_path, "notes", "list", "--chat", "-100123", **env).stdout == ""
+
+
+def test_quiz_flagged_lists_what_students_flagged(tmp_path):
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.db import Database
+    from bot.db.flags import flag_item
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'flags.db'}"
+
+    async def seed() -> None:
+        db = Database(url)
+        await db.start()
+        async with db.session() as s:
+            at = datetime(2026, 12, 2, tzinfo=UTC)
+            for user in (1, 2):
+                await flag_item(
+                    s,
+                    scope="demo",
+                    item_id="abc123",
+                    chat_id=user,
+                    user_id=user,
+                    question="Which term matches: the <b>bad</b> one?",
+                    at=at,
+                )
+            await flag_item(
+                s,
+                scope="chat-5",
+                item_id="def456",
+                chat_id=-5,
+                user_id=3,
+                question="Once flagged?",
+                at=at,
+            )
+        await db.close()
+
+    empty = studybot(tmp_path, "quiz", "--flagged", DATABASE_URL=url)
+    assert empty.returncode == 0, empty.stderr
+    assert "No question has been flagged." in empty.stdout
+    asyncio.run(seed())
+    done = studybot(tmp_path, "quiz", "--flagged", DATABASE_URL=url)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("abc123  [demo] 2 students, retired everywhere")
+    assert "the <b>bad</b> one?" in lines[1]
+    assert lines[2].startswith("def456  [chat-5] 1 student, retired in the chats that flagged it")
+    as_json = studybot(tmp_path, "quiz", "--flagged", "--json", DATABASE_URL=url)
+    assert '"retired_everywhere": true' in as_json.stdout.splitlines()[0]

@@ -39,6 +39,7 @@ EXPECTED_TABLES = {
     "saved_searches",
     "notebook_files",
     "notebook_options",
+    "quiz_flags",
 }
 
 

@@ -235,3 +235,20 @@ class NotebookOptions(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     keep_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class QuizFlag(Base):
+    """One student's "👎 Bad question" on one quiz item, pressed in one chat. ``scope`` names the
+    notes the item came from ("demo", or "chat<id>" for a chat's own notes) and ``item_id`` is the
+    item's stable id (derived from its note line), so flags outlive index rebuilds."""
+
+    __tablename__ = "quiz_flags"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    question: Mapped[str] = mapped_column(Text, default="", server_default="")
+    flagged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_quiz_flags_scope_chat", "scope", "chat_id"),)

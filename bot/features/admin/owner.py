@@ -20,6 +20,7 @@ from bot.core.replies import Reply
 from bot.core.services import AppServices
 from bot.core.streak_rules import safe_zone
 from bot.db.admin_stats import BotCounts, bot_counts
+from bot.db.flags import FlagCounts, flag_counts
 from bot.db.users import effective_timezone
 from bot.i18n import tr, trn
 from bot.settings import Settings
@@ -335,6 +336,7 @@ class StatusReport:
     quiz_items: int | None  # None while the bank is still being built
     counts: BotCounts | None  # None without a database
     zone: str  # the zone "answers today" is counted in
+    flags: FlagCounts | None = None  # "👎 Bad question" presses
 
 
 def day_bounds(now: datetime, zone: str) -> tuple[datetime, datetime]:
@@ -369,6 +371,7 @@ async def gather_status(
         zone = await effective_timezone(session, owner_id, chat_id, zone)
         start, end = day_bounds(now, zone)
         counts = await bot_counts(session, day_start=start, day_end=end)
+        flags = await flag_counts(session, threshold=services.settings.quiz_flags_to_retire)
     return StatusReport(
         version=bot_version(),
         started_at=started_at,
@@ -377,6 +380,7 @@ async def gather_status(
         quiz_items=_current_bank_size(services),
         counts=counts,
         zone=zone,
+        flags=flags,
     )
 
 
@@ -435,4 +439,14 @@ def status_reply(lang: str, report: StatusReport) -> Reply:
                 total=counts.answers_total,
             ),
         ]
+    if report.flags is not None:
+        lines.append(
+            tr(
+                lang,
+                "👎 Flagged questions: {items} ({flags} flags), {retired} retired for everyone",
+                items=report.flags.items,
+                flags=report.flags.flags,
+                retired=report.flags.retired_everywhere,
+            )
+        )
     return Reply("\n".join(lines))

@@ -31,7 +31,9 @@ from bot.db.daily_batches import (
     items_posted_in_chats,
     student_cards,
 )
+from bot.db.flags import askable
 from bot.features.quiz.asking import current_bank, quiz_secret
+from bot.features.quiz.flags import retired_for_chats
 from bot.features.quiz.posts import build_quiz_post
 
 log = logging.getLogger(__name__)
@@ -155,13 +157,14 @@ async def prepare_daily_posts(
         privates = [c for c in won if kinds[c] == "private"]
         posted = await items_posted_in_chats(session, [c for c in won if kinds[c] != "private"])
         students = await student_cards(session, privates, services.settings.default_timezone)
+        retired = await retired_for_chats(services, session, won)
     secret = quiz_secret(services)
     prepared: list[DailyBatchItem] = []
     empty: list[DailyBatchItem] = []
     for chat_id in sorted(won):
         subscription = by_chat[chat_id]
         bank = banks[chat_id]
-        order = srs.order_new_items(bank.item_ids, chat_id)
+        order = srs.order_new_items(askable(bank.item_ids, retired[chat_id]), chat_id)
         if kinds[chat_id] == "private":
             student = students[chat_id]
             day_start, _ = utc_bounds_of_day(local_day(now, student.timezone), student.timezone)
@@ -180,11 +183,17 @@ async def prepare_daily_posts(
         chat = chats.get(chat_id)
         lang = chat.language if chat is not None and chat.language else "en"
         anonymous = kinds[chat_id] == "channel"
+        flag_chat = None if kinds[chat_id] == "private" else chat_id
         posts = tuple(
             post
             for item_id in ids
             if (item := bank.get(item_id)) is not None
-            and (post := build_quiz_post(item, lang, secret, anonymous=anonymous)) is not None
+            and (
+                post := build_quiz_post(
+                    item, lang, secret, anonymous=anonymous, flag_chat=flag_chat
+                )
+            )
+            is not None
         )
         entry = DailyBatchItem(chat_id, subscription.local_date, kinds[chat_id], posts)
         (prepared if posts else empty).append(entry)

@@ -1,5 +1,6 @@
 """A vote in a quiz poll: recorded once (unknown polls and repeats change nothing), the card and
-streak updated; in a private chat the student then gets their streak news and "Next question"."""
+streak updated; in a private chat the student then gets their streak news, "Next question" and
+"👎 Bad question"."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from bot.core.feature import PollVote
 from bot.core.replies import Outgoing, Reply
 from bot.core.services import AppServices
 from bot.db.answers import record_answer
+from bot.features.quiz.asking import quiz_secret
+from bot.features.quiz.flags import flag_button
 from bot.features.quiz.posts import next_question_keyboard
 from bot.features.streaks.views import AnswerOutcome, render_answer_note
 from bot.i18n import tr
@@ -70,7 +73,10 @@ async def answer_poll(
         )
         verdict = tr(lang, "✅ Right!") if outcome.correct else tr(lang, "❌ Not this time.")
         text = f"{verdict} {note}" if note else verdict
-        replies = (Reply(text, buttons=next_question_keyboard(lang)),)
+        flag = None
+        if outcome.item_id is not None and outcome.chat_id is not None:
+            flag = flag_button(lang, outcome.item_id, outcome.chat_id, quiz_secret(services))
+        replies = (Reply(text, buttons=next_question_keyboard(lang, flag)),)
     return AnswerResult(
         recorded=True, known_poll=True, private=private, correct=outcome.correct, replies=replies
     )

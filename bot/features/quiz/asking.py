@@ -1,5 +1,6 @@
 """What to ask and how: the chat's question bank, items picked by spaced repetition (one student
-in private) or by rotation (groups), ready-to-send polls, and the "Read the note" passage."""
+in private) or by rotation (groups), never one the chat retired, ready-to-send polls, the
+"Read the note" passage and the "👎 Bad question" press."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from bot.core.replies import Asker, ButtonAnswer, Notice, Outgoing, Poll, Reply
 from bot.core.services import AppServices
 from bot.db.cards import next_items_for_user
 from bot.db.daily_batches import unanswered_items
+from bot.db.flags import askable, flag_item
 from bot.db.polls import items_posted_in_chat
 from bot.db.users import effective_timezone
+from bot.features.quiz.flags import flag_scope, parse_flag_callback, retired_for_chat
 from bot.features.quiz.posts import (
     build_quiz_post,
     parse_note_callback,
@@ -44,6 +47,7 @@ async def current_bank(notebook: Notebook, wait: float = BANK_WAIT_SECONDS) -> Q
 
 async def pick_items(
     services: AppServices,
+    notebook: Notebook,
     bank: QuizBank,
     *,
     chat_id: int,
@@ -53,21 +57,24 @@ async def pick_items(
     now: datetime | None = None,
 ) -> list[QuizItem]:
     """What to ask: by spaced repetition for one student in private, else the chat's least
-    recently posted items (never-posted first, in a stable per-chat order)."""
+    recently posted items (never-posted first, in a stable per-chat order). Items the chat
+    retired ("👎 Bad question") are never picked, not even as reviews."""
     moment = now or datetime.now(UTC)
     async with services.db.session() as session:
+        retired = await retired_for_chat(services, session, notebook, chat_id)
+        item_ids = askable(bank.item_ids, retired)
         if private and user_id is not None:
             tz = await effective_timezone(
                 session, user_id, chat_id, services.settings.default_timezone
             )
             waiting = await unanswered_items(session, chat_id, user_id, moment - UNANSWERED_WINDOW)
             ids = await next_items_for_user(
-                session, user_id, bank.item_ids, moment, count=count + len(waiting), tz=tz
+                session, user_id, item_ids, moment, count=count + len(waiting), tz=tz
             )
             ids = [item_id for item_id in ids if item_id not in waiting][:count]
         else:
             posted = await items_posted_in_chat(session, chat_id)
-            ids = srs.pick_group_items(posted, srs.order_new_items(bank.item_ids, chat_id), count)
+            ids = srs.pick_group_items(posted, srs.order_new_items(item_ids, chat_id), count)
     return [item for item_id in ids if (item := bank.get(item_id)) is not None]
 
 
@@ -79,12 +86,15 @@ async def quiz_posts(
     anonymous: bool = False,
     now: datetime | None = None,
 ) -> list[Poll]:
-    """Up to ``count`` ready-to-send quiz polls for the asker's chat (empty: nothing to ask)."""
-    bank = await current_bank(services.notebook_for(asker.chat_id))
+    """Up to ``count`` ready-to-send quiz polls for the asker's chat (empty: nothing to ask).
+    Outside private chats the poll carries "👎 Bad question" (in private it follows the answer)."""
+    notebook = services.notebook_for(asker.chat_id)
+    bank = await current_bank(notebook)
     if bank is None:
         return []
     items = await pick_items(
         services,
+        notebook,
         bank,
         chat_id=asker.chat_id,
         user_id=asker.user_id,
@@ -93,7 +103,11 @@ async def quiz_posts(
         now=now,
     )
     secret = quiz_secret(services)
-    posts = [build_quiz_post(item, asker.lang, secret, anonymous=anonymous) for item in items]
+    flag_chat = None if asker.private else asker.chat_id
+    posts = [
+        build_quiz_post(item, asker.lang, secret, anonymous=anonymous, flag_chat=flag_chat)
+        for item in items
+    ]
     return [post for post in posts if post is not None]
 
 
@@ -119,3 +133,34 @@ async def open_note(services: AppServices, asker: Asker, data: object) -> Button
     if bank is None or item is None:
         return ButtonAnswer(Notice(render_note_missing(asker.lang)))
     return ButtonAnswer(Notice(), (Reply(render_note(item, bank.passage(item), asker.lang)),))
+
+
+async def flag_question(
+    services: AppServices, asker: Asker, data: object, *, now: datetime | None = None
+) -> ButtonAnswer:
+    """A press of "👎 Bad question": the flag recorded once per student, item and chat."""
+    key = parse_flag_callback(data, asker.chat_id, quiz_secret(services))
+    if key is None or asker.user_id is None:
+        return ButtonAnswer(Notice(tr(asker.lang, "Sorry, this button is no longer valid.")))
+    notebook = services.notebook_for(asker.chat_id)
+    bank = await current_bank(notebook)
+    item = bank.by_key(key) if bank is not None else None
+    if item is None:
+        return ButtonAnswer(
+            Notice(tr(asker.lang, "This question is no longer in the notes' quiz."))
+        )
+    async with services.db.session() as session:
+        fresh = await flag_item(
+            session,
+            scope=flag_scope(notebook.id),
+            item_id=item.id,
+            chat_id=asker.chat_id,
+            user_id=asker.user_id,
+            question=item.question,
+            at=now or datetime.now(UTC),
+        )
+    if not fresh:
+        return ButtonAnswer(Notice(tr(asker.lang, "You already flagged this question. Thanks!")))
+    return ButtonAnswer(
+        Notice(tr(asker.lang, "👎 Thanks! This question won't be asked in this chat again."))
+    )

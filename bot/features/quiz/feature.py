@@ -1,5 +1,5 @@
-"""The quiz feature's declaration: /quiz, votes in quiz polls, "Read the note" and "Next
-question", and building the question bank as soon as the bot starts."""
+"""The quiz feature's declaration: /quiz, votes in quiz polls, "Read the note", "Next
+question" and "👎 Bad question", and building the question bank as soon as the bot starts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from bot.core.feature import ButtonRoute, Command, Feature, Request
 from bot.core.replies import ButtonAnswer, Notice, Outgoing, Reply
 from bot.core.services import AppServices
 from bot.features.quiz.answers import on_vote
-from bot.features.quiz.asking import open_note, quiz_command
+from bot.features.quiz.asking import flag_question, open_note, quiz_command
+from bot.features.quiz.flags import FLAG_KIND
 from bot.features.quiz.posts import NEXT_KIND, NOTE_KIND
 from bot.i18n import N_
 
@@ -21,6 +22,10 @@ async def quiz(services: AppServices, request: Request) -> Sequence[Outgoing]:
 
 async def note_button(services: AppServices, request: Request) -> ButtonAnswer:
     return await open_note(services, request.asker, request.text)
+
+
+async def flag_pressed(services: AppServices, request: Request) -> ButtonAnswer:
+    return await flag_question(services, request.asker, request.text)
 
 
 async def next_button(services: AppServices, request: Request) -> ButtonAnswer:
@@ -44,7 +49,11 @@ QUIZ = Feature(
     commands=(
         Command("quiz", quiz, menu=N_("One quiz question from your notes"), in_channels=True),
     ),
-    buttons=(ButtonRoute((NOTE_KIND,), note_button), ButtonRoute((NEXT_KIND,), next_button)),
+    buttons=(
+        ButtonRoute((NOTE_KIND,), note_button),
+        ButtonRoute((NEXT_KIND,), next_button),
+        ButtonRoute((FLAG_KIND,), flag_pressed),
+    ),
     help_lines=(
         N_(
             "🧠 /quiz asks a question from the notes as a quiz poll; /streak shows your streak "

@@ -11,6 +11,7 @@ from html import escape
 from bot.core.callbacks import pack, unpack
 from bot.core.question_bank import item_key
 from bot.core.replies import Button, Keyboard, Poll
+from bot.features.quiz.flags import flag_button
 from bot.i18n import tr
 from index.quiz import QuizItem
 
@@ -78,9 +79,15 @@ def fit_explanation(text: str, limit: int = MAX_EXPLANATION) -> str:
 
 
 def build_quiz_post(
-    item: QuizItem, lang: str, secret: bytes, *, anonymous: bool = False
+    item: QuizItem,
+    lang: str,
+    secret: bytes,
+    *,
+    anonymous: bool = False,
+    flag_chat: int | None = None,
 ) -> Poll | None:
-    """The poll for ``item``, or None when it cannot be shown faithfully within the limits."""
+    """The poll for ``item``, or None when it cannot be shown faithfully within the limits.
+    ``flag_chat``: the chat it is posted in, to carry a "👎 Bad question" button valid there."""
     options = tuple(fit(option, MAX_OPTION) for option in item.options)
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         return None
@@ -91,7 +98,9 @@ def build_quiz_post(
     question = fit(item.question, MAX_QUESTION)
     if not question:
         return None
-    button = Button(tr(lang, "📖 Read the note"), data=note_callback_data(item.id, secret))
+    row = [Button(tr(lang, "📖 Read the note"), data=note_callback_data(item.id, secret))]
+    if flag_chat is not None:
+        row.append(flag_button(lang, item.id, flag_chat, secret))
     poll = Poll(
         question=question,
         options=options,
@@ -99,13 +108,15 @@ def build_quiz_post(
         explanation=fit_explanation(item.explanation or ""),
         is_anonymous=anonymous,
         ref=item.id,
-        buttons=((button,),),
+        buttons=(tuple(row),),
     )
     return poll
 
 
-def next_question_keyboard(lang: str) -> Keyboard:
-    return ((Button(tr(lang, "➡️ Next question"), data=next_callback_data()),),)
+def next_question_keyboard(lang: str, flag: Button | None = None) -> Keyboard:
+    """ "Next question", with "👎 Bad question" beside it after an answer."""
+    next_button = Button(tr(lang, "➡️ Next question"), data=next_callback_data())
+    return ((next_button, flag) if flag is not None else (next_button,),)
 
 
 def render_note(item: QuizItem, passage: str | None, lang: str) -> str:
