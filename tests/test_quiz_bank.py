@@ -59,7 +59,9 @@ def test_bank_is_healthy_in_every_kind_and_language(bank):
     """Precision over recall, yet still a bank: figures, terms, comparisons, in both languages."""
     kinds = Counter(item.kind for item in bank)
     langs = Counter(item.lang for item in bank)
-    assert len(bank) >= 75, kinds  # 81 from the old parser, 79 from markdown-it-py
+    assert len(bank) >= 70, (
+        kinds
+    )  # 79 before the seed-97 grading's BAD patterns were filtered, 72 after
     assert kinds["numeric"] >= 40, kinds
     assert kinds["match"] + kinds["cloze"] + kinds["define"] >= 8, kinds
     assert kinds["compare"] >= 3 and kinds["not_in_list"] >= 1, kinds

@@ -163,3 +163,36 @@ def derivable_power(question: str, answer: int) -> bool:
         return False
     exponent = answer.bit_length() - 1
     return re.search(rf"(?<![\d.,]){exponent}[\s-]?bits?\b", question, re.IGNORECASE) is not None
+
+
+def significant_digits(value: float) -> int:
+    """Digits that carry information: 5120 → 3, 2500 → 2, 5.334 → 4, 10000 → 1."""
+    text = f"{abs(value):.6f}".rstrip("0").rstrip(".").replace(".", "").lstrip("0")
+    return len(text.rstrip("0")) or 1
+
+
+def lone_precise_number(values: Sequence[float], answer: int) -> bool:
+    """The key is the one precise figure among round ones (5120 among 2500, 7500, 10000): a
+    student who knows nothing picks the odd one out."""
+    if len(values) < 3:
+        return False
+    key = significant_digits(values[answer])
+    others = [significant_digits(v) for i, v in enumerate(values) if i != answer]
+    return key >= 3 and all(digits <= 2 for digits in others)
+
+
+_CODE = re.compile(r"^(?P<letters>[A-Za-z]{2,})[-_]?\d+[A-Za-z]?$")
+
+
+def code_letters_leak(question: str, answer: str, distractors: Sequence[str]) -> bool:
+    """A code-like key (IO1, GP2) whose letters open a word of the question ("Provisioned IOPS")
+    while no distractor's letters do."""
+
+    def leaks(option: str) -> bool:
+        match = _CODE.match(option)
+        if match is None:
+            return False
+        letters = match.group("letters").casefold()
+        return any(word.casefold().startswith(letters) for word in re.findall(r"\w+", question))
+
+    return leaks(answer) and not any(leaks(option) for option in distractors)

@@ -57,8 +57,32 @@ def _clean_title(title: str) -> str:
     return title.strip(" -–")
 
 
+# "Spot Instances: discount up to 90%": a short capitalised label before a colon names the line.
+_LABEL = re.compile(r"^(?P<label>[A-ZÁÉÍÓÚ][\w@&+.-]*(?:\s+[\w@&+.-]+){0,3}):\s+\S")
+
+
+_NAME_PAIR = re.compile(r"([A-Z][a-z]+ [A-Z]{2,5})\s+[a-z]{3,}")
+
+
+def _proper_name(label: str) -> bool:
+    """'Spot Instances', 'Amazon S3', 'CloudWatch': every word capitalised, two or more words
+    (one word must look like a name: an acronym or an inner capital); 'Reliability' is not."""
+    words = label.split()
+    if re.search(r"\d", label) and len(words) == 1:
+        return False
+    if len(words) == 1:
+        word = words[0]
+        inner = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
+        return term_shape(word) == "acronym" or inner
+    return all(word[:1].isupper() for word in words)
+
+
 def _names_own_subject(text: str) -> str | None:
-    """The line's first word when it is a name (EFS, CloudWatch, GP2): the line's own subject."""
+    """The line's first word when it is a name (EFS, CloudWatch, GP2), or its label before a
+    colon ("Spot Instances: …"): the line's own subject."""
+    label = _LABEL.match(text)
+    if label is not None and _proper_name(label.group("label")):
+        return label.group("label")
     first = re.match(r"[\w@&+.-]+(?![/\w])", text)
     if first is None:
         return None
@@ -69,12 +93,21 @@ def _names_own_subject(text: str) -> str | None:
     return None
 
 
+def _category_heading(title: str) -> bool:
+    """An all-capitals word too long for an acronym ("DATABASES", "STORAGE"): a shelf of many
+    subjects, which names none of them."""
+    letters = re.sub(r"[^\w]", "", title)
+    return title.isupper() and " " not in title.strip() and len(letters) >= 6
+
+
 def _usable_title(title: str, answer: str, skip: Set[str]) -> bool:
     if not title or len(title) > 45 or len(title.split()) > 6 or title.endswith("…"):
         return False
     if len(re.findall(r"[^\W\d_]", title)) < 3 or not title[:1].isalpha():
         return False
     if normalise(title) in GENERIC_TITLES or normalise(title) in skip:
+        return False
+    if _category_heading(title):
         return False
     if re.match(r"^[\w-]+:\s", title) or re.search(r"\d{5,}", title):
         return False  # "id: 1716491727-permisos": front matter, not a heading
@@ -107,6 +140,9 @@ def subject_prefix(
             return ""
         return f"[{title}] "
     if own and not verb_first:
+        return ""
+    pair = _NAME_PAIR.match(line.text) if own_subject else None  # "Dynamo DB supports …"
+    if pair is not None and not contains_phrase(answer, pair.group(1)):
         return ""
     return None
 

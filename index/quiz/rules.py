@@ -9,10 +9,12 @@ from index.acronyms import spelt_out_anywhere
 from index.quiz.candidates import term_shape
 from index.quiz.distractors import are_variants, lengths_compatible, odd_one_out, parse_number
 from index.quiz.giveaway import (
+    code_letters_leak,
     derivable_power,
     enumerates_count,
     initials_leak,
     is_power_of_two,
+    lone_precise_number,
     odd_form,
     shared_stem,
 )
@@ -39,6 +41,16 @@ _CLAUSE_END = re.compile(r"->|→|=>|;|\.(?=\s+[A-ZÁÉÍÓÚ¿¡]|\s*$)")
 _VARIABLE = re.compile(r"(?<![\w.+\-/])[NMX](?=\s+[^\W\d_]{2,}|\s*:\s*\d)|\d\s*:\s*[NMnm](?!\w)")
 # "(one for each input)": the count is that of something in one worked example.
 _ONE_FOR_EACH = re.compile(r"\b(?:one for each|one per|uno por cada|una por cada)\b", re.I)
+# Right before the blank: a value someone chooses ("se puede bajar a ___", "can be set to ___"),
+# or one duration somebody observed ("takes ___"): any option could be true.
+_CHOSEN_VALUE = re.compile(
+    r"(?:\b(?:se\s+)?(?:puede|pueden|podés|podes|can|could|may)\s+(?:be\s+)?(?:\w+\s+)?"
+    r"(?:bajar(?:lo|la)?|subir(?:lo|la)?|reducir(?:lo|la)?|aumentar(?:lo|la)?|cambiar(?:lo|la)?|"
+    r"setear(?:lo|la)?|configurar(?:lo|la)?|poner(?:lo|la)?|lowered|reduced|raised|increased|"
+    r"changed|set|configured|adjusted|tuned)\s+(?:a|hasta|en|to)\s*"
+    r"|\b(?:takes?|took|tarda|tardó|tardo|demora|demoró|demoro)\s+(?:about\s+|around\s+|unos\s+)?)$",
+    re.IGNORECASE,
+)
 _ENUMERATION_ITEM_WORDS = 4  # "Kinesis Data Streams" is an item; "clean it up and move it" is not
 
 
@@ -256,6 +268,11 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
                 found.append("the question gives the bits the answer is two to the power of")
             if not unit and _ONE_FOR_EACH.search(item.question):
                 found.append("a count of one per something the question does not give")
+            if lone_precise_number(numbers, item.answer):
+                found.append("the answer is the lone precise figure among round ones")
+        blank_at = item.question.find("___")
+        if blank_at >= 0 and _CHOSEN_VALUE.search(item.question[:blank_at]):
+            found.append("the blank is a value one chooses or observed once, not a fact")
         if _number_leaks(item.question, answer):
             found.append("answer appears in the question")
         if bare_trivial_count(answer):
@@ -287,6 +304,8 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
             found.append(f"question shares the stem of the answer's {part!r}")
         if initials_leak(item.question, answer):
             found.append("question spells out the answer's initials")
+        if code_letters_leak(item.question, answer, distractors):
+            found.append("the answer's letters open a word of the question")
         odd = odd_form(item.options)
         if odd is not None:
             found.append(f"one option differs from the others in {odd}")

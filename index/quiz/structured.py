@@ -132,6 +132,8 @@ def not_in_list_candidates(
         question = prefix + template.format(head=group.head)
         if len(question) > MAX_QUESTION:
             continue
+        if foreign_outsider(group.terms, outsider):
+            continue  # "Mongo DB" among "Viewer Request", "Origin Response": of another kind
         if shared_stem(question, outsider, shown) or odd_form([outsider, *shown]):
             continue  # "API Gateway" among "API GW Endpoint types", "ELB" among GP2, ST1, SC1
         item = _item("not_in_list", head_line, question, outsider, shown)
@@ -139,6 +141,24 @@ def not_in_list_candidates(
         explanation = explanation_for(listed, head_line.chunk.source, head_line.line_no)
         out.append(Candidate(replace(item, explanation=explanation), 2.4, head_line))
     return out
+
+
+def _words(term: str) -> set[str]:
+    return {word for word in normalise(term).split() if len(word) > 1}
+
+
+def foreign_outsider(terms: Sequence[str], outsider: str) -> bool:
+    """The list's items are one family of names (each shares a word with another: "Viewer
+    Request", "Origin Request", "Origin Response") and the outsider shares none of it: the odd
+    one out shows without knowing the notes."""
+    families = [_words(term) for term in terms]
+    if not all(len(words) > 1 for words in families):
+        return False
+    related = all(
+        any(words & other for j, other in enumerate(families) if j != i)
+        for i, words in enumerate(families)
+    )
+    return related and not any(_words(outsider) & words for words in families)
 
 
 def _outsider(
