@@ -59,11 +59,11 @@ def test_bank_is_healthy_in_every_kind_and_language(bank):
     """Precision over recall, yet still a bank: figures, terms, comparisons, in both languages."""
     kinds = Counter(item.kind for item in bank)
     langs = Counter(item.lang for item in bank)
-    assert len(bank) >= 70, (
-        kinds
-    )  # 79 before the seed-97 grading's BAD patterns were filtered, 72 after
+    # 79 before the seed-97 grading's BAD patterns were filtered, 69 after
+    assert len(bank) >= 65, kinds
     assert kinds["numeric"] >= 40, kinds
-    assert kinds["match"] + kinds["cloze"] + kinds["define"] >= 8, kinds
+    # 9 before; the IO1-for-"IOPS" match and the "___ Hardware appliance" cloze were BAD
+    assert kinds["match"] + kinds["cloze"] + kinds["define"] >= 6, kinds
     assert kinds["compare"] >= 3 and kinds["not_in_list"] >= 1, kinds
     assert langs["en"] >= 30 and langs["es"] >= 20, langs
     assert {item.source for item in bank} == {"aws-sa-pro-notes.txt", "aws-saa-apuntes.txt"}

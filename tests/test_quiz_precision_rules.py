@@ -12,6 +12,7 @@ import pytest
 from index.model import Chunk
 from index.quiz import QuizItem
 from index.quiz.candidates import NoteLine
+from index.quiz.facts import fact_problem, mixed_clauses
 from index.quiz.giveaway import code_letters_leak, lone_precise_number, significant_digits
 from index.quiz.kinds import subject_prefix
 from index.quiz.rules import problems
@@ -55,6 +56,15 @@ def test_the_base_items_pass():
 def test_a_value_one_chooses_or_observed_once_is_not_a_fact(before):
     found = problems(dataclasses.replace(NUMERIC, question=f"[X] Complete: {before}"))
     assert "the blank is a value one chooses or observed once, not a fact" in found
+
+
+def test_a_count_a_step_takes_is_a_fact():
+    item = dataclasses.replace(
+        NUMERIC,
+        question="[Pipeline] Complete: Each instruction takes ___ clock cycles to complete",
+        options=("6", "5", "8", "4"),
+    )
+    assert problems(item) == []
 
 
 def test_a_limit_up_to_a_value_is_a_fact():
@@ -106,3 +116,31 @@ def test_an_outsider_of_another_family_of_names_is_never_offered():
     assert foreign_outsider(steps, "Mongo DB")
     assert not foreign_outsider(steps, "Viewer Timeout")
     assert not foreign_outsider(("Lambda", "SQS", "SNS"), "Mongo DB")  # no family to betray
+
+
+@pytest.mark.parametrize(
+    ("text", "mixed"),
+    [
+        ("High durability (99.9999999%) de los objetos a través de múltiple AZ", True),
+        ("Data retention is 1 day by default, can go up to 7 days.", False),
+        ("Alta disponibilidad, escalable, caro (sale 3x gp2), se paga por uso.", False),
+        ("Menos de 100 ms de latencia (en ALB son 400 ms)", False),
+    ],
+)
+def test_a_line_of_an_english_and_a_spanish_clause_is_mixed(text, mixed):
+    assert mixed_clauses(text) is mixed
+    assert (fact_problem(text, ("Storage",), "notes.txt") == "mixed language") is mixed
+
+
+def test_a_blank_opening_the_line_needs_enough_said_of_it():
+    cloze = dataclasses.replace(
+        MATCH,
+        kind="cloze",
+        question="[AWS CLI, SDK, IAM Roles] Completa: ___ Hardware appliance se puede comprar.",
+        options=("Storage Gateway", "Snowball Edge", "EBS Volumes", "Instance Store"),
+        answer=0,
+    )
+    thin = "the blank is the line's subject and too little is said of it"
+    assert thin in problems(cloze)
+    told = "Completa: ___ replica los datos de forma asíncrona entre regiones para recuperación."
+    assert thin not in problems(dataclasses.replace(cloze, question="[S3] " + told))

@@ -162,6 +162,33 @@ def mixed_language(text: str) -> bool:
     return low >= 1 and low >= 0.3 * high
 
 
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s|\.\s)\s*")
+# English derivational endings: 'durability', 'availability', 'awareness', 'replication'
+# (Spanish writes -idad, -ción, -ción with an accent): evidence where no function word is.
+_ENGLISH_ENDING = re.compile(r"\b[a-z]{3,}(?:ity|ness|tion|tions|ment|ments)\b")
+
+
+def _clause_lang(clause: str) -> str | None:
+    english, spanish = lang_scores(clause)
+    english += len(_ENGLISH_ENDING.findall(clause.casefold()))
+    if english >= 1 and spanish == 0:
+        return "en"
+    if spanish >= 2 and english == 0:
+        return "es"
+    return None
+
+
+def mixed_clauses(text: str) -> bool:
+    """One clause reads English and another Spanish ("High durability (…) de los objetos a
+    través de múltiple AZ"): a line of two languages, whatever the frame."""
+    langs = {
+        _clause_lang(clause)
+        for clause in _CLAUSE_SPLIT.split(text)
+        if len(re.findall(r"[^\W\d_]{2,}", clause)) >= 2
+    }
+    return {"en", "es"} <= langs
+
+
 def fact_problem(text: str, path: Sequence[str], source: str) -> str | None:
     """Why a cleaned line is not quiz material, or None when it states a fact."""
     if practice_section(path, source):
@@ -178,7 +205,7 @@ def fact_problem(text: str, path: Sequence[str], source: str) -> str | None:
         return "opinion"
     if fragment(text):
         return "fragment"
-    if mixed_language(text):
+    if mixed_language(text) or mixed_clauses(text):
         return "mixed language"
     return None
 

@@ -41,14 +41,23 @@ _CLAUSE_END = re.compile(r"->|→|=>|;|\.(?=\s+[A-ZÁÉÍÓÚ¿¡]|\s*$)")
 _VARIABLE = re.compile(r"(?<![\w.+\-/])[NMX](?=\s+[^\W\d_]{2,}|\s*:\s*\d)|\d\s*:\s*[NMnm](?!\w)")
 # "(one for each input)": the count is that of something in one worked example.
 _ONE_FOR_EACH = re.compile(r"\b(?:one for each|one per|uno por cada|una por cada)\b", re.I)
-# Right before the blank: a value someone chooses ("se puede bajar a ___", "can be set to ___"),
-# or one duration somebody observed ("takes ___"): any option could be true.
+# Right before the blank: a value someone chooses ("se puede bajar a ___", "can be set to ___").
 _CHOSEN_VALUE = re.compile(
-    r"(?:\b(?:se\s+)?(?:puede|pueden|podés|podes|can|could|may)\s+(?:be\s+)?(?:\w+\s+)?"
+    r"\b(?:se\s+)?(?:puede|pueden|podés|podes|can|could|may)\s+(?:be\s+)?(?:\w+\s+)?"
     r"(?:bajar(?:lo|la)?|subir(?:lo|la)?|reducir(?:lo|la)?|aumentar(?:lo|la)?|cambiar(?:lo|la)?|"
     r"setear(?:lo|la)?|configurar(?:lo|la)?|poner(?:lo|la)?|lowered|reduced|raised|increased|"
-    r"changed|set|configured|adjusted|tuned)\s+(?:a|hasta|en|to)\s*"
-    r"|\b(?:takes?|took|tarda|tardó|tardo|demora|demoró|demoro)\s+(?:about\s+|around\s+|unos\s+)?)$",
+    r"changed|set|configured|adjusted|tuned)\s+(?:a|hasta|en|to)\s*$",
+    re.IGNORECASE,
+)
+# "… takes ___" keyed by a duration ("9 minutes"): one time somebody observed, not a fact
+# ("takes 5 clock cycles" is a count, and stays).
+_TOOK = re.compile(
+    r"\b(?:takes?|took|tarda|tardó|tardo|demora|demoró|demoro)\s+(?:about\s+|around\s+|unos\s+)?$",
+    re.IGNORECASE,
+)
+_DURATION_UNIT = re.compile(
+    r"^(?:ms|s|sec|secs|seconds?|segundos?|min|mins|minutes?|minutos?|h|hrs?|hours?|horas?|"
+    r"d[ií]as?|days?)$",
     re.IGNORECASE,
 )
 _ENUMERATION_ITEM_WORDS = 4  # "Kinesis Data Streams" is an item; "clean it up and move it" is not
@@ -215,6 +224,19 @@ def _number_leaks(question: str, answer: str) -> bool:
     return re.search(r"(?<![\w.,])" + re.escape(number) + r"(?![\d]|[.,]\d)", question) is not None
 
 
+_FRAME_OPENING = re.compile(r"(?:Complete|Completa):\s*$")
+MIN_WORDS_AFTER_SUBJECT_BLANK = 6
+
+
+def _thin_subject_blank(question: str, blank: int) -> bool:
+    """'Completa: ___ Hardware appliance se puede comprar.': the blank opens the line, so it
+    is what the line is about, and four words cannot single it out."""
+    if not _FRAME_OPENING.search(question[:blank]):
+        return False
+    after = re.findall(r"[^\W\d_]{2,}", question[blank + 3 :])
+    return len(after) < MIN_WORDS_AFTER_SUBJECT_BLANK
+
+
 def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -> list[str]:
     """Every rule ``item`` breaks; an empty list means it may be shipped."""
     expansions = expansions or {}
@@ -271,7 +293,13 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
             if lone_precise_number(numbers, item.answer):
                 found.append("the answer is the lone precise figure among round ones")
         blank_at = item.question.find("___")
-        if blank_at >= 0 and _CHOSEN_VALUE.search(item.question[:blank_at]):
+        before = item.question[:blank_at] if blank_at >= 0 else ""
+        key_shape = shapes[item.answer]
+        key_unit = key_shape.group("unit") if key_shape is not None else ""
+        if blank_at >= 0 and (
+            _CHOSEN_VALUE.search(before)
+            or (_TOOK.search(before) and _DURATION_UNIT.match(key_unit or ""))
+        ):
             found.append("the blank is a value one chooses or observed once, not a fact")
         if _number_leaks(item.question, answer):
             found.append("answer appears in the question")
@@ -316,6 +344,8 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         found.append("the blank is inside an example clause")
     if blank >= 0 and item.kind == "cloze" and in_enumeration(item.question, blank, blank + 3):
         found.append("the blank is one item of a long list")
+    if blank >= 0 and item.kind == "cloze" and _thin_subject_blank(item.question, blank):
+        found.append("the blank is the line's subject and too little is said of it")
     return found
 
 
