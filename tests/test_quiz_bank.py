@@ -15,8 +15,22 @@ from index.quiz import QuizItem, build_question_bank, generate_quiz
 from index.quiz.rules import problems
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-FRAMES_ES = ("Completa:", "¿Qué término", "¿Qué describe", "¿Cuál de estos NO", "¿cuál corresponde")
-FRAMES_EN = ("Complete:", "Which term", "Which describes", "Which of these is NOT", "which one")
+FRAMES_ES = (
+    "Completa:",
+    "¿Qué término",
+    "¿Qué describe",
+    "¿Cuál de estos NO",
+    "¿cuál corresponde",
+    "¿Qué significa la sigla",
+)
+FRAMES_EN = (
+    "Complete:",
+    "Which term",
+    "Which describes",
+    "Which of these is NOT",
+    "which one",
+    "stand for?",
+)
 
 
 def fold(text: str) -> str:

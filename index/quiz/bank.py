@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from index.model import Chunk
+from index.quiz.acronym_items import acronym_candidates
 from index.quiz.candidates import (
     GENERIC_TERMS,
     NoteLine,
@@ -132,6 +133,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     out += compare_candidates(lines)
     out += table_candidates(lines, skip)
     out += heading_candidates(lines)
+    out += acronym_candidates(lines, expansions, skip)
     defined_lines = {definition.line.position for definition in defs}
     for definition in defs:
         only = siblings.get(normalise(definition.term))

@@ -237,6 +237,21 @@ def _thin_subject_blank(question: str, blank: int) -> bool:
     return len(after) < MIN_WORDS_AFTER_SUBJECT_BLANK
 
 
+_ASKED_ACRONYM = re.compile(r"\b([A-Z]{2,8})\b(?=[^A-Z]*$)")
+
+
+def _all_spell_the_acronym(item: QuizItem) -> bool:
+    """Every option of an acronym item has the acronym's initials, one word a letter."""
+    match = _ASKED_ACRONYM.search(item.question)
+    if match is None:
+        return False
+    letters = match.group(1).casefold()
+    return all(
+        "".join(word[:1] for word in option.split()).casefold() == letters
+        for option in item.options
+    )
+
+
 def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -> list[str]:
     """Every rule ``item`` breaks; an empty list means it may be shipped."""
     expansions = expansions or {}
@@ -318,7 +333,8 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
             found.append("options of different types")
         if any(_NUMERIC_OPTION.match(option) for option in item.options):
             found.append("a term option is a bare number")
-        if answer_leaks(item.question, answer, expansions):
+        # an acronym item names the acronym: its initials are every option's, by design
+        if item.kind != "acronym" and answer_leaks(item.question, answer, expansions):
             found.append("answer appears in the question")
         distractors = [o for i, o in enumerate(item.options) if i != item.answer]
         form = odd_one_out(answer, distractors)
@@ -330,8 +346,10 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         part = shared_stem(item.question, answer, distractors)
         if part is not None:
             found.append(f"question shares the stem of the answer's {part!r}")
-        if initials_leak(item.question, answer):
+        if item.kind != "acronym" and initials_leak(item.question, answer):
             found.append("question spells out the answer's initials")
+        if item.kind == "acronym" and not _all_spell_the_acronym(item):
+            found.append("an option does not spell the acronym, so its initials give it away")
         if code_letters_leak(item.question, answer, distractors):
             found.append("the answer's letters open a word of the question")
         odd = odd_form(item.options)
