@@ -61,7 +61,8 @@ class NotANoteError(OSError):
     """The path is not a readable note: a link, a device, a FIFO, or binary content."""
 
 
-def _is_system_folder(root: Path) -> bool:
+def is_system_path(root: Path) -> bool:
+    """True for /proc, /sys and /dev and anything under them (after resolving links)."""
     resolved = root.resolve()
     return any(resolved == system or system in resolved.parents for system in _SYSTEM_ROOTS)
 
@@ -78,7 +79,7 @@ def discover_note_files(corpus_dir: Path) -> list[Path]:
     if not root.is_dir():
         log.warning("corpus folder %s does not exist or is not a folder", root)
         return []
-    if _is_system_folder(root):
+    if is_system_path(root):
         log.warning("corpus folder %s is a system folder: nothing there is read", root)
         return []
     found: list[tuple[str, Path]] = []
