@@ -13,6 +13,7 @@ from index.chunker import load_chunks
 from index.corpus import NoteLimits, discover_note_files, read_note_text
 from index.search import open_searcher
 from index.store import ensure_index
+from index.streaming import stream_chunks
 
 SECRET = "zanzibarsecretword"
 
@@ -100,6 +101,7 @@ def test_ten_thousand_tiny_files_are_all_indexed(tmp_path: Path):
         _note(tmp_path / f"d{number % 50}" / f"n{number}.md", f"note {number} word{number}\n")
     chunks = load_chunks(tmp_path)
     assert len({chunk.source for chunk in chunks}) == 10_000
+    assert [chunk.id for chunk in stream_chunks(tmp_path)] == [chunk.id for chunk in chunks]
 
 
 def test_deeply_nested_folders_are_walked(tmp_path: Path):
@@ -109,3 +111,4 @@ def test_deeply_nested_folders_are_walked(tmp_path: Path):
     _note(folder / "deep.md", "# Deep\nThe deepest note.\n")
     (chunk,) = load_chunks(tmp_path)
     assert chunk.source.endswith("d199/deep.md")
+    assert list(stream_chunks(tmp_path)) == [chunk]  # the path the index takes

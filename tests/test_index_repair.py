@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,35 @@ def test_a_chat_notebook_heals_through_the_same_path(tmp_path):
         threading.Event().wait(0.05)
     assert ended and ended[0].rebuilt is not None
     assert verify_generation(_live(root / "index")) == []
+
+
+async def test_status_never_shows_the_token_even_in_a_repair_error(notes, tmp_path):
+    from bot.core.feature import Request
+    from bot.core.replies import Asker
+    from bot.features.admin.feature import status
+
+    token = "4242:AAE-secret-part-of-the-token"
+    settings = Settings(
+        _env_file=None,
+        STUDYBOT_DATA_DIR=str(tmp_path / "data"),
+        STUDYBOT_CORPUS_DIR=str(notes),
+        TELEGRAM_BOT_TOKEN=token,
+    )
+    services = await open_services(settings)
+    try:
+        services.index_health.record(
+            RepairEvent(
+                settings.index_dir,
+                "gen-x",
+                (f"chunks.json: unreadable at /bot{token}/x",),
+                None,
+                datetime.now(UTC),
+                error=f"InvalidToken: the token {token} was rejected",
+            )
+        )
+        [reply] = await status(services, Request(asker=Asker(user_id=1, chat_id=1)))
+        assert "failed its check" in reply.text and "could not be rebuilt" in reply.text
+        assert "secret-part-of-the-token" not in reply.text
+        assert "&lt;redacted-token&gt;" in reply.text
+    finally:
+        await close_services(services)
