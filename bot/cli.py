@@ -70,7 +70,11 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from index.store import ensure_index
 
     info = ensure_index(
-        settings.corpus_dir, settings.index_dir, rebuild=args.rebuild, progress=_progress_wanted()
+        settings.corpus_dir,
+        settings.index_dir,
+        rebuild=args.rebuild,
+        progress=_progress_wanted(),
+        limits=settings.note_limits,
     )
     print(info.describe())
     return 0
@@ -102,7 +106,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from index.search import open_searcher
     from index.store import ensure_index
 
-    ensure_index(settings.corpus_dir, settings.index_dir, progress=_progress_wanted())
+    ensure_index(
+        settings.corpus_dir,
+        settings.index_dir,
+        progress=_progress_wanted(),
+        limits=settings.note_limits,
+    )
     searcher = open_searcher(settings.index_dir)
     for query in _queries(args):
         result = searcher.search(query, limit=args.limit)
@@ -133,7 +142,12 @@ def cmd_quiz(args: argparse.Namespace, settings: Settings) -> int:
     from index.quiz import generate_quiz
     from index.store import ensure_index, load_index_chunks
 
-    ensure_index(settings.corpus_dir, settings.index_dir, progress=_progress_wanted())
+    ensure_index(
+        settings.corpus_dir,
+        settings.index_dir,
+        progress=_progress_wanted(),
+        limits=settings.note_limits,
+    )
     items = generate_quiz(load_index_chunks(settings.index_dir), count=args.count, seed=args.seed)
     for item in items:
         if args.json:

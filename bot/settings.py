@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.corpus import MAX_FILE_BYTES, MAX_NOTEBOOK_BYTES, NoteLimits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -31,6 +33,12 @@ class Settings(BaseSettings):
     max_download_bytes: int = Field(default=20 * 1024 * 1024, alias="STUDYBOT_MAX_DOWNLOAD_BYTES")
     max_notes_bytes: int = Field(default=10 * 1024 * 1024, alias="STUDYBOT_MAX_NOTES_BYTES")
     max_note_files: int = Field(default=300, alias="STUDYBOT_MAX_NOTE_FILES")
+    max_note_file_bytes: int = Field(
+        default=MAX_FILE_BYTES, ge=1, alias="STUDYBOT_MAX_NOTE_FILE_BYTES"
+    )
+    max_notebook_bytes: int = Field(
+        default=MAX_NOTEBOOK_BYTES, ge=1, alias="STUDYBOT_MAX_NOTEBOOK_BYTES"
+    )
     max_zip_bytes: int = Field(default=50 * 1024 * 1024, alias="STUDYBOT_MAX_ZIP_BYTES")
     max_zip_members: int = Field(default=1000, alias="STUDYBOT_MAX_ZIP_MEMBERS")
     open_notebooks: int = Field(default=32, ge=1, alias="STUDYBOT_OPEN_NOTEBOOKS")
@@ -101,6 +109,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'studybot.db').resolve()}"
+
+    @property
+    def note_limits(self) -> NoteLimits:
+        """How much of a notebook is indexed: bytes per file and for all its files."""
+        return NoteLimits(self.max_note_file_bytes, self.max_notebook_bytes)
 
     @property
     def index_dir(self) -> Path:

@@ -3,10 +3,14 @@
 Public surface (nothing outside this package imports Whoosh; the modules are imported directly):
 
 - ``index.chunker.load_chunks(corpus_dir) -> list[Chunk]``: parse every note file into chunks.
-- ``index.store.ensure_index(corpus_dir, index_dir, *, rebuild=False, progress=False)
-  -> IndexInfo``: build the index in ``index_dir`` when missing or stale (note hashes and a
-  fingerprint of the indexing code), as a new generation swapped in atomically;
-  ``IndexInfo.describe()`` says what was found or built.
+- ``index.store.ensure_index(corpus_dir, index_dir, *, rebuild=False, progress=False,
+  limits=None, heal_in_background=False, on_repair=None) -> IndexInfo``: build the index in
+  ``index_dir`` when missing, stale (note hashes, limits and a fingerprint of the indexing code)
+  or broken (its files fail their checksums, ``index.integrity``), streaming the notes
+  (``index.streaming``) into a new generation swapped in atomically; a broken one is set aside
+  and the last good one serves (while a thread rebuilds, with ``heal_in_background``);
+  ``on_repair(RepairEvent)`` hears of each repair; ``IndexInfo.describe()`` says what was found,
+  built or repaired. ``index.corpus.NoteLimits`` bounds the bytes read per file and notebook.
 - ``index.store.load_index_chunks(index_dir) -> list[Chunk]``: the live generation's chunks
   without re-parsing the notes (empty when there is no index).
 - ``index.search.open_searcher(index_dir) -> Searcher``: a long-lived, thread-safe searcher;

@@ -101,3 +101,12 @@ def test_module_runs_from_the_command_line():
     )
     assert done.returncode == 0, done.stderr
     assert "--only" in done.stdout and "--quick" in done.stdout
+
+
+def test_the_big_file_bench_writes_files_of_the_asked_size(tmp_path):
+    from bench.bigfile_bench import source_text, write_big_file
+
+    text = source_text()
+    write_big_file(tmp_path / "big.md", 300_000, text)
+    data = (tmp_path / "big.md").read_bytes()
+    assert len(data) == 300_000 and data.startswith(b"# Big notes\n")

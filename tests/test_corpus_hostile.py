@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from index.chunker import load_chunks
-from index.corpus import MAX_FILE_BYTES, discover_note_files, read_note_text
+from index.corpus import NoteLimits, discover_note_files, read_note_text
 from index.search import open_searcher
 from index.store import ensure_index
+from index.streaming import stream_chunks
 
 SECRET = "zanzibarsecretword"
 
@@ -76,17 +77,23 @@ def test_proc_is_not_a_notes_folder(caplog):
 def test_twenty_megabyte_markdown_file_is_bounded_with_a_warning(tmp_path: Path, caplog):
     paragraph = "Consensus needs a majority of replicas to agree on each entry.\n\n"
     body = "# Huge\n\n" + paragraph * (20_000_000 // len(paragraph))
-    _note(tmp_path / "huge.md", body + "tailmarkerword\n")
-    _note(tmp_path / "small.md", "# Small\nA small note about leases.\n")
+    notes = tmp_path / "notes"
+    _note(notes / "huge.md", body + "tailmarkerword\n")
+    _note(notes / "small.md", "# Small\nA small note about leases.\n")
+    limits = NoteLimits(file_bytes=1024 * 1024)  # the default is larger; the path is the same
 
     with caplog.at_level(logging.WARNING, logger="index.corpus"):
-        chunks = load_chunks(tmp_path)
+        info = ensure_index(notes, tmp_path / "index", limits=limits)
 
     assert "huge.md" in caplog.text and "only its first" in caplog.text
-    huge = [chunk for chunk in chunks if chunk.source == "huge.md"]
-    assert huge and sum(len(chunk.text) for chunk in huge) <= MAX_FILE_BYTES
-    assert not any("tailmarkerword" in chunk.text for chunk in huge)
-    assert any(chunk.source == "small.md" for chunk in chunks)
+    assert "STUDYBOT_MAX_NOTE_FILE_BYTES" in caplog.text
+    searcher = open_searcher(tmp_path / "index")
+    huge = [chunk for chunk in searcher.chunks() if chunk.source == "huge.md"]
+    assert huge and sum(len(chunk.text) for chunk in huge) <= limits.file_bytes
+    assert searcher.search("majority of replicas").hits
+    assert not searcher.search("tailmarkerword").hits
+    assert searcher.search("leases").hits[0].chunk.source == "small.md"  # no file lost
+    assert info.file_count == 2
 
 
 def test_ten_thousand_tiny_files_are_all_indexed(tmp_path: Path):
@@ -94,6 +101,7 @@ def test_ten_thousand_tiny_files_are_all_indexed(tmp_path: Path):
         _note(tmp_path / f"d{number % 50}" / f"n{number}.md", f"note {number} word{number}\n")
     chunks = load_chunks(tmp_path)
     assert len({chunk.source for chunk in chunks}) == 10_000
+    assert [chunk.id for chunk in stream_chunks(tmp_path)] == [chunk.id for chunk in chunks]
 
 
 def test_deeply_nested_folders_are_walked(tmp_path: Path):
@@ -103,3 +111,4 @@ def test_deeply_nested_folders_are_walked(tmp_path: Path):
     _note(folder / "deep.md", "# Deep\nThe deepest note.\n")
     (chunk,) = load_chunks(tmp_path)
     assert chunk.source.endswith("d199/deep.md")
+    assert list(stream_chunks(tmp_path)) == [chunk]  # the path the index takes

@@ -11,12 +11,13 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from index.corpus import discover_note_files
+from index.corpus import NoteLimits, discover_note_files
 from index.model import Chunk, SearchResult
 from index.search import Searcher, open_searcher
-from index.store import ensure_index
+from index.store import RepairCallback, ensure_index
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +85,25 @@ def _inside(folder: Path, path: str) -> Path:
     return folder.joinpath(*pure.parts)
 
 
-def build_index(root: Path) -> Searcher:
-    """Index the laid-out notes (when not indexed yet) and open a searcher over them."""
-    ensure_index(root / "notes", root / "index")
+@dataclass(frozen=True, slots=True)
+class IndexOptions:
+    """How chats' notebooks are indexed: the size limits, and who hears of a repair."""
+
+    limits: NoteLimits | None = None
+    on_repair: RepairCallback | None = None
+
+
+def build_index(root: Path, options: IndexOptions | None = None) -> Searcher:
+    """Index the laid-out notes (when not indexed yet, or when the index fails its check: the
+    last good generation serves while a thread rebuilds) and open a searcher over them."""
+    options = options or IndexOptions()
+    ensure_index(
+        root / "notes",
+        root / "index",
+        limits=options.limits,
+        heal_in_background=True,
+        on_repair=options.on_repair,
+    )
     return open_searcher(root / "index")
 
 
@@ -94,9 +111,12 @@ class LazySearcher:
     """A chat notebook's searcher, opened (and its index built, if missing) on first use, in
     whichever worker thread uses it first."""
 
-    def __init__(self, root: Path, searcher: Searcher | None = None) -> None:
+    def __init__(
+        self, root: Path, searcher: Searcher | None = None, options: IndexOptions | None = None
+    ) -> None:
         self.root = root
         self._searcher = searcher
+        self._options = options
         self._lock = threading.Lock()
 
     def _open(self) -> Searcher:
@@ -105,7 +125,7 @@ class LazySearcher:
             return searcher
         with self._lock:
             if self._searcher is None:
-                self._searcher = build_index(self.root)
+                self._searcher = build_index(self.root, self._options)
                 log.info("opened notebook %s", self.root)
             return self._searcher
 

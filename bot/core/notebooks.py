@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bot.core.notebook_cache import LazySearcher
+from bot.core.notebook_cache import IndexOptions, LazySearcher
 from bot.core.question_bank import QuizBankHolder
 from index.examples import example_queries
 from index.model import Chunk, SearchResult
@@ -67,8 +67,14 @@ class NotebookRegistry:
     """Notebooks by id; ``for_chat`` says which one a chat studies."""
 
     def __init__(
-        self, notebooks: Iterable[Notebook], default_id: str = DEMO, *, max_open: int = 32
+        self,
+        notebooks: Iterable[Notebook],
+        default_id: str = DEMO,
+        *,
+        max_open: int = 32,
+        index_options: IndexOptions | None = None,
     ) -> None:
+        self.index_options = index_options or IndexOptions()
         self._by_id = {notebook.id: notebook for notebook in notebooks}
         if default_id not in self._by_id:
             raise ValueError(f"no notebook {default_id!r}")
@@ -79,9 +85,15 @@ class NotebookRegistry:
         self._open: OrderedDict[str, Notebook] = OrderedDict()  # chat notebooks, oldest use first
 
     @classmethod
-    def of(cls, searcher: SearcherLike, *, max_open: int = 32) -> NotebookRegistry:
+    def of(
+        cls,
+        searcher: SearcherLike,
+        *,
+        max_open: int = 32,
+        index_options: IndexOptions | None = None,
+    ) -> NotebookRegistry:
         """A registry holding the shipped notes (and, once assigned, chats' own)."""
-        return cls([Notebook(DEMO, searcher)], max_open=max_open)
+        return cls([Notebook(DEMO, searcher)], max_open=max_open, index_options=index_options)
 
     @property
     def default(self) -> Notebook:
@@ -100,7 +112,9 @@ class NotebookRegistry:
                 return self.default
             notebook = self._open.get(notes.notebook_id)
             if notebook is None:
-                notebook = Notebook(notes.notebook_id, LazySearcher(notes.root))
+                notebook = Notebook(
+                    notes.notebook_id, LazySearcher(notes.root, options=self.index_options)
+                )
                 self._keep_open(notebook)
             else:
                 self._open.move_to_end(notes.notebook_id)

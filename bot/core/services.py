@@ -8,6 +8,8 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.core.index_health import IndexHealth
+from bot.core.notebook_cache import IndexOptions
 from bot.core.notebooks import Notebook, NotebookRegistry
 from bot.core.polls_in_flight import PollsInFlight
 from bot.core.search_memory import SearchMemory
@@ -30,6 +32,7 @@ class AppServices:
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     daily_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     notes_being_read: set[int] = field(default_factory=set)  # chats whose upload is being read
+    index_health: IndexHealth = field(default_factory=IndexHealth)  # repairs, for /status
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     claims: UpdateClaims = field(init=False)  # group commit of update claims, on ``db``
 
@@ -42,14 +45,26 @@ class AppServices:
 
 
 async def open_services(settings: Settings) -> AppServices:
-    """Start-up: make sure the index is current (off the event loop), open the searcher, and
-    start the database (migrations to head)."""
-    await asyncio.to_thread(ensure_index, settings.corpus_dir, settings.index_dir)
+    """Start-up: make sure the index is current and passes its check (off the event loop; a
+    broken one is rebuilt in a thread while the last good generation serves), open the
+    searcher, and start the database (migrations to head)."""
+    health = IndexHealth()
+    await asyncio.to_thread(
+        ensure_index,
+        settings.corpus_dir,
+        settings.index_dir,
+        limits=settings.note_limits,
+        heal_in_background=True,
+        on_repair=health.record,
+    )
     searcher = await asyncio.to_thread(open_searcher, settings.index_dir)
     db = Database(settings.effective_database_url)
     await db.start()
-    notebooks = NotebookRegistry.of(searcher, max_open=settings.open_notebooks)
-    return AppServices(settings=settings, db=db, notebooks=notebooks)
+    options = IndexOptions(limits=settings.note_limits, on_repair=health.record)
+    notebooks = NotebookRegistry.of(
+        searcher, max_open=settings.open_notebooks, index_options=options
+    )
+    return AppServices(settings=settings, db=db, notebooks=notebooks, index_health=health)
 
 
 async def close_services(services: AppServices) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot.core.feature import PRIVATE, Command, Feature, Request
 from bot.core.replies import Outgoing
+from bot.core.secrets import redacted_reply
 from bot.core.services import AppServices
 from bot.features.admin.owner import (
     gather_status,
@@ -32,7 +33,12 @@ async def status(services: AppServices, request: Request) -> Sequence[Outgoing]:
         owner_id=asker.user_id or 0,
         chat_id=asker.chat_id,
     )
-    return [status_reply(asker.lang, report)]
+    return [redacted_reply(status_reply(asker.lang, report), _token(services))]
+
+
+def _token(services: AppServices) -> str | None:
+    token = services.settings.telegram_bot_token
+    return token.get_secret_value() if token is not None else None
 
 
 async def reindex(services: AppServices, request: Request) -> Sequence[Outgoing]:
@@ -47,7 +53,7 @@ async def reindex(services: AppServices, request: Request) -> Sequence[Outgoing]
         outcome = await run_reindex(services, full=full)
     except Exception as error:  # the old index stays live: tell the owner why
         log.exception("reindex failed")
-        return [reindex_failed_reply(asker.lang, error)]
+        return [redacted_reply(reindex_failed_reply(asker.lang, error), _token(services))]
     log.info("reindex by %s: %s", asker.user_id, outcome)
     return [reindex_reply(asker.lang, outcome)]
 

@@ -24,7 +24,7 @@ from bot.db.flags import FlagCounts, flag_counts
 from bot.db.users import effective_timezone
 from bot.i18n import tr, trn
 from bot.settings import Settings
-from index.store import current_generation, ensure_index
+from index.store import RepairEvent, current_generation, ensure_index
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,12 @@ async def run_reindex(services: AppServices, *, full: bool = False) -> ReindexOu
         chunks_before = len(await asyncio.to_thread(searcher.chunks))
         generation_before = getattr(searcher, "generation", None)
         info = await asyncio.to_thread(
-            ensure_index, settings.corpus_dir, settings.index_dir, rebuild=full
+            ensure_index,
+            settings.corpus_dir,
+            settings.index_dir,
+            rebuild=full,
+            limits=settings.note_limits,
+            on_repair=services.index_health.record,
         )
         refresh = getattr(searcher, "refresh", None)
         if callable(refresh):
@@ -337,6 +342,8 @@ class StatusReport:
     counts: BotCounts | None  # None without a database
     zone: str  # the zone "answers today" is counted in
     flags: FlagCounts | None = None  # "👎 Bad question" presses
+    repairs: tuple[RepairEvent, ...] = ()  # index repairs under way or ended since last told
+    notebooks_dir: Path | None = None  # where chats' notebooks live (to name a repaired one)
 
 
 def day_bounds(now: datetime, zone: str) -> tuple[datetime, datetime]:
@@ -381,6 +388,61 @@ async def gather_status(
         counts=counts,
         zone=zone,
         flags=flags,
+        repairs=tuple(services.index_health.notices()),
+        notebooks_dir=services.settings.notebooks_dir,
+    )
+
+
+def _repaired_notes(lang: str, event: RepairEvent, notebooks_dir: Path | None) -> str:
+    """Whose index it was: the shipped notes, or a chat's (its folder is notebooks/<chat>/…)."""
+    if notebooks_dir is not None:
+        try:
+            chat = event.index_dir.relative_to(notebooks_dir).parts[0]
+        except (ValueError, IndexError):
+            chat = None
+        if chat is not None:
+            return tr(lang, "chat {chat}'s notes", chat=chat)
+    return tr(lang, "the main notes")
+
+
+def repair_line(lang: str, event: RepairEvent, notebooks_dir: Path | None = None) -> str:
+    """One /status line about a broken index generation and its repair (escaped)."""
+    e = html.escape
+    problems = "; ".join(event.problems[:3]) + (" …" if len(event.problems) > 3 else "")
+    values = {
+        "notes": e(_repaired_notes(lang, event, notebooks_dir)),
+        "broken": e(event.broken),
+        "problems": e(problems),
+    }
+    if event.rebuilt is not None:
+        return tr(
+            lang,
+            "🩹 The index of {notes} failed its check (<code>{broken}</code>: {problems}) "
+            "and was rebuilt from the notes as <code>{rebuilt}</code>.",
+            rebuilt=e(event.rebuilt),
+            **values,
+        )
+    if event.error is not None:
+        return tr(
+            lang,
+            "⚠️ The index of {notes} failed its check (<code>{broken}</code>: {problems}) "
+            "and could not be rebuilt: <code>{error}</code>",
+            error=e(event.error[:MAX_ERROR_CHARS]),
+            **values,
+        )
+    if event.serving is not None:
+        return tr(
+            lang,
+            "🩹 The index of {notes} failed its check (<code>{broken}</code>: {problems}); it "
+            "is being rebuilt from the notes, and <code>{serving}</code> answers meanwhile.",
+            serving=e(event.serving),
+            **values,
+        )
+    return tr(
+        lang,
+        "🩹 The index of {notes} failed its check (<code>{broken}</code>: {problems}); it is "
+        "being rebuilt from the notes.",
+        **values,
     )
 
 
@@ -405,6 +467,7 @@ def status_reply(lang: str, report: StatusReport) -> Reply:
         ),
         tr(lang, "Generation: <code>{generation}</code>", generation=e(index.generation)),
     ]
+    lines += [repair_line(lang, event, report.notebooks_dir) for event in report.repairs]
     if report.quiz_items is None:
         lines.append(tr(lang, "❓ Quiz bank: still being built"))
     else:

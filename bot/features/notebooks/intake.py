@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from bot.i18n import N_
-from index.corpus import NOTE_SUFFIXES, decode_note_bytes, discover_note_files, looks_binary
+from index.corpus import (
+    NOTE_SUFFIXES,
+    decode_note_bytes,
+    discover_note_files,
+    is_system_path,
+    looks_binary,
+    read_note_bytes,
+)
 
 REPLACEMENT = "\ufffd"
 _SKIPPED_PARTS = ("__MACOSX",)
@@ -71,22 +78,34 @@ def read_upload(name: str, content: bytes, limits: Limits) -> Intake:
 
 def read_path(path: Path, limits: Limits) -> Intake:
     """The notes in a file or a folder on disk (a folder's sub-folders kept; links, hidden and
-    special files skipped, as in the shipped notes' folder)."""
-    if path.is_symlink() or not (path.is_file() or path.is_dir()):
+    special files skipped, as in the shipped notes' folder; nothing under /proc, /sys or /dev).
+    Files are opened without following links, so one swapped for a link meanwhile is refused."""
+    if path.is_symlink() or not (path.is_file() or path.is_dir()) or is_system_path(path):
         raise NotAccepted(N_("{name} is not a file or a folder I can read."), name=str(path))
     if path.is_file():
         if path.stat().st_size > limits.download_bytes:
             raise NotAccepted(
                 N_("That file is over {mb} MB: I can't read it."), mb=_mb(limits.download_bytes)
             )
-        return read_upload(path.name, path.read_bytes(), limits)
+        try:
+            content = read_note_bytes(path, limits.download_bytes)
+        except OSError:
+            raise NotAccepted(
+                N_("{name} is not a file or a folder I can read."), name=str(path)
+            ) from None
+        return read_upload(path.name, content, limits)
     intake = Intake()
     for note in discover_note_files(path):
         if note.stat().st_size > limits.notes_bytes:
             raise NotAccepted(
                 N_("That file is over {mb} MB: I can't read it."), mb=_mb(limits.notes_bytes)
             )
-        _add_text(intake, note.relative_to(path).as_posix(), note.read_bytes(), single=False)
+        try:
+            content = read_note_bytes(note, limits.notes_bytes)
+        except OSError:  # replaced by a link or a special file since it was listed
+            intake.skipped += 1
+            continue
+        _add_text(intake, note.relative_to(path).as_posix(), content, single=False)
     if not intake.files:
         raise NotAccepted(N_("That folder has no .md or .txt notes in it."))
     return intake

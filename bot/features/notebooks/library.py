@@ -131,9 +131,10 @@ async def _build(
     root = notebook_root(services.settings.notebooks_dir, chat_id, key)
     demo = services.settings.corpus_dir if keep_demo else None
     await asyncio.to_thread(lay_out, root, dict(files), demo)
-    searcher = await asyncio.to_thread(build_index, root)
+    options = services.notebooks.index_options
+    searcher = await asyncio.to_thread(build_index, root, options)
     notes = ChatNotes(notebook_id(chat_id, key), root)
-    notebook = Notebook(notes.notebook_id, LazySearcher(root, searcher))
+    notebook = Notebook(notes.notebook_id, LazySearcher(root, searcher, options))
     bank = await notebook.start_bank().wait(BANK_WAIT_SECONDS)
     chunks = await asyncio.to_thread(searcher.chunks)
     if assign:
