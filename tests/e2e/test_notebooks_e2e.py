@@ -232,7 +232,7 @@ BAD_FILES = [
     (zipped({"big.md": b"a" * 300_000}), "bomb.zip", "unpacks to over"),
     (b"%PDF-1.4 not really a pdf", "broken.pdf", "PDF can't be read"),
     (b"PK\x03\x04 broken", "broken.zip", "can't be opened"),
-    (b"binary", "photo.jpg", "I read .md, .txt, .zip and .pdf"),
+    (b"binary", "photo.jpg", "I read .md, .txt, .zip, .pdf and .docx"),
 ]
 
 

@@ -136,7 +136,10 @@ NOTEBOOKS = Feature(
     commands=(Command("notes", notes_command, menu=N_("Your notes: list, remove")),),
     buttons=(ButtonRoute((NOTES_BUTTON,), notes_button),),
     help_lines=(
-        N_("📎 Send me .md, .txt, .zip or .pdf files to study your own notes; /notes lists them."),
+        N_(
+            "📎 Send me .md, .txt, .zip, .pdf or .docx files to study your own notes; "
+            "/notes lists them."
+        ),
     ),
     on_open=restore_notebooks,
     on_document=receive_file,

@@ -107,8 +107,8 @@ def notes_listing(
         return Reply(
             tr(
                 lang,
-                "📚 This chat studies the demo notes. Send me .md, .txt, .zip or .pdf files to "
-                "study your own.",
+                "📚 This chat studies the demo notes. Send me .md, .txt, .zip, .pdf or .docx files "
+                "to study your own.",
             )
         )
     rows = [tr(lang, "📚 <b>This chat's notes</b>"), ""]
