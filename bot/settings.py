@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_zip_bytes: int = Field(default=50 * 1024 * 1024, alias="STUDYBOT_MAX_ZIP_BYTES")
     max_zip_members: int = Field(default=1000, alias="STUDYBOT_MAX_ZIP_MEMBERS")
     open_notebooks: int = Field(default=32, ge=1, alias="STUDYBOT_OPEN_NOTEBOOKS")
+    # how often a chat's notes are compared with the database (another instance may have
+    # changed them); 0: before every update of the chat
+    notes_check_seconds: float = Field(default=2.0, ge=0, alias="STUDYBOT_NOTES_CHECK_SECONDS")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

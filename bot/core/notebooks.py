@@ -9,6 +9,7 @@ them stay in memory, least recently used first out."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ class NotebookRegistry:
         self._max_open = max(1, max_open)
         self._chat_notes: dict[int, ChatNotes] = {}
         self._open: OrderedDict[str, Notebook] = OrderedDict()  # chat notebooks, oldest use first
+        self._checked_at: dict[int, float] = {}  # chat → when its notes were last compared
 
     @classmethod
     def of(cls, searcher: SearcherLike, *, max_open: int = 32) -> NotebookRegistry:
@@ -110,6 +112,10 @@ class NotebookRegistry:
         with self._lock:
             return chat_id in self._chat_notes
 
+    def chats_with_own_notes(self) -> list[int]:
+        with self._lock:
+            return list(self._chat_notes)
+
     def assign(self, chat_id: int, notes: ChatNotes, notebook: Notebook | None = None) -> None:
         """From now on ``chat_id`` studies ``notes`` (``notebook``: already opened over them)."""
         with self._lock:
@@ -119,6 +125,36 @@ class NotebookRegistry:
                 self._open.pop(old.notebook_id, None)
             if notebook is not None:
                 self._keep_open(notebook)
+
+    def chat_notes(self, chat_id: int) -> ChatNotes | None:
+        """The notes ``chat_id`` studies here (None: the shipped ones)."""
+        with self._lock:
+            return self._chat_notes.get(chat_id)
+
+    def check_due(self, chat_id: int, every: float) -> bool:
+        """Whether ``chat_id``'s notes were last compared with the database over ``every``
+        seconds ago; if so, the comparison starts now (other callers wait for the next)."""
+        now = time.monotonic()
+        with self._lock:
+            last = self._checked_at.get(chat_id)
+            if last is not None and now - last < every:
+                return False
+            self._checked_at[chat_id] = now
+            return True
+
+    def switch_if(self, chat_id: int, expected: ChatNotes | None, notes: ChatNotes | None) -> bool:
+        """Assign ``notes`` (None: the shipped notes) unless the chat's notes changed here since
+        they were ``expected`` (an upload on this instance wins over an older comparison)."""
+        with self._lock:
+            if self._chat_notes.get(chat_id) != expected:
+                return False
+            if expected is not None and expected != notes:
+                self._open.pop(expected.notebook_id, None)
+            if notes is None:
+                self._chat_notes.pop(chat_id, None)
+            else:
+                self._chat_notes[chat_id] = notes
+            return True
 
     def use_demo(self, chat_id: int) -> None:
         """``chat_id`` has no notes of its own any more: it studies the shipped notes."""

@@ -1,6 +1,7 @@
 """The notebooks feature's declaration: a file sent to the bot joins the chat's notes, ``/notes``
-lists them with their buttons, and at start every chat with notes studies them again. In groups
-only administrators add or remove notes; a member's file is ignored quietly."""
+lists them with their buttons, at start every chat with notes studies them again, and before a
+chat's request its notes are compared with the database (another instance may have changed
+them). In groups only administrators add or remove notes; a member's file is ignored quietly."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.core.feature import ButtonRoute, Command, Feature, Request, SentFile
+from bot.core.feature import ButtonRoute, Command, Feature, Job, Request, SentFile
+from bot.core.ports import Sender
 from bot.core.replies import ButtonAnswer, Notice, Outgoing, Reply
 from bot.core.services import AppServices
 from bot.features.notebooks.intake import NotAccepted, read_path, read_upload
@@ -19,6 +21,8 @@ from bot.features.notebooks.library import (
     Built,
     add_notes,
     file_lines,
+    follow_all_notes,
+    follow_chat_notes,
     limits_of,
     remove_notes,
     restore_notebooks,
@@ -131,6 +135,11 @@ async def notes_button(services: AppServices, request: Request) -> ButtonAnswer:
     return ButtonAnswer(Notice(notice), (Reply(listing.text, listing.buttons, edit=True),))
 
 
+async def follow_notes_job(services: AppServices, sender: Sender) -> int:
+    """Every minute: pick up notes another instance changed, for the chats no request names."""
+    return await follow_all_notes(services)
+
+
 NOTEBOOKS = Feature(
     name="notebooks",
     commands=(Command("notes", notes_command, menu=N_("Your notes: list, remove")),),
@@ -141,6 +150,8 @@ NOTEBOOKS = Feature(
             "/notes lists them."
         ),
     ),
+    jobs=(Job("follow-notes", follow_notes_job, interval=60.0, first=60.0),),
     on_open=restore_notebooks,
     on_document=receive_file,
+    before_request=follow_chat_notes,
 )

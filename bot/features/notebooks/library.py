@@ -192,19 +192,61 @@ async def restore_notebooks(services: AppServices) -> None:
     async with services.db.session() as session:
         chat_ids = await chats_with_notes(session)
     for chat_id in chat_ids:
-        async with services.db.session() as session:
-            stored = await note_files(session, chat_id)
-            keep_demo = await keeps_demo(session, chat_id)
-        key = notes_key(((note.path, note.sha256) for note in stored), keep_demo)
-        root = notebook_root(services.settings.notebooks_dir, chat_id, key)
-        if not await asyncio.to_thread(is_laid_out, root):
-            async with services.db.session() as session:
-                contents = await note_contents(session, chat_id)
-            demo = services.settings.corpus_dir if keep_demo else None
-            await asyncio.to_thread(lay_out, root, contents, demo)
-        services.notebooks.assign(chat_id, ChatNotes(notebook_id(chat_id, key), root))
+        await _follow_database(services, chat_id)
     if chat_ids:
         log.info("%d chats study their own notes", len(chat_ids))
+
+
+async def follow_chat_notes(services: AppServices, chat_id: int) -> None:
+    """Before a chat's request: when its notes were last compared with the database over
+    ``notes_check_seconds`` ago, compare them now, and study what the database holds (another
+    instance may have added or removed files). A failure keeps the notes this instance has."""
+    if not services.notebooks.check_due(chat_id, services.settings.notes_check_seconds):
+        return
+    try:
+        await _follow_database(services, chat_id)
+    except Exception:
+        log.warning("could not compare chat %s's notes with the database", chat_id, exc_info=True)
+
+
+async def follow_all_notes(services: AppServices) -> int:
+    """Every chat this instance knows or the database has notes for, compared now (for work
+    that no request of the chat precedes, such as the daily quiz); the number that changed."""
+    async with services.db.session() as session:
+        chat_ids = set(await chats_with_notes(session))
+    chat_ids.update(services.notebooks.chats_with_own_notes())
+    changed = 0
+    for chat_id in sorted(chat_ids):
+        services.notebooks.check_due(chat_id, 0.0)
+        changed += await _follow_database(services, chat_id)
+    return changed
+
+
+async def _follow_database(services: AppServices, chat_id: int) -> bool:
+    """Make ``chat_id`` study the notes the database holds for it, laying them out on this disk
+    if they are not yet (indexed on first use); whether they changed here."""
+    current = services.notebooks.chat_notes(chat_id)
+    async with services.db.session() as session:
+        stored = await note_files(session, chat_id)
+        keep_demo = await keeps_demo(session, chat_id) if stored else False
+    if not stored:
+        return current is not None and services.notebooks.switch_if(chat_id, current, None)
+    key = notes_key(((note.path, note.sha256) for note in stored), keep_demo)
+    root = notebook_root(services.settings.notebooks_dir, chat_id, key)
+    notes = ChatNotes(notebook_id(chat_id, key), root)
+    if current == notes:
+        return False
+    if not await asyncio.to_thread(is_laid_out, root):
+        async with services.db.session() as session:
+            contents = await note_contents(session, chat_id)
+        if _key(contents, keep_demo) != key:  # changed again while we read: the next check
+            return False
+        demo = services.settings.corpus_dir if keep_demo else None
+        await asyncio.to_thread(lay_out, root, contents, demo)
+    changed = services.notebooks.switch_if(chat_id, current, notes)
+    if changed:
+        log.info("chat %s studies notes %s (from the database)", chat_id, key)
+    return changed
 
 
 async def file_lines(services: AppServices, chat_id: int) -> tuple[list[FileLine], bool]:
