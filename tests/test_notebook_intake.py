@@ -196,3 +196,17 @@ def test_a_lazily_opened_notebook_finds_what_an_eager_one_finds(tmp_path: Path) 
         expected = [(hit.chunk.id, hit.snippet) for hit in eager.search(query).hits]
         assert [(hit.chunk.id, hit.snippet) for hit in lazy.search(query).hits] == expected
     assert lazy.search("ribosome").hits
+
+
+def test_a_refusal_raised_in_the_worker_process_keeps_its_reason() -> None:
+    import pickle
+
+    from bot.core.notebook_cache import in_worker_process
+
+    refusal = pickle.loads(pickle.dumps(NotAccepted("That zip holds over {count} files", count=3)))
+    assert refusal.msgid == "That zip holds over {count} files" and refusal.params == {"count": 3}
+    with pytest.raises(NotAccepted) as refused:
+        in_worker_process(read_upload, "empty.md", b"   ", LIMITS)
+    assert "empty" in refused.value.msgid and refused.value.params == {"name": "empty.md"}
+    intake = in_worker_process(read_upload, "a.md", b"# A\n\nalpha\n", LIMITS)
+    assert intake.files == {"a.md": b"# A\n\nalpha\n"}

@@ -11,13 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from bot.core.notebook_cache import LazySearcher
-from bot.core.question_bank import QuizBankHolder
+from bot.core.question_bank import QuizBank, QuizBankHolder
 from index.examples import example_queries
 from index.model import Chunk, SearchResult
 
@@ -41,6 +41,7 @@ class Notebook:
     id: str
     searcher: SearcherLike
     bank: QuizBankHolder = field(default_factory=QuizBankHolder)
+    make_bank: Callable[[], Awaitable[QuizBank]] | None = field(default=None, repr=False)
     _examples: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def example_queries(self, lang: str) -> list[str]:
@@ -52,7 +53,10 @@ class Notebook:
     def start_bank(self) -> QuizBankHolder:
         """The bank holder, its build started (off the event loop) if it has not begun."""
         if self.bank.bank is None:
-            self.bank.start(self.searcher.chunks)
+            if self.make_bank is not None:
+                self.bank.start_with(self.make_bank)
+            else:
+                self.bank.start(self.searcher.chunks)
         return self.bank
 
 
@@ -102,7 +106,8 @@ class NotebookRegistry:
                 return self.default
             notebook = self._open.get(notes.notebook_id)
             if notebook is None:
-                notebook = Notebook(notes.notebook_id, LazySearcher(notes.root))
+                searcher = LazySearcher(notes.root)
+                notebook = Notebook(notes.notebook_id, searcher, make_bank=searcher.build_bank)
                 self._keep_open(notebook)
             else:
                 self._open.move_to_end(notes.notebook_id)

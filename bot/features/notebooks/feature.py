@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.feature import ButtonRoute, Command, Feature, Job, Request, SentFile
+from bot.core.notebook_cache import in_worker_process
 from bot.core.ports import Sender
 from bot.core.replies import ButtonAnswer, Notice, Outgoing, Reply
 from bot.core.services import AppServices
@@ -70,7 +71,9 @@ async def receive_file(
     try:
         await request.progress(tr(lang, "📥 Reading {name}…", name=html.escape(sent.name)))
         content = await sent.fetch()
-        intake = await asyncio.to_thread(read_upload, sent.name, content, limits_of(services))
+        intake = await asyncio.to_thread(
+            in_worker_process, read_upload, sent.name, content, limits_of(services)
+        )
 
         async def on_indexing(file_count: int) -> None:
             files = trn(lang, "{n} file", "{n} files", file_count)

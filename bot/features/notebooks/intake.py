@@ -37,6 +37,13 @@ class NotAccepted(Exception):
         self.msgid = msgid
         self.params = params
 
+    def __reduce__(self) -> tuple[object, ...]:  # raised in a worker process, read in this one
+        return (_not_accepted, (self.msgid, self.params))
+
+
+def _not_accepted(msgid: str, params: dict[str, object]) -> NotAccepted:
+    return NotAccepted(msgid, **params)
+
 
 @dataclass
 class Intake:

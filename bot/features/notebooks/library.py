@@ -18,6 +18,7 @@ from bot.core.notebook_cache import (
     notebook_id,
     notebook_root,
     notes_key,
+    start_workers,
 )
 from bot.core.notebooks import ChatNotes, Notebook
 from bot.core.services import AppServices
@@ -137,7 +138,8 @@ async def _build(
     await asyncio.to_thread(lay_out, root, dict(files), demo)
     searcher = await asyncio.to_thread(build_index, root)
     notes = ChatNotes(notebook_id(chat_id, key), root)
-    notebook = Notebook(notes.notebook_id, LazySearcher(root, searcher))
+    lazy = LazySearcher(root, searcher)
+    notebook = Notebook(notes.notebook_id, lazy, make_bank=lazy.build_bank)
     chunks = searcher.chunks()  # held in memory already: no need for a thread
     if assign:
         services.notebooks.assign(chat_id, notes, notebook)
@@ -200,7 +202,8 @@ async def reload_notes(services: AppServices, chat_id: int) -> Built:
 async def restore_notebooks(services: AppServices) -> None:
     """At start: every chat with notes of its own studies them again. Notes already laid out on
     this disk are only registered (they open on first use); others are laid out from the
-    database first."""
+    database first. The worker processes that index uploads start now."""
+    await asyncio.to_thread(start_workers)
     async with services.db.session() as session:
         chat_ids = await chats_with_notes(session)
     for chat_id in chat_ids:
