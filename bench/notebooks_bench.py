@@ -97,8 +97,10 @@ def notebook_files(pool: list[tuple[str, bytes]], size: int, rng: random.Random)
     while total < size:
         path, content = pool[index % len(pool)]
         piece = _cut(content, size - total)
-        if path in files:  # the pool wrapped round: a copy under another folder
-            path = f"again/{path}"
+        copy = 1
+        while path in files:  # the pool wrapped round: a copy under another folder
+            path = f"copy{copy}/{pool[index % len(pool)][0]}"
+            copy += 1
         files[path] = piece
         total += len(piece)
         index += 1

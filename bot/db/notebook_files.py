@@ -4,7 +4,8 @@ keep the shipped demo notes on beside them."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import insert_unless_present, utcnow
 from bot.db.models import NotebookFile, NotebookOptions
+from bot.db.session import Database
 
 _BATCH = 500  # paths per statement (well under every driver's limit on bound parameters)
 
@@ -26,6 +28,14 @@ class StoredNote:
     size: int
     sha256: str
     added_at: datetime
+
+
+@asynccontextmanager
+async def reading(db: Database) -> AsyncIterator[AsyncSession]:
+    """A session for reads alone: it never commits (it rolls back when closed), so a check made
+    before many requests costs a query, not a transaction."""
+    async with AsyncSession(db.engine, expire_on_commit=False) as session:
+        yield session
 
 
 async def note_files(session: AsyncSession, chat_id: int) -> list[StoredNote]:

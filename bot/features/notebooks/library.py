@@ -28,6 +28,7 @@ from bot.db.notebook_files import (
     note_contents,
     note_files,
     put_note_files,
+    reading,
     remove_note_files,
     set_keep_demo,
 )
@@ -241,7 +242,7 @@ async def _follow_database(services: AppServices, chat_id: int) -> bool:
     """Make ``chat_id`` study the notes the database holds for it, laying them out on this disk
     if they are not yet (indexed on first use); whether they changed here."""
     current = services.notebooks.chat_notes(chat_id)
-    async with services.db.session() as session:
+    async with reading(services.db) as session:
         stored = await note_files(session, chat_id)
         keep_demo = await keeps_demo(session, chat_id) if stored else False
     if not stored:
@@ -252,7 +253,7 @@ async def _follow_database(services: AppServices, chat_id: int) -> bool:
     if current == notes:
         return False
     if not await asyncio.to_thread(is_laid_out, root):
-        async with services.db.session() as session:
+        async with reading(services.db) as session:
             contents = await note_contents(session, chat_id)
         if _key(contents, keep_demo) != key:  # changed again while we read: the next check
             return False
