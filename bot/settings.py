@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # a quiz item flagged "👎 Bad question" by this many different students is retired for every
     # chat studying the same notes (the chat of each flag drops it at once)
     quiz_flags_to_retire: int = Field(default=2, ge=1, alias="STUDYBOT_QUIZ_FLAGS_TO_RETIRE")
+    # how often a chat's notes are compared with the database (another instance may have
+    # changed them); 0: before every update of the chat
+    notes_check_seconds: float = Field(default=2.0, ge=0, alias="STUDYBOT_NOTES_CHECK_SECONDS")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -104,7 +104,7 @@ class _Snapshot:
 FIELDS = ("head", "head_stem", "body", "body_stem")
 
 
-def _load_snapshot(generation: Path) -> _Snapshot:
+def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
     storage = RamStorage()
     for path in generation.iterdir():
         if path.is_file() and not path.name.endswith(".json"):
@@ -145,7 +145,7 @@ def _load_snapshot(generation: Path) -> _Snapshot:
         speller=SpellingCorrector(frequencies),
         cognates=cognates,
     )
-    if len(chunks) <= EAGER_LIMIT:
+    if eager and len(chunks) <= EAGER_LIMIT:
         # The notes' size: read everything now (well under a second), so no query pays for a
         # first read; bigger corpora read posting lists and prepare snippets on demand.
         postings.warm()
@@ -234,8 +234,9 @@ def score_concepts(
 class Searcher:
     """A long-lived, thread-safe searcher over the live index generation."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, *, eager: bool = True) -> None:
         self.index_dir = Path(index_dir)
+        self._eager = eager  # False: posting lists and snippets read on first use, whatever size
         self._lock = threading.RLock()
         self._refresh_lock = threading.Lock()
         self._snapshot = _Snapshot.empty()
@@ -261,7 +262,7 @@ class Searcher:
             if generation is None or generation.name == self._snapshot.generation:
                 return False
             try:
-                snapshot = _load_snapshot(generation)
+                snapshot = _load_snapshot(generation, self._eager)
             except Exception as error:  # noqa: BLE001 - keep serving the old generation
                 log.warning("could not load index generation %s: %s", generation, error)
                 continue
@@ -487,6 +488,7 @@ def _apply_corrections(text: str, corrections: list[tuple[int, int, str]]) -> st
     return " ".join("".join(pieces).split())
 
 
-def open_searcher(index_dir: Path) -> Searcher:
-    """A searcher over the index in ``index_dir`` (empty until an index exists there)."""
-    return Searcher(Path(index_dir))
+def open_searcher(index_dir: Path, *, eager: bool = True) -> Searcher:
+    """A searcher over the index in ``index_dir`` (empty until an index exists there);
+    ``eager=False`` opens faster, each posting list and snippet read when first needed."""
+    return Searcher(Path(index_dir), eager=eager)

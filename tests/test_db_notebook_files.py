@@ -1,10 +1,7 @@
 """A chat's note files in the database: added, replaced by path, removed, isolated per chat,
-and a failed batch leaves nothing behind."""
+and a failed batch leaves nothing behind; on SQLite and PostgreSQL (the ``db`` fixture)."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -19,16 +16,6 @@ from bot.db.notebook_files import (
     remove_note_files,
     set_keep_demo,
 )
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}")
-    await database.start()
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_same_path_replaces_and_other_chats_are_untouched(db: Database) -> None:
@@ -76,3 +63,17 @@ async def test_keep_demo_flag(db: Database) -> None:
         await set_keep_demo(session, 5, False)
     async with db.session() as session:
         assert not await keeps_demo(session, 5)
+
+
+async def test_a_vault_of_many_files_lands_in_one_batch_and_replaces_by_path(db: Database) -> None:
+    files = [(f"vault/n{i:04d}.md", f"# Note {i}\n".encode()) for i in range(1200)]
+    async with db.session() as session:
+        await put_note_files(session, 5, files)
+    async with db.session() as session:
+        await put_note_files(session, 5, [("vault/n0007.md", b"# Seven again\n")])
+    async with db.session() as session:
+        stored = await note_files(session, 5)
+        contents = await note_contents(session, 5)
+    assert len(stored) == 1200
+    assert contents["vault/n0007.md"] == b"# Seven again\n"
+    assert contents["vault/n1199.md"] == b"# Note 1199\n"

@@ -127,6 +127,35 @@ def test_the_registry_gives_each_chat_its_notebook_and_keeps_a_bounded_number_op
     assert registry.has_own_notes(1) and not registry.has_own_notes(2)
 
 
+def test_the_registry_compares_a_chats_notes_at_most_once_per_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr("bot.core.notebooks.time.monotonic", lambda: clock[0])
+    registry = NotebookRegistry.of(ListSearcher([]))
+    assert registry.check_due(5, 2.0)  # never compared: now
+    assert not registry.check_due(5, 2.0)  # just compared
+    assert registry.check_due(6, 2.0)  # another chat: its own clock
+    assert registry.check_due(5, 0.0)  # 0: every time
+    clock[0] += 1.0
+    assert not registry.check_due(6, 2.0)
+    clock[0] += 2.0
+    assert registry.check_due(6, 2.0)
+
+
+def test_a_comparison_older_than_a_local_change_does_not_undo_it(tmp_path: Path) -> None:
+    registry = NotebookRegistry.of(ListSearcher([]))
+    old = ChatNotes("chat1-old", tmp_path / "old")
+    new = ChatNotes("chat1-new", tmp_path / "new")
+    registry.assign(1, old)
+    seen_before = registry.chat_notes(1)
+    registry.assign(1, new)  # an upload here, while the database was read
+    assert not registry.switch_if(1, seen_before, None)
+    assert registry.chat_notes(1) == new
+    assert registry.switch_if(1, new, None) and registry.for_chat(1).id == DEMO
+    assert registry.switch_if(1, None, old) and registry.for_chat(1).id == "chat1-old"
+
+
 async def test_a_file_sent_while_the_last_is_still_read_is_answered_and_not_fetched(
     tmp_path: Path,
 ) -> None:
@@ -147,3 +176,37 @@ async def test_a_file_sent_while_the_last_is_still_read_is_answered_and_not_fetc
     assert await receive_file(services, request, SentFile("a.md", 11, fetch)) == []
     assert fetched and services.notebooks.has_own_notes(7)
     await services.db.close()
+
+
+def test_a_lazily_opened_notebook_finds_what_an_eager_one_finds(tmp_path: Path) -> None:
+    from index.search import open_searcher
+    from index.store import ensure_index
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "cells.md").write_text(
+        "# Cells\n\n## Mitochondria\nMitochondria make ATP by oxidative phosphorylation.\n\n"
+        "## Ribosomes\nRibosomes translate messenger RNA into proteins.\n",
+        encoding="utf-8",
+    )
+    ensure_index(notes, tmp_path / "index")
+    eager = open_searcher(tmp_path / "index")
+    lazy = open_searcher(tmp_path / "index", eager=False)
+    for query in ("mitochondria atp", "ribosome", "proteins translate", "nothing here at all"):
+        expected = [(hit.chunk.id, hit.snippet) for hit in eager.search(query).hits]
+        assert [(hit.chunk.id, hit.snippet) for hit in lazy.search(query).hits] == expected
+    assert lazy.search("ribosome").hits
+
+
+def test_a_refusal_raised_in_the_worker_process_keeps_its_reason() -> None:
+    import pickle
+
+    from bot.core.notebook_cache import in_worker_process
+
+    refusal = pickle.loads(pickle.dumps(NotAccepted("That zip holds over {count} files", count=3)))
+    assert refusal.msgid == "That zip holds over {count} files" and refusal.params == {"count": 3}
+    with pytest.raises(NotAccepted) as refused:
+        in_worker_process(read_upload, "empty.md", b"   ", LIMITS)
+    assert "empty" in refused.value.msgid and refused.value.params == {"name": "empty.md"}
+    intake = in_worker_process(read_upload, "a.md", b"# A\n\nalpha\n", LIMITS)
+    assert intake.files == {"a.md": b"# A\n\nalpha\n"}

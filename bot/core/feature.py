@@ -141,3 +141,5 @@ class Feature:
     on_start: Callable[[AppServices], None] | None = None  # e.g. start building a bank
     on_open: Callable[[AppServices], Awaitable[None]] | None = None  # awaited before updates flow
     on_document: DocumentRun | None = None  # a file sent to the bot
+    # awaited before any request of a chat is answered (e.g. pick up notes changed elsewhere)
+    before_request: Callable[[AppServices, int], Awaitable[None]] | None = None

@@ -4,24 +4,101 @@ here blocks (files, index builds): call it through asyncio.to_thread."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
+from bot.core.question_bank import QuizBank
 from index.corpus import NoteLimits, discover_note_files
 from index.model import Chunk, SearchResult
+from index.quiz import QuizItem, build_question_bank
 from index.search import Searcher, open_searcher
-from index.store import RepairCallback, ensure_index
+from index.store import (
+    RepairCallback,
+    current_generation,
+    ensure_index,
+    load_index_chunks,
+    verify_generation,
+)
 
 log = logging.getLogger(__name__)
 
 DEMO_FOLDER = "Demo"  # where the shipped notes sit inside a chat's notes when kept beside them
+WORKER_PROCESSES = 2  # index and question builds at once, each in its own interpreter
+
+T = TypeVar("T")
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _workers() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            context = multiprocessing.get_context("spawn")  # never fork a threaded process
+            _pool = ProcessPoolExecutor(
+                max_workers=WORKER_PROCESSES, mp_context=context, initializer=_background
+            )
+        return _pool
+
+
+def in_worker_process(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` in a worker process, so that CPU-bound Python (Whoosh, the quiz
+    rules) never holds this process's GIL while other chats wait for replies; in this thread
+    when no worker process can be had. Blocking: call it from a worker thread."""
+    global _pool
+    try:
+        future = _workers().submit(function, *args)
+    except (RuntimeError, OSError) as error:  # shutting down, or no process to be had
+        log.warning("no worker process (%s): working in this one", error)
+        return function(*args)
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        log.warning("the worker process died (%s): working in this one", error)
+        with _pool_lock:
+            _pool = None
+        return function(*args)
+
+
+def start_workers() -> list[Future[bool]]:
+    """Start the worker processes now (an interpreter each), so no upload waits for one; the
+    futures are done once they are up."""
+    pool = _workers()
+    return [pool.submit(_ready) for _ in range(WORKER_PROCESSES)]
+
+
+def _background() -> None:
+    """In each worker: yield the CPU to the bot's own process (replies come first)."""
+    with contextlib.suppress(OSError):
+        os.nice(5)
+
+
+def _ready() -> bool:
+    import index.quiz  # noqa: F401 - imported once, before the first upload needs it
+    import index.store  # noqa: F401
+
+    return True
+
+
+def _index_notes(root: str, limits: NoteLimits | None = None) -> None:
+    ensure_index(Path(root) / "notes", Path(root) / "index", limits=limits)
+
+
+def _question_items(index_dir: str) -> list[QuizItem]:
+    return build_question_bank(load_index_chunks(Path(index_dir)))
 
 
 def notes_key(files: Iterable[tuple[str, str]], keep_demo: bool) -> str:
@@ -94,17 +171,26 @@ class IndexOptions:
 
 
 def build_index(root: Path, options: IndexOptions | None = None) -> Searcher:
-    """Index the laid-out notes (when not indexed yet, or when the index fails its check: the
-    last good generation serves while a thread rebuilds) and open a searcher over them."""
+    """Index the laid-out notes (when not indexed yet) and open a searcher over them, lazily:
+    each posting list is read when a search first needs it (a cold notebook opens in a tenth
+    of the time, and most of its terms are never searched).
+
+    The build runs in a worker process. An index that fails its check is repaired in this
+    process instead, where the repair can be told to ``options.on_repair``: the last good
+    generation serves while a thread rebuilds."""
     options = options or IndexOptions()
-    ensure_index(
-        root / "notes",
-        root / "index",
-        limits=options.limits,
-        heal_in_background=True,
-        on_repair=options.on_repair,
-    )
-    return open_searcher(root / "index")
+    live = current_generation(root / "index")
+    if live is not None and verify_generation(live):
+        ensure_index(
+            root / "notes",
+            root / "index",
+            limits=options.limits,
+            heal_in_background=True,
+            on_repair=options.on_repair,
+        )
+    else:
+        in_worker_process(_index_notes, str(root), options.limits)
+    return open_searcher(root / "index", eager=False)
 
 
 class LazySearcher:
@@ -141,3 +227,11 @@ class LazySearcher:
 
     def chunks(self) -> list[Chunk]:
         return self._open().chunks()
+
+    async def build_bank(self) -> QuizBank:
+        """The question bank of these notes, its items derived in a worker process."""
+        chunks = await asyncio.to_thread(self.chunks)  # opens (and indexes) the notes first
+        items = await asyncio.to_thread(
+            in_worker_process, _question_items, str(self.root / "index")
+        )
+        return QuizBank(items, chunks)

@@ -9,14 +9,15 @@ them stay in memory, least recently used first out."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from bot.core.notebook_cache import IndexOptions, LazySearcher
-from bot.core.question_bank import QuizBankHolder
+from bot.core.question_bank import QuizBank, QuizBankHolder
 from index.examples import example_queries
 from index.model import Chunk, SearchResult
 
@@ -40,6 +41,7 @@ class Notebook:
     id: str
     searcher: SearcherLike
     bank: QuizBankHolder = field(default_factory=QuizBankHolder)
+    make_bank: Callable[[], Awaitable[QuizBank]] | None = field(default=None, repr=False)
     _examples: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def example_queries(self, lang: str) -> list[str]:
@@ -51,7 +53,10 @@ class Notebook:
     def start_bank(self) -> QuizBankHolder:
         """The bank holder, its build started (off the event loop) if it has not begun."""
         if self.bank.bank is None:
-            self.bank.start(self.searcher.chunks)
+            if self.make_bank is not None:
+                self.bank.start_with(self.make_bank)
+            else:
+                self.bank.start(self.searcher.chunks)
         return self.bank
 
 
@@ -83,6 +88,7 @@ class NotebookRegistry:
         self._max_open = max(1, max_open)
         self._chat_notes: dict[int, ChatNotes] = {}
         self._open: OrderedDict[str, Notebook] = OrderedDict()  # chat notebooks, oldest use first
+        self._checked_at: dict[int, float] = {}  # chat → when its notes were last compared
 
     @classmethod
     def of(
@@ -112,9 +118,8 @@ class NotebookRegistry:
                 return self.default
             notebook = self._open.get(notes.notebook_id)
             if notebook is None:
-                notebook = Notebook(
-                    notes.notebook_id, LazySearcher(notes.root, options=self.index_options)
-                )
+                searcher = LazySearcher(notes.root, options=self.index_options)
+                notebook = Notebook(notes.notebook_id, searcher, make_bank=searcher.build_bank)
                 self._keep_open(notebook)
             else:
                 self._open.move_to_end(notes.notebook_id)
@@ -123,6 +128,10 @@ class NotebookRegistry:
     def has_own_notes(self, chat_id: int) -> bool:
         with self._lock:
             return chat_id in self._chat_notes
+
+    def chats_with_own_notes(self) -> list[int]:
+        with self._lock:
+            return list(self._chat_notes)
 
     def assign(self, chat_id: int, notes: ChatNotes, notebook: Notebook | None = None) -> None:
         """From now on ``chat_id`` studies ``notes`` (``notebook``: already opened over them)."""
@@ -133,6 +142,36 @@ class NotebookRegistry:
                 self._open.pop(old.notebook_id, None)
             if notebook is not None:
                 self._keep_open(notebook)
+
+    def chat_notes(self, chat_id: int) -> ChatNotes | None:
+        """The notes ``chat_id`` studies here (None: the shipped ones)."""
+        with self._lock:
+            return self._chat_notes.get(chat_id)
+
+    def check_due(self, chat_id: int, every: float) -> bool:
+        """Whether ``chat_id``'s notes were last compared with the database over ``every``
+        seconds ago; if so, the comparison starts now (other callers wait for the next)."""
+        now = time.monotonic()
+        with self._lock:
+            last = self._checked_at.get(chat_id)
+            if last is not None and now - last < every:
+                return False
+            self._checked_at[chat_id] = now
+            return True
+
+    def switch_if(self, chat_id: int, expected: ChatNotes | None, notes: ChatNotes | None) -> bool:
+        """Assign ``notes`` (None: the shipped notes) unless the chat's notes changed here since
+        they were ``expected`` (an upload on this instance wins over an older comparison)."""
+        with self._lock:
+            if self._chat_notes.get(chat_id) != expected:
+                return False
+            if expected is not None and expected != notes:
+                self._open.pop(expected.notebook_id, None)
+            if notes is None:
+                self._chat_notes.pop(chat_id, None)
+            else:
+                self._chat_notes[chat_id] = notes
+            return True
 
     def use_demo(self, chat_id: int) -> None:
         """``chat_id`` has no notes of its own any more: it studies the shipped notes."""

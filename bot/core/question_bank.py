@@ -8,7 +8,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
@@ -82,6 +82,23 @@ class QuizBankHolder:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._build(load_chunks))
         return self._task
+
+    def start_with(self, make: Callable[[], Awaitable[QuizBank]]) -> asyncio.Task[QuizBank]:
+        """Build the bank with ``make`` (e.g. in another process); returns the task."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._made(make))
+        return self._task
+
+    async def _made(self, make: Callable[[], Awaitable[QuizBank]]) -> QuizBank:
+        try:
+            bank = await make()
+        except Exception:
+            log.exception("could not build the question bank")
+            bank = QuizBank(())
+        self._bank = bank
+        self._ready.set()
+        log.info("question bank ready: %d items", len(bank))
+        return bank
 
     async def _build(self, load_chunks: Callable[[], Sequence[Chunk]]) -> QuizBank:
         def build() -> QuizBank:

@@ -4,16 +4,20 @@ keep the shipped demo notes on beside them."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import insert_unless_present, utcnow
 from bot.db.models import NotebookFile, NotebookOptions
+from bot.db.session import Database
+
+_BATCH = 500  # paths per statement (well under every driver's limit on bound parameters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,14 @@ class StoredNote:
     size: int
     sha256: str
     added_at: datetime
+
+
+@asynccontextmanager
+async def reading(db: Database) -> AsyncIterator[AsyncSession]:
+    """A session for reads alone: it never commits (it rolls back when closed), so a check made
+    before many requests costs a query, not a transaction."""
+    async with AsyncSession(db.engine, expire_on_commit=False) as session:
+        yield session
 
 
 async def note_files(session: AsyncSession, chat_id: int) -> list[StoredNote]:
@@ -48,23 +60,30 @@ async def put_note_files(
     session: AsyncSession, chat_id: int, files: Iterable[tuple[str, bytes]]
 ) -> None:
     """Add or replace files (same path: the new bytes replace the old) in the caller's
-    transaction, so a batch lands whole or not at all."""
+    transaction, so a batch lands whole or not at all. One DELETE and one multi-row INSERT per
+    batch of paths: a vault of hundreds of files holds the database's write lock for
+    milliseconds, not seconds (other chats' updates write meanwhile)."""
     now = utcnow()
-    for path, content in files:
+    rows = [
+        {
+            "chat_id": chat_id,
+            "path": path,
+            "content": content,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "size": len(content),
+            "added_at": now,
+        }
+        for path, content in dict(files).items()
+    ]
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start : start + _BATCH]
         await session.execute(
-            delete(NotebookFile).where(NotebookFile.chat_id == chat_id, NotebookFile.path == path)
-        )
-        session.add(
-            NotebookFile(
-                chat_id=chat_id,
-                path=path,
-                content=content,
-                sha256=hashlib.sha256(content).hexdigest(),
-                size=len(content),
-                added_at=now,
+            delete(NotebookFile).where(
+                NotebookFile.chat_id == chat_id,
+                NotebookFile.path.in_([row["path"] for row in batch]),
             )
         )
-    await session.flush()
+        await session.execute(insert(NotebookFile), batch)
 
 
 async def remove_note_files(

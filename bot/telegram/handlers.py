@@ -84,6 +84,9 @@ async def _request(update: Update, context: StudyContext, text: str) -> Request:
     message = update.effective_message
     user = update.effective_user
     asker = await asker_for(update, context)
+    for feature in FEATURES:
+        if feature.before_request is not None:
+            await feature.before_request(get_services(context), asker.chat_id)
 
     async def is_admin() -> bool:
         if chat is None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tests.e2e.conftest import BotHarness, button_data, buttons, start_bot
 from tests.fakebot import ALICE, BOB, CAROL, STUDY_GROUP, FakeBotAPI, User
+from tests.test_notebook_intake import blank_pdf
 
 CELLS = """# Cell biology
 
@@ -89,8 +90,10 @@ async def test_private_upload_then_search_and_quiz_use_the_chats_own_notes(bot: 
     api = bot.api
     done = await upload(bot, ALICE, CELLS.encode(), "cells.md")
     assert "1 file, 2 passages, 1 question ready" in done["text"], done["text"]
-    edits = [c for c in api.calls_to("editMessageText") if c.ok]
-    assert edits, "the progress message is edited as the upload is read"
+    edits = [c.params["text"] for c in api.calls_to("editMessageText") if c.ok]
+    assert any("building the index" in text for text in edits), edits
+    # searchable first, then the questions: the message says so on the way
+    assert any("2 passages searchable now; making the questions" in text for text in edits)
     assert "Try a search" in done["text"]
 
     assert OWN_WORDS in (await search_text(bot, ALICE, OWN_QUERY))
@@ -231,8 +234,12 @@ BAD_FILES = [
     (zipped({f"n{i}.md": b"x" for i in range(30)}), "many.zip", "over 20 files"),
     (zipped({"big.md": b"a" * 300_000}), "bomb.zip", "unpacks to over"),
     (b"%PDF-1.4 not really a pdf", "broken.pdf", "PDF can't be read"),
+    (blank_pdf(), "scan.pdf", "no text layer"),
+    (blank_pdf("secret"), "locked.pdf", "locked with a password"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "locked.docx", "locked with a password"),
+    (b"not a word file", "broken.docx", ".docx can't be read"),
     (b"PK\x03\x04 broken", "broken.zip", "can't be opened"),
-    (b"binary", "photo.jpg", "I read .md, .txt, .zip and .pdf"),
+    (b"binary", "photo.jpg", "I read .md, .txt, .zip, .pdf and .docx"),
 ]
 
 
@@ -246,6 +253,7 @@ async def test_bad_files_are_answered_and_the_old_notes_work_as_before(
             answer = await upload(bot, ALICE, content, name)
             assert answer["text"].startswith("⚠️") and reason in answer["text"], (name, answer)
             assert "as they were" in answer["text"]
+            assert OWN_WORDS in (await search_text(bot, ALICE, OWN_QUERY)), name  # intact
         [listing] = await bot.send_and_wait(fake_api.build.command(ALICE, "/notes"), ALICE.id)
         assert "cells.md" in listing["text"] and "photo" not in listing["text"]
         assert OWN_WORDS in (await search_text(bot, ALICE, OWN_QUERY))
@@ -306,3 +314,25 @@ async def test_help_says_the_demo_notes_until_the_chat_sends_its_own(bot: BotHar
     await upload(bot, ALICE, CELLS.encode(), "cells.md")
     [after] = await bot.send_and_wait(api.build.command(ALICE, "/help"), ALICE.id)
     assert "demo notes until" not in after["text"] and "/notes" in after["text"]
+
+
+async def test_a_file_sent_while_the_last_is_read_is_answered_and_the_first_lands(
+    bot: BotHarness,
+):
+    api = bot.api
+    await upload(bot, ALICE, CELLS.encode(), "cells.md")
+    before = len(bot.sent(ALICE.id))
+    api.push_update(api.build.document_message(ALICE, ROMANS.encode(), "rome.md"))
+    api.push_update(api.build.document_message(ALICE, b"# Golgi\n\nGolgi bodies.\n", "golgi.md"))
+
+    def answers() -> list[str] | None:
+        texts = [m.get("text", "") for m in bot.sent(ALICE.id)[before:]]
+        done = [t for t in texts if t.startswith(("✅", "⚠️", "⏳ I'm still reading"))]
+        return done if len(done) >= 2 else None
+
+    done = await api.wait_for(answers, 60)
+    assert sum("still reading" in text for text in done) == 1, done
+    assert sum(text.startswith("✅") for text in done) == 1, done
+    [listing] = await bot.send_and_wait(api.build.command(ALICE, "/notes"), ALICE.id)
+    assert "cells.md" in listing["text"]  # the earlier notes stay
+    assert ("rome.md" in listing["text"]) != ("golgi.md" in listing["text"])  # one of the two

@@ -1,6 +1,7 @@
 """The notebooks feature's declaration: a file sent to the bot joins the chat's notes, ``/notes``
-lists them with their buttons, and at start every chat with notes studies them again. In groups
-only administrators add or remove notes; a member's file is ignored quietly."""
+lists them with their buttons, at start every chat with notes studies them again, and before a
+chat's request its notes are compared with the database (another instance may have changed
+them). In groups only administrators add or remove notes; a member's file is ignored quietly."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.core.feature import ButtonRoute, Command, Feature, Request, SentFile
+from bot.core.feature import ButtonRoute, Command, Feature, Job, Request, SentFile
+from bot.core.notebook_cache import in_worker_process
+from bot.core.ports import Sender
 from bot.core.replies import ButtonAnswer, Notice, Outgoing, Reply
 from bot.core.services import AppServices
 from bot.features.notebooks.intake import NotAccepted, read_path, read_upload
@@ -19,10 +22,13 @@ from bot.features.notebooks.library import (
     Built,
     add_notes,
     file_lines,
+    follow_all_notes,
+    follow_chat_notes,
     limits_of,
     remove_notes,
     restore_notebooks,
     switch_demo,
+    with_questions,
 )
 from bot.features.notebooks.shelf import (
     DEMO_ON,
@@ -34,6 +40,7 @@ from bot.features.notebooks.shelf import (
     notes_listing,
     ready_text,
     refusal,
+    searchable_text,
 )
 from bot.i18n import N_, tr, trn
 
@@ -64,7 +71,9 @@ async def receive_file(
     try:
         await request.progress(tr(lang, "📥 Reading {name}…", name=html.escape(sent.name)))
         content = await sent.fetch()
-        intake = await asyncio.to_thread(read_upload, sent.name, content, limits_of(services))
+        intake = await asyncio.to_thread(
+            in_worker_process, read_upload, sent.name, content, limits_of(services)
+        )
 
         async def on_indexing(file_count: int) -> None:
             files = trn(lang, "{n} file", "{n} files", file_count)
@@ -73,6 +82,8 @@ async def receive_file(
             )
 
         built = await add_notes(services, chat_id, intake, on_indexing)
+        await request.progress(searchable_text(lang, built))
+        built = await with_questions(built)
     except NotAccepted as error:
         await request.progress(refusal(lang, error).text)
         return []
@@ -87,7 +98,7 @@ async def add_from_disk(services: AppServices, request: Request, path: Path) -> 
     lang, chat_id = request.asker.lang, request.asker.chat_id
     try:
         intake = await asyncio.to_thread(read_path, path, limits_of(services))
-        built = await add_notes(services, chat_id, intake)
+        built = await with_questions(await add_notes(services, chat_id, intake))
     except NotAccepted as error:
         return [refusal(lang, error)]
     return [Reply(ready_text(lang, built, intake))]
@@ -131,13 +142,23 @@ async def notes_button(services: AppServices, request: Request) -> ButtonAnswer:
     return ButtonAnswer(Notice(notice), (Reply(listing.text, listing.buttons, edit=True),))
 
 
+async def follow_notes_job(services: AppServices, sender: Sender) -> int:
+    """Every minute: pick up notes another instance changed, for the chats no request names."""
+    return await follow_all_notes(services)
+
+
 NOTEBOOKS = Feature(
     name="notebooks",
     commands=(Command("notes", notes_command, menu=N_("Your notes: list, remove")),),
     buttons=(ButtonRoute((NOTES_BUTTON,), notes_button),),
     help_lines=(
-        N_("📎 Send me .md, .txt, .zip or .pdf files to study your own notes; /notes lists them."),
+        N_(
+            "📎 Send me .md, .txt, .zip, .pdf or .docx files to study your own notes; "
+            "/notes lists them."
+        ),
     ),
+    jobs=(Job("follow-notes", follow_notes_job, interval=60.0, first=60.0),),
     on_open=restore_notebooks,
     on_document=receive_file,
+    before_request=follow_chat_notes,
 )

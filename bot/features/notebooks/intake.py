@@ -1,7 +1,7 @@
-"""Reading what a chat sends as notes: a .md or .txt file, a .zip of a folder of them, or a PDF
-with a text layer (or, from the terminal and the command line, a file or folder on disk), into
-note files (path inside the chat's notes, UTF-8 text), or a clear refusal. Blocking and pure (no
-database, no Telegram): run it through asyncio.to_thread."""
+"""Reading what a chat sends as notes: a .md or .txt file, a .zip of a folder of them, a PDF
+with a text layer or a Word .docx (or, from the terminal and the command line, a file or folder
+on disk), into note files (path inside the chat's notes, UTF-8 text), or a clear refusal.
+Blocking and pure (no database, no Telegram): run it through asyncio.to_thread."""
 
 from __future__ import annotations
 
@@ -44,6 +44,13 @@ class NotAccepted(Exception):
         self.msgid = msgid
         self.params = params
 
+    def __reduce__(self) -> tuple[object, ...]:  # raised in a worker process, read in this one
+        return (_not_accepted, (self.msgid, self.params))
+
+
+def _not_accepted(msgid: str, params: dict[str, object]) -> NotAccepted:
+    return NotAccepted(msgid, **params)
+
 
 @dataclass
 class Intake:
@@ -69,9 +76,14 @@ def read_upload(name: str, content: bytes, limits: Limits) -> Intake:
         _read_zip(intake, content, limits)
     elif suffix == ".pdf":
         intake.files[base + ".txt"] = _pdf_text(content).encode("utf-8")
+    elif suffix == ".docx":
+        from bot.features.notebooks.word import docx_markdown
+
+        intake.files[base + ".md"] = docx_markdown(content, limits.zip_bytes).encode("utf-8")
     else:
         raise NotAccepted(
-            N_("I read .md, .txt, .zip and .pdf files; this one is {suffix}."), suffix=suffix or "?"
+            N_("I read .md, .txt, .zip, .pdf and .docx files; this one is {suffix}."),
+            suffix=suffix or "?",
         )
     return intake
 

@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.notebook_cache import (
     LazySearcher,
@@ -18,6 +18,7 @@ from bot.core.notebook_cache import (
     notebook_id,
     notebook_root,
     notes_key,
+    start_workers,
 )
 from bot.core.notebooks import ChatNotes, Notebook
 from bot.core.services import AppServices
@@ -27,6 +28,7 @@ from bot.db.notebook_files import (
     note_contents,
     note_files,
     put_note_files,
+    reading,
     remove_note_files,
     set_keep_demo,
 )
@@ -107,6 +109,8 @@ async def add_notes(
         await put_note_files(session, chat_id, intake.files.items())
     if built.notes is not None:
         services.notebooks.assign(chat_id, built.notes, built.notebook)
+    if built.notebook is not None:
+        built.notebook.start_bank()  # after the index: the chat can search while it builds
     return built
 
 
@@ -123,7 +127,9 @@ async def _build(
     *,
     assign: bool = True,
 ) -> Built:
-    """Lay out and index ``files`` (off the event loop), open the notebook and its bank."""
+    """Lay out and index ``files`` (off the event loop) and open the notebook. Its question bank
+    is built after, in a worker thread, once the chat studies the notebook (``with_questions``
+    waits for it): the notes are searchable before their questions are made."""
     if not files:
         services.notebooks.use_demo(chat_id)
         return Built(None, None, 0, 0, 0)
@@ -134,19 +140,28 @@ async def _build(
     options = services.notebooks.index_options
     searcher = await asyncio.to_thread(build_index, root, options)
     notes = ChatNotes(notebook_id(chat_id, key), root)
-    notebook = Notebook(notes.notebook_id, LazySearcher(root, searcher, options))
-    bank = await notebook.start_bank().wait(BANK_WAIT_SECONDS)
-    chunks = await asyncio.to_thread(searcher.chunks)
+    lazy = LazySearcher(root, searcher, options)
+    notebook = Notebook(notes.notebook_id, lazy, make_bank=lazy.build_bank)
+    chunks = searcher.chunks()  # held in memory already: no need for a thread
     if assign:
         services.notebooks.assign(chat_id, notes, notebook)
+        notebook.start_bank()
     return Built(
         notebook,
         notes,
         files=len(files),
         passages=len(chunks),
-        questions=len(bank) if bank is not None else 0,
+        questions=0,
         examples=_examples(chunks),
     )
+
+
+async def with_questions(built: Built) -> Built:
+    """``built`` once its question bank is ready (started by ``_build``), with their count."""
+    if built.notebook is None:
+        return built
+    bank = await built.notebook.start_bank().wait(BANK_WAIT_SECONDS)
+    return replace(built, questions=len(bank) if bank is not None else 0)
 
 
 def _examples(chunks: list[Chunk], count: int = 3) -> tuple[str, ...]:
@@ -189,23 +204,66 @@ async def reload_notes(services: AppServices, chat_id: int) -> Built:
 async def restore_notebooks(services: AppServices) -> None:
     """At start: every chat with notes of its own studies them again. Notes already laid out on
     this disk are only registered (they open on first use); others are laid out from the
-    database first."""
+    database first. The worker processes that index uploads start now."""
+    await asyncio.to_thread(start_workers)
     async with services.db.session() as session:
         chat_ids = await chats_with_notes(session)
     for chat_id in chat_ids:
-        async with services.db.session() as session:
-            stored = await note_files(session, chat_id)
-            keep_demo = await keeps_demo(session, chat_id)
-        key = notes_key(((note.path, note.sha256) for note in stored), keep_demo)
-        root = notebook_root(services.settings.notebooks_dir, chat_id, key)
-        if not await asyncio.to_thread(is_laid_out, root):
-            async with services.db.session() as session:
-                contents = await note_contents(session, chat_id)
-            demo = services.settings.corpus_dir if keep_demo else None
-            await asyncio.to_thread(lay_out, root, contents, demo)
-        services.notebooks.assign(chat_id, ChatNotes(notebook_id(chat_id, key), root))
+        await _follow_database(services, chat_id)
     if chat_ids:
         log.info("%d chats study their own notes", len(chat_ids))
+
+
+async def follow_chat_notes(services: AppServices, chat_id: int) -> None:
+    """Before a chat's request: when its notes were last compared with the database over
+    ``notes_check_seconds`` ago, compare them now, and study what the database holds (another
+    instance may have added or removed files). A failure keeps the notes this instance has."""
+    if not services.notebooks.check_due(chat_id, services.settings.notes_check_seconds):
+        return
+    try:
+        await _follow_database(services, chat_id)
+    except Exception:
+        log.warning("could not compare chat %s's notes with the database", chat_id, exc_info=True)
+
+
+async def follow_all_notes(services: AppServices) -> int:
+    """Every chat this instance knows or the database has notes for, compared now (for work
+    that no request of the chat precedes, such as the daily quiz); the number that changed."""
+    async with services.db.session() as session:
+        chat_ids = set(await chats_with_notes(session))
+    chat_ids.update(services.notebooks.chats_with_own_notes())
+    changed = 0
+    for chat_id in sorted(chat_ids):
+        services.notebooks.check_due(chat_id, 0.0)
+        changed += await _follow_database(services, chat_id)
+    return changed
+
+
+async def _follow_database(services: AppServices, chat_id: int) -> bool:
+    """Make ``chat_id`` study the notes the database holds for it, laying them out on this disk
+    if they are not yet (indexed on first use); whether they changed here."""
+    current = services.notebooks.chat_notes(chat_id)
+    async with reading(services.db) as session:
+        stored = await note_files(session, chat_id)
+        keep_demo = await keeps_demo(session, chat_id) if stored else False
+    if not stored:
+        return current is not None and services.notebooks.switch_if(chat_id, current, None)
+    key = notes_key(((note.path, note.sha256) for note in stored), keep_demo)
+    root = notebook_root(services.settings.notebooks_dir, chat_id, key)
+    notes = ChatNotes(notebook_id(chat_id, key), root)
+    if current == notes:
+        return False
+    if not await asyncio.to_thread(is_laid_out, root):
+        async with reading(services.db) as session:
+            contents = await note_contents(session, chat_id)
+        if _key(contents, keep_demo) != key:  # changed again while we read: the next check
+            return False
+        demo = services.settings.corpus_dir if keep_demo else None
+        await asyncio.to_thread(lay_out, root, contents, demo)
+    changed = services.notebooks.switch_if(chat_id, current, notes)
+    if changed:
+        log.info("chat %s studies notes %s (from the database)", chat_id, key)
+    return changed
 
 
 async def file_lines(services: AppServices, chat_id: int) -> tuple[list[FileLine], bool]:

@@ -61,6 +61,12 @@ def refusal(lang: str, error: NotAccepted) -> Reply:
     return Reply("⚠️ " + html.escape(reason) + "\n" + tr(lang, "Your notes are as they were."))
 
 
+def searchable_text(lang: str, built: Built) -> str:
+    """The progress message once the notes are searchable, while their questions are made."""
+    passages = trn(lang, "{n} passage", "{n} passages", built.passages)
+    return "🔎 " + tr(lang, "{passages} searchable now; making the questions…", passages=passages)
+
+
 def ready_text(lang: str, built: Built, intake: Intake) -> str:
     """The last state of the progress message: what the chat's notes now hold."""
     ready = tr(
@@ -107,8 +113,8 @@ def notes_listing(
         return Reply(
             tr(
                 lang,
-                "📚 This chat studies the demo notes. Send me .md, .txt, .zip or .pdf files to "
-                "study your own.",
+                "📚 This chat studies the demo notes. Send me .md, .txt, .zip, .pdf or .docx files "
+                "to study your own.",
             )
         )
     rows = [tr(lang, "📚 <b>This chat's notes</b>"), ""]
