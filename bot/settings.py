@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     max_zip_bytes: int = Field(default=50 * 1024 * 1024, alias="STUDYBOT_MAX_ZIP_BYTES")
     max_zip_members: int = Field(default=1000, alias="STUDYBOT_MAX_ZIP_MEMBERS")
     open_notebooks: int = Field(default=32, ge=1, alias="STUDYBOT_OPEN_NOTEBOOKS")
+    # the inbox: an update not finished within the lease is handled again (by any instance);
+    # one failing this many attempts is set aside (dead letter)
+    inbox_lease_s: float = Field(default=60.0, gt=0, alias="STUDYBOT_INBOX_LEASE_S")
+    inbox_max_attempts: int = Field(default=5, ge=1, alias="STUDYBOT_INBOX_MAX_ATTEMPTS")
+    # how long a transient storage failure (locked, disk full, database down) is retried
+    storage_retry_s: float = Field(default=30.0, ge=0, alias="STUDYBOT_STORAGE_RETRY_S")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -434,5 +434,11 @@ def status_reply(lang: str, report: StatusReport) -> Reply:
                 zone=e(report.zone),
                 total=counts.answers_total,
             ),
+            tr(
+                lang,
+                "📥 Inbox: {pending} pending, {dead} set aside (failed)",
+                pending=counts.inbox_pending,
+                dead=counts.inbox_dead,
+            ),
         ]
     return Reply("\n".join(lines))
