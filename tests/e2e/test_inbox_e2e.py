@@ -292,3 +292,83 @@ async def test_two_applications_on_one_database_answer_an_update_once(
         await first_api.stop()
         await second_api.stop()
     assert answers == 20
+
+
+async def test_a_webhook_update_is_stored_before_the_200_and_a_failed_store_answers_500(
+    fake_api: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    import aiohttp
+
+    from bot.core.notebooks import NotebookRegistry
+    from bot.core.services import AppServices
+    from bot.settings import Settings
+    from bot.telegram.app import build_application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    secret = "hook-secret"
+    settings = Settings(
+        _env_file=None,
+        TELEGRAM_BOT_TOKEN=fake_api.token,
+        TELEGRAM_API_URL=fake_api.root_url,
+        STUDYBOT_DATA_DIR=str(tmp_path / "data"),
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}",
+        STUDYBOT_WEBHOOK_SECRET=secret,
+        **FAST,
+    )
+    db = Database(settings.effective_database_url)
+    await db.start()
+    services = AppServices(settings=settings, db=db, notebooks=NotebookRegistry.of(SEARCHER))
+    application = build_application(settings, services)
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    await application.updater.start_webhook(  # type: ignore[union-attr]
+        listen="127.0.0.1",
+        port=port,
+        url_path="hook",
+        webhook_url="https://bot.example.org/hook",
+        secret_token=secret,
+    )
+    await application.start()
+    real_claim = services.claims.claim
+    broken = [True]
+
+    async def claim(seen: SeenUpdate):
+        if broken[0]:
+            raise RuntimeError("the database refused the write")
+        return await real_claim(seen)
+
+    monkeypatch.setattr(services.claims, "claim", claim)
+    update = fake_api.build.private_message(ALICE, "alpha")
+    statuses = []
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def post() -> None:
+                async with http.post(
+                    f"http://127.0.0.1:{port}/hook",
+                    json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+                ) as response:
+                    statuses.append(response.status)
+
+            await post()  # not stored: Telegram must send it again
+            await asyncio.sleep(0.5)
+            answered_before = len(fake_api.messages(ALICE.id))
+            broken[0] = False
+            await post()
+            await fake_api.wait_for(lambda: fake_api.messages(ALICE.id), 10)
+            await post()  # a redelivery of a stored update
+            await asyncio.sleep(0.8)
+    finally:
+        await application.updater.stop()  # type: ignore[union-attr]
+        await application.stop()
+        await application.shutdown()
+        await db.close()
+    assert statuses == [500, 200, 200]
+    assert answered_before == 0
+    assert len(fake_api.messages(ALICE.id)) == 1
