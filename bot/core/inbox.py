@@ -6,13 +6,16 @@ an effect can mark the update done in its own transaction.
 Exactly-once, and its remaining window: an update is stored before Telegram is told it arrived,
 leased to the instance handling it, and marked done when handled (a recorded poll answer in the
 same transaction as the answer). A reply is a Bot API call, which cannot share a transaction:
-each reply sent is recorded (``replies_sent``) right after Telegram accepted it, and a replay
+each reply sent is recorded (``replies_sent``) as soon as Telegram accepted it (sent to the
+database at once, sharing a transaction with the done mark that usually follows), and a replay
 skips that many. A crash between Telegram accepting a reply and that record (one round trip to
 the database) would send the reply again on replay; nothing else is repeated or lost.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -21,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.services import AppServices
 from bot.db.inbox import DEAD, DONE, Mark, mark_done_in
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,15 +72,22 @@ def start_handling(handling: Handling) -> None:
 
 
 async def reply_sent(services: AppServices, handling: Handling) -> None:
-    """One more reply went out: record it before anything else happens."""
+    """One more reply went out: its record is on its way to the database at once (not awaited:
+    the update's done mark, when it follows right away, shares the transaction)."""
     handling.position += 1
     if handling.position > handling.replies_sent:
         handling.replies_sent = handling.position
         if handling.done_in_effect:
             return  # done already: a replay never comes
-        await services.inbox_marks.mark(
+        written = services.inbox_marks.mark_soon(
             Mark(handling.bot_id, handling.update_id, handling.replies_sent)
         )
+        written.add_done_callback(_log_failed_mark)
+
+
+def _log_failed_mark(written: asyncio.Future[None]) -> None:
+    if not written.cancelled() and written.exception() is not None:
+        log.warning("could not record a reply sent: %s", written.exception())
 
 
 async def finish_in(session: AsyncSession) -> None:

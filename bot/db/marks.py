@@ -38,11 +38,16 @@ class InboxMarks:
         self._flusher: asyncio.Task[None] | None = None
 
     async def mark(self, mark: Mark) -> None:
+        await self.mark_soon(mark)
+
+    def mark_soon(self, mark: Mark) -> asyncio.Future[None]:
+        """Queue ``mark`` for the next round without waiting for it (a later mark of the same
+        update, queued before the round starts, shares its transaction)."""
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((mark, waiter))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush_all(), name="inbox-marks")
-        await waiter
+        return waiter
 
     async def _flush_all(self) -> None:
         while self._pending:

@@ -82,6 +82,7 @@ class InboxQueue(asyncio.Queue[object]):
                 log.info("update %s seen before: ignored", item.update_id)
                 return
             self.receipts[item.update_id] = receipt
+            self.in_flight[item.update_id] = receipt.handling  # its lease is renewed from now
         await super().put(item)
 
     async def _receive(self, update: Update) -> Receipt | None:
@@ -103,6 +104,7 @@ class InboxQueue(asyncio.Queue[object]):
     async def put_replay(self, update: Update, handling: Handling) -> None:
         """Queue an update claimed again (its user's /lang choice is read when needed)."""
         self.receipts[update.update_id] = Receipt(handling, ClaimResult(first_time=True))
+        self.in_flight[update.update_id] = handling
         await super().put(update)
 
 
@@ -239,6 +241,8 @@ async def replay_stale(
             limit=REPLAY_BATCH,
         )
     for replay in replays:
+        if replay.update_id in queue.in_flight:
+            continue  # still being handled here (its lease renewal came late)
         try:
             update = Update.de_json(json.loads(replay.payload), application.bot)
         except Exception as error:

@@ -28,6 +28,7 @@ from tests.fakebot import ALICE, BOB, FakeBotAPI
 
 SEARCHER = ListSearcher([make_chunk("a", "Alpha", "alpha text about lambda")])
 FAST = {"STUDYBOT_INBOX_LEASE_S": "0.6", "STUDYBOT_STORAGE_RETRY_S": "5"}
+LEASED = {**FAST, "STUDYBOT_INBOX_LEASE_S": "3"}  # longer than any handling on a busy machine
 
 
 async def _rows(db: Database) -> dict[int, InboxUpdate]:
@@ -276,22 +277,27 @@ async def test_two_applications_on_one_database_answer_an_update_once(
     await first_api.start()
     await second_api.start()
     try:
-        async for first in start_bot(first_api, SEARCHER, tmp_path / "one", e2e_db_url, **FAST):
+        async for first in start_bot(first_api, SEARCHER, tmp_path / "one", e2e_db_url, **LEASED):
             async for second in start_bot(
-                second_api, SEARCHER, tmp_path / "two", e2e_db_url, **FAST
+                second_api, SEARCHER, tmp_path / "two", e2e_db_url, **LEASED
             ):
                 second_api.build.private_message(ALICE, "-")  # Alice's chat known to both
                 updates = [first_api.build.private_message(ALICE, "alpha") for _ in range(20)]
                 for update in updates:  # Telegram delivers each to both instances
                     first_api.push_update(dict(update))
                     second_api.push_update(dict(update))
+
+                def answers() -> int:
+                    return len(first.sent(ALICE.id)) + len(second.sent(ALICE.id))  # noqa: B023
+
+                await first_api.wait_for(lambda: answers() >= 20, 30)
                 await first.settle()
-                await second.settle(1.5)
-                answers = len(first.sent(ALICE.id)) + len(second.sent(ALICE.id))
+                await second.settle(1.5)  # a second answer to any of them would show by now
+                total = answers()
     finally:
         await first_api.stop()
         await second_api.stop()
-    assert answers == 20
+    assert total == 20
 
 
 async def test_a_webhook_update_is_stored_before_the_200_and_a_failed_store_answers_500(
