@@ -25,7 +25,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.chats import _chat_title, _chat_type
-from bot.db.inbox import KEEP_DEAD_FOR, KEEP_DONE_FOR, PRUNE_EVERY, first_copies, wants_pruning
+from bot.db.inbox import (
+    ERROR_CHARS,
+    KEEP_DEAD_FOR,
+    KEEP_DONE_FOR,
+    PRUNE_EVERY,
+    Mark,
+    first_copies,
+    wants_pruning,
+)
 from bot.db.models import InboxUpdate
 from bot.db.users import _language_code, _user_name
 
@@ -100,6 +108,18 @@ _SQLITE_PRUNE = (
 )
 
 
+_SQLITE_MARK = (
+    "UPDATE inbox_updates SET replies_sent = max(replies_sent, ?),"
+    " state = coalesce(?, state), last_error = coalesce(?, last_error)"
+    " WHERE bot_id = ? AND update_id = ? AND state = 'pending'"
+)
+
+
+def _mark_row(mark: Mark) -> tuple[int, str | None, str | None, int, int]:
+    error = mark.error[:ERROR_CHARS] if mark.error is not None else None
+    return (mark.replies_sent, mark.state, error, mark.bot_id, mark.update_id)
+
+
 class SqliteClaimWriter:
     """Claim batches written on a ``sqlite3`` connection that lives in one worker thread."""
 
@@ -166,6 +186,23 @@ class SqliteClaimWriter:
                 connection.execute("ROLLBACK")
             raise
         return first_times, languages
+
+    async def write_marks(self, marks: Sequence[Mark]) -> None:
+        """Inbox marks (bot.db.marks) in one transaction on the same thread and connection."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, self._write_marks, marks)
+
+    def _write_marks(self, marks: Sequence[Mark]) -> None:
+        connection = self._connect()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            ordered = sorted(marks, key=lambda m: (m.bot_id, m.update_id))
+            connection.executemany(_SQLITE_MARK, [_mark_row(mark) for mark in ordered])
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
 
     def _close(self) -> None:
         if self._connection is not None:
@@ -259,6 +296,17 @@ WHERE users.id IN (SELECT user_id FROM fresh WHERE wants_language)
 """
 
 
+_POSTGRES_MARKS = """
+UPDATE inbox_updates AS i SET
+    replies_sent = GREATEST(i.replies_sent, m.replies_sent),
+    state = COALESCE(m.state, i.state),
+    last_error = COALESCE(m.error, i.last_error)
+FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[])
+    AS m(bot_id, update_id, replies_sent, state, error)
+WHERE i.bot_id = m.bot_id AND i.update_id = m.update_id AND i.state = 'pending'
+"""
+
+
 class PostgresClaimWriter:
     """Claim batches written as one statement on an asyncpg connection kept for them."""
 
@@ -270,6 +318,7 @@ class PostgresClaimWriter:
         }
         self._connection: Any = None
         self._stamp = _time_binder(postgresql.asyncpg.dialect())
+        self._lock = asyncio.Lock()  # one operation at a time on the connection
 
     async def _connect(self) -> Any:
         import asyncpg
@@ -309,7 +358,30 @@ class PostgresClaimWriter:
         languages = {row_id: language for what, row_id, language, _ in rows if what == "user"}
         return first_copies(batch, new_keys), languages
 
+    async def write_marks(self, marks: Sequence[Mark]) -> None:
+        """Inbox marks (bot.db.marks) as one statement."""
+        rows = [_mark_row(mark) for mark in sorted(marks, key=lambda m: (m.bot_id, m.update_id))]
+        columns = (
+            [row[3] for row in rows],
+            [row[4] for row in rows],
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2] for row in rows],
+        )
+        async with self._lock:
+            connection = await self._connect()
+            try:
+                await connection.execute(_POSTGRES_MARKS, *columns)
+            except Exception:
+                if connection.is_closed():
+                    self._connection = None
+                raise
+
     async def _fetch(self, arguments: Sequence[Any]) -> list[Any]:
+        async with self._lock:
+            return await self._fetch_unlocked(arguments)
+
+    async def _fetch_unlocked(self, arguments: Sequence[Any]) -> list[Any]:
         for attempt in range(1, POSTGRES_RETRIES + 1):
             connection = await self._connect()
             try:

@@ -1,5 +1,6 @@
 """Group commit of inbox marks (replies sent, done, dead): the marks of updates finishing at the
-same moment share one transaction; a transient storage failure is retried (bounded) before the
+same moment share one transaction (on the claims' own connection where there is one,
+bot.db.claim_writers); a transient storage failure is retried (bounded) before the
 mark is given up, which leaves the update pending for a replay."""
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ class InboxMarks:
                     waiter.set_result(None)
 
     async def _write(self, marks: list[Mark]) -> None:
-        async with self.db.session() as session:
-            await record_marks(session, marks)
+        writer = self.db.claim_writer()  # one round trip on the claims' own connection
+        if writer is not None:
+            await writer.write_marks(marks)
+        else:
+            async with self.db.session() as session:
+                await record_marks(session, marks)
         self.rounds += 1
