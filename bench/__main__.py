@@ -24,6 +24,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("quiz", "bench.quiz_bench"),
     ("notebooks", "bench.notebooks_bench"),
     ("bigfile", "bench.bigfile_bench"),
+    ("crash", "bench.crash_bench"),
 ]
 
 

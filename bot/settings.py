@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     # how often a chat's notes are compared with the database (another instance may have
     # changed them); 0: before every update of the chat
     notes_check_seconds: float = Field(default=2.0, ge=0, alias="STUDYBOT_NOTES_CHECK_SECONDS")
+    # the inbox: an update not finished within the lease is handled again (by any instance);
+    # one failing this many attempts is set aside (dead letter)
+    inbox_lease_s: float = Field(default=60.0, gt=0, alias="STUDYBOT_INBOX_LEASE_S")
+    inbox_max_attempts: int = Field(default=5, ge=1, alias="STUDYBOT_INBOX_MAX_ATTEMPTS")
+    # how long a transient storage failure (locked, disk full, database down) is retried
+    storage_retry_s: float = Field(default=30.0, ge=0, alias="STUDYBOT_STORAGE_RETRY_S")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

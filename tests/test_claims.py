@@ -22,13 +22,13 @@ from sqlalchemy.dialects import postgresql
 import bot.db.chats
 import bot.db.claim_writers
 import bot.db.claims
-import bot.db.updates
+import bot.db.inbox
 import bot.db.users
 from bot.db import Database
 from bot.db.chats import set_chat_active
 from bot.db.claim_writers import PostgresClaimWriter, SqliteClaimWriter
 from bot.db.claims import ClaimResult, UpdateClaims
-from bot.db.models import Chat, ProcessedUpdate, User
+from bot.db.models import Chat, InboxUpdate, User
 from bot.db.seen import SeenChat, SeenUpdate, SeenUser
 from bot.db.users import set_user_language
 
@@ -119,7 +119,7 @@ async def test_fifty_concurrent_claims_share_one_transaction(db: Database, direc
     assert claims.rounds <= 2  # instead of 50
     assert len(commits) == (0 if direct else claims.rounds)  # direct: not through the engine
     async with db.session() as s:
-        assert await s.scalar(select(func.count()).select_from(ProcessedUpdate)) == 50
+        assert await s.scalar(select(func.count()).select_from(InboxUpdate)) == 50
         assert await s.scalar(select(func.count()).select_from(User)) == 50
         assert await s.scalar(select(func.count()).select_from(Chat)) == 50
 
@@ -197,7 +197,12 @@ async def test_overlapping_batches_in_opposite_orders_do_not_deadlock(db_url: st
 
     async def write(database: Database, ids: list[int], round_: int) -> set[int]:
         async with database.session() as s:
-            claimed = await bot.db.updates.claim_updates(s, [round_ * 1000 + i for i in ids])
+            claimed = {
+                update_id
+                for _, update_id in await bot.db.inbox.receive_updates(
+                    s, [SeenUpdate(round_ * 1000 + i) for i in ids]
+                )
+            }
             await bot.db.users.record_users(s, [(i, f"name {round_}", "en") for i in ids])
             await bot.db.chats.record_chats(s, [(i, "private", f"title {round_}") for i in ids])
         return claimed
@@ -219,16 +224,23 @@ async def test_claiming_a_multiple_of_prune_every_forgets_old_update_ids(
 ) -> None:
     now = datetime.now(UTC)
     async with db.session() as s:
-        s.add(ProcessedUpdate(update_id=7, seen_at=now - timedelta(days=5)))
-        s.add(ProcessedUpdate(update_id=8, seen_at=now - timedelta(hours=1)))
+        for update_id, state, age in (
+            (7, "done", timedelta(days=5)),
+            (8, "done", timedelta(hours=1)),
+            (9, "pending", timedelta(days=5)),  # never handled: kept for a replay
+            (10, "dead", timedelta(days=5)),  # set aside: kept for the owner a while
+            (11, "dead", timedelta(days=20)),
+        ):
+            s.add(InboxUpdate(bot_id=0, update_id=update_id, state=state, received_at=now - age))
     claims = UpdateClaims(db, direct=direct)
-    await claims.claim(student(bot.db.updates.PRUNE_EVERY + 1, 1))
+    every = bot.db.inbox.PRUNE_EVERY
+    await claims.claim(student(every + 1, 1))
     async with db.session() as s:
-        assert await s.get(ProcessedUpdate, 7) is not None  # not a pruning claim
-    await claims.claim(student(bot.db.updates.PRUNE_EVERY * 3, 1))
+        assert await s.get(InboxUpdate, (0, 7)) is not None  # not a pruning claim
+    await claims.claim(student(every * 3, 1))
     async with db.session() as s:
-        kept = set(await s.scalars(select(ProcessedUpdate.update_id)))
-    assert kept == {8, bot.db.updates.PRUNE_EVERY + 1, bot.db.updates.PRUNE_EVERY * 3}
+        kept = set(await s.scalars(select(InboxUpdate.update_id)))
+    assert kept == {8, 9, 10, every + 1, every * 3}
 
 
 CLAIM_THEN_HANG = """
@@ -425,7 +437,7 @@ async def test_sqlite_gets_one_statement_each_and_no_postgresql_syntax(db: Datab
     # new users: their /lang choice comes back from the upsert, no query needed
     claim_sql, users_sql, chats_sql = _dml(statements)
     assert "ON CONFLICT" in claim_sql and "RETURNING" in claim_sql
-    assert claim_sql.count("(?, ?)") == 8  # one statement for the whole batch
+    assert claim_sql.count("(?, ?, ?, ?, ?, ?, ?, ?)") == 8  # one statement for the batch
     assert "DO UPDATE" in users_sql and "RETURNING" in users_sql and "DO UPDATE" in chats_sql
     with recording_sql(db) as statements:
         await asyncio.gather(*(claims.claim(student(10 + i, 100 + i)) for i in range(1, 9)))
@@ -465,7 +477,9 @@ async def test_a_direct_claim_batch_is_one_round_trip(
         for sql in statements:
             assert "IS DISTINCT FROM" not in sql.upper() and "::" not in sql
     else:
-        assert len(statements) == 1 and "ON CONFLICT (update_id) DO NOTHING" in statements[0]
+        assert (
+            len(statements) == 1 and "ON CONFLICT (bot_id, update_id) DO NOTHING" in (statements[0])
+        )
 
 
 async def test_the_claim_connection_writes_what_the_session_writes(db: Database) -> None:
@@ -530,8 +544,8 @@ async def test_the_claim_connection_writes_what_the_session_writes(db: Database)
             for c in await s.scalars(select(Chat))
         }
         updates = {
-            (p.update_id >= offset, p.update_id % offset): p.seen_at
-            for p in await s.scalars(select(ProcessedUpdate))
+            (p.update_id >= offset, p.update_id % offset): (p.state, p.attempts, p.received_at)
+            for p in await s.scalars(select(InboxUpdate))
         }
     for table in (users, chats, updates):
         direct_rows = {k[1]: v for k, v in table.items() if k[0]}
@@ -569,13 +583,13 @@ class _CompilingSession:
 
 async def test_the_same_functions_compile_to_postgresql_upserts() -> None:
     session: Any = _CompilingSession()
-    await bot.db.updates.claim_updates(session, [1, 2, 2])
+    await bot.db.inbox.receive_updates(session, [SeenUpdate(1), SeenUpdate(2), SeenUpdate(2)])
     await bot.db.users.record_users(session, [(5, "Ana", "es"), (5, "Ana M", "es")])
     await bot.db.chats.record_chats(session, [(-7, "group", "G")])
     await bot.db.users.explicit_languages(session, [5])
     claim_sql, users_sql, chats_sql, languages_sql = session.sql
     claim_rows, users_rows, _, _ = session.rows
-    assert "ON CONFLICT (update_id) DO NOTHING RETURNING" in claim_sql
+    assert "ON CONFLICT (bot_id, update_id) DO NOTHING RETURNING" in claim_sql
     assert [row["update_id"] for row in claim_rows] == [1, 2]  # PostgreSQL needs them unique
     assert "ON CONFLICT (id) DO UPDATE" in users_sql and "IS DISTINCT FROM" in users_sql
     assert "RETURNING users.id, users.language" in users_sql
@@ -587,7 +601,7 @@ async def test_the_same_functions_compile_to_postgresql_upserts() -> None:
 async def test_other_backends_fall_back_to_row_by_row(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for module in (bot.db.updates, bot.db.users, bot.db.chats):
+    for module in (bot.db.inbox, bot.db.users, bot.db.chats):
         monkeypatch.setattr(module, "conflict_insert", lambda session: None)
     claims = UpdateClaims(db, direct=False)
     results = await asyncio.gather(

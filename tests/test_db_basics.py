@@ -18,8 +18,9 @@ from bot.db.chats import (
     set_chat_timezone,
     upsert_chat,
 )
-from bot.db.models import Answer, Chat, ProcessedUpdate, User
-from bot.db.updates import claim_update, prune_processed_updates
+from bot.db.inbox import prune_inbox, receive_updates
+from bot.db.models import Answer, Chat, InboxUpdate, User
+from bot.db.seen import SeenUpdate
 from bot.db.users import (
     effective_timezone,
     get_user,
@@ -160,35 +161,49 @@ async def test_chats_are_active_until_told_otherwise(db: Database) -> None:
         assert await chat_language(s, -100) == "es"
 
 
-async def test_claim_update_is_true_only_the_first_time(db: Database) -> None:
+async def _receive(s, update_id: int, bot_id: int = 1) -> bool:
+    return (bot_id, update_id) in await receive_updates(s, [SeenUpdate(update_id, bot_id=bot_id)])
+
+
+async def test_an_update_is_received_only_the_first_time(db: Database) -> None:
     async with db.session() as s:
-        assert await claim_update(s, 123) is True
-        assert await claim_update(s, 123) is False
-        assert await claim_update(s, 124) is True
+        assert await _receive(s, 123) is True
+        assert await _receive(s, 123) is False
+        assert await _receive(s, 124) is True
     async with db.session() as s:  # also across sessions (a restart, a second process)
-        assert await claim_update(s, 123) is False
+        assert await _receive(s, 123) is False
 
 
-async def test_claim_update_across_two_handles_on_one_database(db_url: str) -> None:
+async def test_update_ids_are_counted_per_bot(db: Database) -> None:
+    """A new token on the same database: its update ids start over, and are new."""
+    async with db.session() as s:
+        assert await _receive(s, 100001, bot_id=111) is True
+        assert await _receive(s, 100001, bot_id=222) is True
+        assert await _receive(s, 100001, bot_id=111) is False
+
+
+async def test_an_update_is_received_once_across_two_handles_on_one_database(db_url: str) -> None:
     first, second = Database(db_url), Database(db_url)
     await first.start()
     await second.start()
     try:
         async with first.session() as s:
-            assert await claim_update(s, 42) is True
+            assert await _receive(s, 42) is True
         async with second.session() as s:
-            assert await claim_update(s, 42) is False
+            assert await _receive(s, 42) is False
     finally:
         await first.close()
         await second.close()
 
 
-async def test_old_update_ids_are_pruned(db: Database) -> None:
+async def test_finished_updates_are_pruned_and_pending_ones_kept(db: Database) -> None:
     now = datetime.now(UTC)
     async with db.session() as s:
-        s.add(ProcessedUpdate(update_id=1, seen_at=now - timedelta(days=5)))
-        s.add(ProcessedUpdate(update_id=2, seen_at=now))
+        s.add(InboxUpdate(bot_id=1, update_id=1, state="done", received_at=now - timedelta(days=5)))
+        s.add(InboxUpdate(bot_id=1, update_id=2, state="done", received_at=now))
+        s.add(InboxUpdate(bot_id=1, update_id=3, state="pending", received_at=now - timedelta(9)))
         await s.flush()
-        assert await prune_processed_updates(s, now - timedelta(days=2)) == 1
-        assert await claim_update(s, 1) is True  # forgotten, so it would be handled again
-        assert await claim_update(s, 2) is False
+        assert await prune_inbox(s, now) == 1
+        assert await _receive(s, 1) is True  # forgotten, so it would be handled again
+        assert await _receive(s, 2) is False
+        assert await _receive(s, 3) is False

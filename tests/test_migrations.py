@@ -28,7 +28,7 @@ from bot.db.session import make_engine
 EXPECTED_TABLES = {
     "users",
     "chats",
-    "processed_updates",
+    "inbox_updates",
     "quiz_cards",
     "polls",
     "answers",

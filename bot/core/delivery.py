@@ -1,11 +1,13 @@
 """Delivering what a use case answers: messages through the sender, and each quiz poll through
 the sender *and* into the database (so its answers can be attributed), while the answer handler
-knows a send is under way."""
+knows a send is under way. Replies an earlier attempt of the same update sent are skipped, and
+each one sent is recorded in the inbox (bot.core.inbox)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.inbox import current_handling, reply_sent
 from bot.core.ports import Sender, SentPoll, Target
 from bot.core.replies import Outgoing, Poll
 from bot.core.services import AppServices
@@ -17,7 +19,11 @@ async def deliver(
     services: AppServices, sender: Sender, target: Target, items: Sequence[Outgoing]
 ) -> None:
     """Send ``items`` in order (only the first quotes ``target.reply_to``); polls are recorded."""
+    handling = current_handling()
     for item in items:
+        if handling is not None and handling.skip_reply():
+            target = Target(target.chat_id, None, target.thread_id)
+            continue
         if isinstance(item, Poll):
             async with services.polls_in_flight.sending():
                 sent = await sender.send_poll(target, item)
@@ -25,6 +31,8 @@ async def deliver(
                     await remember_poll(services, sent, item, target.chat_id)
         else:
             await sender.send(target, [item])
+        if handling is not None:
+            await reply_sent(services, handling)
         target = Target(target.chat_id, None, target.thread_id)
 
 

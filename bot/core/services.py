@@ -14,6 +14,7 @@ from bot.core.notebooks import Notebook, NotebookRegistry
 from bot.core.polls_in_flight import PollsInFlight
 from bot.core.search_memory import SearchMemory
 from bot.db.claims import UpdateClaims
+from bot.db.marks import InboxMarks
 from bot.db.session import Database
 from bot.settings import Settings
 from index.search import open_searcher
@@ -34,10 +35,12 @@ class AppServices:
     notes_being_read: set[int] = field(default_factory=set)  # chats whose upload is being read
     index_health: IndexHealth = field(default_factory=IndexHealth)  # repairs, for /status
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    claims: UpdateClaims = field(init=False)  # group commit of update claims, on ``db``
+    claims: UpdateClaims = field(init=False)  # group commit of update receipts, on ``db``
+    inbox_marks: InboxMarks = field(init=False)  # group commit of replies sent, done, dead
 
     def __post_init__(self) -> None:
         self.claims = UpdateClaims(self.db)
+        self.inbox_marks = InboxMarks(self.db, retry_bound_s=self.settings.storage_retry_s)
 
     def notebook_for(self, chat_id: int) -> Notebook:
         """The notebook ``chat_id`` studies."""

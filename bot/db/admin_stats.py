@@ -1,4 +1,5 @@
-"""Read-only counts for the owner's /status: users, chats, daily subscriptions and answers,
+"""Read-only counts for the owner's /status: users, chats, daily subscriptions, answers and the
+inbox (pending and dead-letter updates),
 answered in one round trip to the database."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Answer, Chat, DailySubscription, User
+from bot.db.models import Answer, Chat, DailySubscription, InboxUpdate, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class BotCounts:
     daily_paused: int
     answers_today: int
     answers_total: int
+    inbox_pending: int = 0
+    inbox_dead: int = 0  # set aside after failing (dead letter)
 
 
 async def bot_counts(session: AsyncSession, *, day_start: datetime, day_end: datetime) -> BotCounts:
@@ -42,6 +45,8 @@ async def bot_counts(session: AsyncSession, *, day_start: datetime, day_end: dat
                 count(DailySubscription, DailySubscription.active.is_(False)),
                 count(Answer, Answer.answered_at >= day_start, Answer.answered_at < day_end),
                 count(Answer),
+                count(InboxUpdate, InboxUpdate.state == "pending"),
+                count(InboxUpdate, InboxUpdate.state == "dead"),
             )
         )
     ).one()

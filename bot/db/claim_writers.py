@@ -1,4 +1,4 @@
-"""One round trip per claim batch (bot.db.claims): the same writes as bot.db.updates, users and
+"""One round trip per claim batch (bot.db.claims): the same writes as bot.db.inbox, users and
 chats make through a session, sent straight to the driver on a connection kept for claims.
 
 - SQLite: a plain ``sqlite3`` connection owned by one worker thread; the whole transaction runs
@@ -25,8 +25,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.chats import _chat_title, _chat_type
-from bot.db.models import ProcessedUpdate
-from bot.db.updates import KEEP_UPDATES_FOR, PRUNE_EVERY
+from bot.db.inbox import (
+    ERROR_CHARS,
+    KEEP_DEAD_FOR,
+    KEEP_DONE_FOR,
+    PRUNE_EVERY,
+    Mark,
+    first_copies,
+    wants_pruning,
+)
+from bot.db.models import InboxUpdate
 from bot.db.users import _language_code, _user_name
 
 if TYPE_CHECKING:
@@ -41,16 +49,6 @@ SQLITE_IN_CHUNK = 500  # ids per IN (...) query: far below SQLite's bind limit
 POSTGRES_RETRIES = 3  # attempts when PostgreSQL aborts the statement for a deadlock
 _RETRY_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 _ADAPTER_OPTIONS = {"prepared_statement_cache_size", "prepared_statement_name_func"}
-
-
-def first_copies(batch: Sequence[SeenUpdate], new_ids: set[int]) -> list[bool]:
-    """Per batch entry: whether it is the first copy of an update id claimed just now."""
-    unclaimed = set(new_ids)
-    first_times = []
-    for seen in batch:
-        first_times.append(seen.update_id in unclaimed)
-        unclaimed.discard(seen.update_id)
-    return first_times
 
 
 def _latest_users(fresh: Iterable[SeenUpdate]) -> dict[int, tuple[str, str | None]]:
@@ -77,15 +75,16 @@ def _wanted(fresh: Iterable[SeenUpdate]) -> set[int]:
 
 def _time_binder(dialect: Any) -> Callable[[datetime], Any]:
     """How the timestamp columns store an instant on ``dialect`` (as SQLAlchemy would)."""
-    column_type = ProcessedUpdate.__table__.c.seen_at.type
+    column_type = InboxUpdate.__table__.c.received_at.type
     processor = column_type.dialect_impl(dialect).bind_processor(dialect)
     assert processor is not None
     return processor
 
 
 _SQLITE_CLAIM = (
-    "INSERT INTO processed_updates (update_id, seen_at) VALUES (?, ?)"
-    " ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+    "INSERT INTO inbox_updates (bot_id, update_id, state, payload, attempts, replies_sent,"
+    " claimed_at, received_at) VALUES (?, ?, 'pending', ?, 1, 0, ?, ?)"
+    " ON CONFLICT (bot_id, update_id) DO NOTHING RETURNING update_id"
 )
 _SQLITE_USER = (
     "INSERT INTO users (id, first_name, telegram_language, created_at, updated_at)"
@@ -103,7 +102,22 @@ _SQLITE_CHAT = (
     " updated_at = excluded.updated_at"
     " WHERE chats.type != excluded.type OR chats.title IS NOT excluded.title"
 )
-_SQLITE_PRUNE = "DELETE FROM processed_updates WHERE seen_at < ?"
+_SQLITE_PRUNE = (
+    "DELETE FROM inbox_updates WHERE (state = 'done' AND received_at < ?)"
+    " OR (state = 'dead' AND received_at < ?)"
+)
+
+
+_SQLITE_MARK = (
+    "UPDATE inbox_updates SET replies_sent = max(replies_sent, ?),"
+    " state = coalesce(?, state), last_error = coalesce(?, last_error)"
+    " WHERE bot_id = ? AND update_id = ? AND state = 'pending'"
+)
+
+
+def _mark_row(mark: Mark) -> tuple[int, str | None, str | None, int, int]:
+    error = mark.error[:ERROR_CHARS] if mark.error is not None else None
+    return (mark.replies_sent, mark.state, error, mark.bot_id, mark.update_id)
 
 
 class SqliteClaimWriter:
@@ -140,11 +154,13 @@ class SqliteClaimWriter:
         stamp = self._stamp(now)
         connection.execute("BEGIN IMMEDIATE")
         try:
-            new_ids = set()
-            for update_id in sorted({seen.update_id for seen in batch}):
-                if connection.execute(_SQLITE_CLAIM, (update_id, stamp)).fetchall():
-                    new_ids.add(update_id)
-            first_times = first_copies(batch, new_ids)
+            new_keys = set()
+            payloads = {(seen.bot_id, seen.update_id): seen.payload for seen in reversed(batch)}
+            for (bot_id, update_id), payload in sorted(payloads.items()):
+                row = (bot_id, update_id, payload, stamp, stamp)
+                if connection.execute(_SQLITE_CLAIM, row).fetchall():
+                    new_keys.add((bot_id, update_id))
+            first_times = first_copies(batch, new_keys)
             fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
             languages: dict[int, str | None] = {}
             for user_id, (name, code) in _latest_users(fresh).items():
@@ -161,14 +177,32 @@ class SqliteClaimWriter:
                 query = f"SELECT id, language FROM users WHERE id IN ({marks})"
                 languages.update(dict.fromkeys(chunk))
                 languages.update(connection.execute(query, chunk).fetchall())
-            if any(update_id % PRUNE_EVERY == 0 for update_id in new_ids):
-                connection.execute(_SQLITE_PRUNE, (self._stamp(now - KEEP_UPDATES_FOR),))
+            if wants_pruning(new_keys):
+                old = (self._stamp(now - KEEP_DONE_FOR), self._stamp(now - KEEP_DEAD_FOR))
+                connection.execute(_SQLITE_PRUNE, old)
             connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
         return first_times, languages
+
+    async def write_marks(self, marks: Sequence[Mark]) -> None:
+        """Inbox marks (bot.db.marks) in one transaction on the same thread and connection."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, self._write_marks, marks)
+
+    def _write_marks(self, marks: Sequence[Mark]) -> None:
+        connection = self._connect()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            ordered = sorted(marks, key=lambda m: (m.bot_id, m.update_id))
+            connection.executemany(_SQLITE_MARK, [_mark_row(mark) for mark in ordered])
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
 
     def _close(self) -> None:
         if self._connection is not None:
@@ -193,21 +227,26 @@ _POSTGRES_CLAIM = """
 WITH batch AS (
     SELECT * FROM unnest(
         $1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bool[],
-        $6::bigint[], $7::text[], $8::text[]
+        $6::bigint[], $7::text[], $8::text[], $12::bigint[], $13::text[]
     ) WITH ORDINALITY AS b(
         update_id, user_id, first_name, telegram_language, wants_language,
-        chat_id, chat_type, chat_title, n
+        chat_id, chat_type, chat_title, bot_id, payload, n
     )
 ),
 claimed AS (
-    INSERT INTO processed_updates (update_id, seen_at)
-    SELECT DISTINCT update_id, $9::timestamp FROM batch ORDER BY update_id
-    ON CONFLICT (update_id) DO NOTHING
-    RETURNING update_id
+    INSERT INTO inbox_updates (
+        bot_id, update_id, state, payload, attempts, replies_sent, claimed_at, received_at
+    )
+    SELECT DISTINCT ON (bot_id, update_id) bot_id, update_id, 'pending', payload, 1, 0,
+        $9::timestamp, $9::timestamp
+    FROM batch ORDER BY bot_id, update_id, n
+    ON CONFLICT (bot_id, update_id) DO NOTHING
+    RETURNING bot_id, update_id
 ),
 fresh AS (
     SELECT DISTINCT ON (batch.update_id) batch.*
-    FROM batch JOIN claimed ON claimed.update_id = batch.update_id
+    FROM batch JOIN claimed
+        ON claimed.update_id = batch.update_id AND claimed.bot_id = batch.bot_id
     ORDER BY batch.update_id, batch.n
 ),
 seen_users AS (
@@ -241,18 +280,30 @@ recorded_chats AS (
     RETURNING id
 ),
 pruned AS (
-    DELETE FROM processed_updates
-    WHERE seen_at < $10::timestamp
+    DELETE FROM inbox_updates
+    WHERE ((state = 'done' AND received_at < $10::timestamp)
+            OR (state = 'dead' AND received_at < $14::timestamp))
         AND EXISTS (SELECT 1 FROM claimed WHERE update_id % $11 = 0)
     RETURNING update_id
 )
-SELECT 'claimed' AS what, update_id AS id, NULL AS language FROM claimed
+SELECT 'claimed' AS what, update_id AS id, NULL AS language, bot_id FROM claimed
 UNION ALL
-SELECT 'user', id, language FROM recorded_users
+SELECT 'user', id, language, NULL FROM recorded_users
 UNION ALL
-SELECT 'user', users.id, users.language FROM users
+SELECT 'user', users.id, users.language, NULL FROM users
 WHERE users.id IN (SELECT user_id FROM fresh WHERE wants_language)
     AND users.id NOT IN (SELECT id FROM recorded_users)
+"""
+
+
+_POSTGRES_MARKS = """
+UPDATE inbox_updates AS i SET
+    replies_sent = GREATEST(i.replies_sent, m.replies_sent),
+    state = COALESCE(m.state, i.state),
+    last_error = COALESCE(m.error, i.last_error)
+FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[])
+    AS m(bot_id, update_id, replies_sent, state, error)
+WHERE i.bot_id = m.bot_id AND i.update_id = m.update_id AND i.state = 'pending'
 """
 
 
@@ -267,6 +318,7 @@ class PostgresClaimWriter:
         }
         self._connection: Any = None
         self._stamp = _time_binder(postgresql.asyncpg.dialect())
+        self._lock = asyncio.Lock()  # one operation at a time on the connection
 
     async def _connect(self) -> Any:
         import asyncpg
@@ -276,7 +328,7 @@ class PostgresClaimWriter:
         return self._connection
 
     async def write(self, batch: Sequence[SeenUpdate], now: datetime) -> Written:
-        columns: list[list[Any]] = [[] for _ in range(8)]
+        columns: list[list[Any]] = [[] for _ in range(10)]
         for seen in batch:
             user, chat = seen.user, seen.chat
             row = (
@@ -288,16 +340,48 @@ class PostgresClaimWriter:
                 chat.id if chat else None,
                 _chat_type(chat.type) if chat else None,
                 _chat_title(chat.title) if chat else None,
+                seen.bot_id,
+                seen.payload,
             )
             for column, value in zip(columns, row, strict=True):
                 column.append(value)
-        arguments = (*columns, self._stamp(now), self._stamp(now - KEEP_UPDATES_FOR), PRUNE_EVERY)
+        arguments = (
+            *columns[:8],
+            self._stamp(now),
+            self._stamp(now - KEEP_DONE_FOR),
+            PRUNE_EVERY,
+            *columns[8:],
+            self._stamp(now - KEEP_DEAD_FOR),
+        )
         rows = await self._fetch(arguments)
-        new_ids = {row_id for what, row_id, _ in rows if what == "claimed"}
-        languages = {row_id: language for what, row_id, language in rows if what == "user"}
-        return first_copies(batch, new_ids), languages
+        new_keys = {(bot_id, row_id) for what, row_id, _, bot_id in rows if what == "claimed"}
+        languages = {row_id: language for what, row_id, language, _ in rows if what == "user"}
+        return first_copies(batch, new_keys), languages
+
+    async def write_marks(self, marks: Sequence[Mark]) -> None:
+        """Inbox marks (bot.db.marks) as one statement."""
+        rows = [_mark_row(mark) for mark in sorted(marks, key=lambda m: (m.bot_id, m.update_id))]
+        columns = (
+            [row[3] for row in rows],
+            [row[4] for row in rows],
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2] for row in rows],
+        )
+        async with self._lock:
+            connection = await self._connect()
+            try:
+                await connection.execute(_POSTGRES_MARKS, *columns)
+            except Exception:
+                if connection.is_closed():
+                    self._connection = None
+                raise
 
     async def _fetch(self, arguments: Sequence[Any]) -> list[Any]:
+        async with self._lock:
+            return await self._fetch_unlocked(arguments)
+
+    async def _fetch_unlocked(self, arguments: Sequence[Any]) -> list[Any]:
         for attempt in range(1, POSTGRES_RETRIES + 1):
             connection = await self._connect()
             try:

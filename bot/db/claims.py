@@ -1,8 +1,9 @@
-"""Group commit of update claims: the updates being handled at the same moment are claimed
-(exactly-once), their users and chats recorded, and the users' /lang choices read, in ONE
-transaction, since a transaction costs far more than the statements in it. On SQLite files and
-PostgreSQL that transaction is one round trip on a connection kept for claims
-(bot.db.claim_writers); elsewhere it goes through a session."""
+"""Group commit of update receipts: the updates arriving at the same moment are stored in the
+inbox (exactly-once: a copy already there is not handled again), their users and chats
+recorded, and the users' /lang choices read, in ONE transaction, since a transaction costs far
+more than the statements in it. On SQLite files and PostgreSQL that transaction is one round
+trip on a connection kept for claims (bot.db.claim_writers); elsewhere it goes through a
+session."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from bot.db.base import utcnow
 from bot.db.chats import record_chats
-from bot.db.claim_writers import Written, first_copies
+from bot.db.claim_writers import Written
+from bot.db.inbox import first_copies, receive_updates
 from bot.db.seen import SeenUpdate
-from bot.db.updates import claim_updates
 from bot.db.users import explicit_languages, record_users
 
 if TYPE_CHECKING:
@@ -109,8 +110,8 @@ class UpdateClaims:
 
     async def _write_in_session(self, batch: list[SeenUpdate]) -> Written:
         async with self.db.session() as session:
-            new_ids = await claim_updates(session, [seen.update_id for seen in batch])
-            first_times = first_copies(batch, new_ids)
+            new_keys = await receive_updates(session, batch)
+            first_times = first_copies(batch, new_keys)
             fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
             users = [seen.user for seen in fresh if seen.user is not None]
             languages = await record_users(session, users)  # those created or changed

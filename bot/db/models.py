@@ -64,13 +64,28 @@ class Chat(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ProcessedUpdate(Base):
-    """An update id already handled, so a duplicate delivery is ignored (pruned after a while)."""
+class InboxUpdate(Base):
+    """An update as Telegram sent it (raw JSON), stored before Telegram was told it arrived:
+    ``pending`` until handled (``claimed_at`` is the lease of the instance handling it),
+    ``done`` once handled, ``dead`` when set aside after failing (``last_error`` says why).
+    ``replies_sent``: how many of its replies went out, so a replay does not repeat them."""
 
-    __tablename__ = "processed_updates"
+    __tablename__ = "inbox_updates"
 
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    state: Mapped[str] = mapped_column(String(8), default="pending", server_default="pending")
+    payload: Mapped[str] = mapped_column(Text, default="", server_default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    replies_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_inbox_updates_state_claimed_at", "state", "claimed_at"),
+        Index("ix_inbox_updates_received_at", "received_at"),
+    )
 
 
 class QuizCard(Base):

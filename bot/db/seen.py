@@ -1,4 +1,4 @@
-"""What an update claim needs to know of an update: plain data, shared by the claim paths."""
+"""What an update's receipt needs to know of it: plain data, shared by the claim paths."""
 
 from __future__ import annotations
 
@@ -24,10 +24,14 @@ class SeenChat(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class SeenUpdate:
-    """What claiming an update needs to know of it. ``wants_language``: read the user's /lang
-    choice (False when the caller already knows it: saves a query)."""
+    """What receiving an update needs to know of it: its key in the inbox (``bot_id``,
+    ``update_id``), the raw JSON kept for a replay (``payload``), its user and chat.
+    ``wants_language``: read the user's /lang choice (False when the caller already knows it:
+    saves a query)."""
 
     update_id: int
     user: SeenUser | None = None
     chat: SeenChat | None = None
     wants_language: bool = True
+    bot_id: int = 0
+    payload: str = ""

@@ -2,10 +2,12 @@
 features' declarations (bot.features.catalog).
 
 Handler groups run in order for each update; within a group the first matching handler wins.
-  group -1  claims: claim the update id (repeats stop here), record user and chat
+  group -1  claims: the update's inbox receipt (repeats and failed claims stop here)
   group  0  features: every command, then text, votes, inline queries, buttons; last the
             catch-alls (unknown command, expired button)
   group  1  membership: my_chat_member (kicked/left → inactive, member/admin → active)
+  group  2  inbox: the update is done, set aside, or tried again (bot.telegram.inbox)
+Updates reach the groups through the inbox: stored before Telegram is told they arrived.
 Jobs come from the features too, each run with a Telegram sender.
 """
 
@@ -23,10 +25,11 @@ from bot.core.feature import Job
 from bot.core.services import AppServices, close_services, open_services
 from bot.features.catalog import FEATURES
 from bot.settings import Settings
-from bot.telegram.claims import claim_handler
+from bot.telegram.claims import claim_handler, handled_handler
 from bot.telegram.context import CONTEXT_TYPES, BotData, StudyContext, get_services
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import feature_handlers
+from bot.telegram.inbox import InboxQueue, install_inbox, open_inbox
 from bot.telegram.membership import membership_handler
 from bot.telegram.menus import set_command_menus, set_owner_menu
 from bot.telegram.ratelimit import RetryingRateLimiter
@@ -57,8 +60,11 @@ def build_application(settings: Settings, services: AppServices | None = None) -
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .update_queue(InboxQueue())
+        .updater(None)
         .build()
     )
+    install_inbox(application)
     bot_data: BotData = application.bot_data
     bot_data.settings = settings
     bot_data.services = services
@@ -69,6 +75,8 @@ def build_application(settings: Settings, services: AppServices | None = None) -
     application.add_handlers(feature_handlers(settings))
     # group 1: independent of the features above
     application.add_handler(membership_handler(), group=1)
+    # group 2: last, once everything above handled the update
+    application.add_handler(handled_handler(), group=2)
     application.add_error_handler(on_error)
     return application
 
@@ -99,6 +107,7 @@ async def _post_init(application: StudyApp) -> None:
         bot_data.services = await open_services(bot_data.settings)
         bot_data.owns_services = True
     services = bot_data.services
+    open_inbox(application, services)
     for feature in FEATURES:
         if feature.on_open is not None:
             await feature.on_open(services)

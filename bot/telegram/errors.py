@@ -1,6 +1,7 @@
-"""Failures: log them with the update's context (never the token), apologise to the user, and
-mark chats that answer 403 as inactive. Also the redaction of the bot token from every log record
-and from uncaught tracebacks."""
+"""Failures: a transient storage failure is tried again (bot.telegram.inbox); any other is
+logged with the update's context (never the token), apologised for once, and the update set
+aside; chats that answer 403 are marked inactive. Also the redaction of the bot token from every
+log record and from uncaught tracebacks."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.core.ports import ChatUnreachable
 from bot.features.search.help import apology
 from bot.telegram import render
 from bot.telegram.context import StudyContext, get_services, language_for
+from bot.telegram.inbox import note_failure
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,8 @@ async def on_error(update: object, context: StudyContext) -> None:
             await mark_chat_inactive(context, chat.id)
         log.info("forbidden while handling %s: %s", describe_update(update), error)
         return
+    if error is not None and note_failure(error, get_services(context)):
+        return  # a storage failure that may pass: the update is tried again, nothing said yet
     log.error("error while handling %s", describe_update(update), exc_info=error)
     if not isinstance(update, Update) or chat is None:
         return

@@ -268,7 +268,8 @@ def _vote_handler(feature: Feature) -> PollAnswerHandler:
         if not replies:
             return
         try:
-            await TelegramSender(context.bot).send(Target(answer.user.id), replies)
+            services = get_services(context)
+            await deliver(services, TelegramSender(context.bot), Target(answer.user.id), replies)
         except ChatUnreachable:
             log.info("user %s blocked the bot: no follow-up after the answer", answer.user.id)
 

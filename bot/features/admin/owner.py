@@ -501,6 +501,12 @@ def status_reply(lang: str, report: StatusReport) -> Reply:
                 zone=e(report.zone),
                 total=counts.answers_total,
             ),
+            tr(
+                lang,
+                "📥 Inbox: {pending} pending, {dead} set aside (failed)",
+                pending=counts.inbox_pending,
+                dead=counts.inbox_dead,
+            ),
         ]
     if report.flags is not None:
         lines.append(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.feature import PollVote
+from bot.core.inbox import finish_in
 from bot.core.replies import Outgoing, Reply
 from bot.core.services import AppServices
 from bot.db.answers import record_answer
@@ -55,6 +56,8 @@ async def answer_poll(
             default_tz=services.settings.default_timezone,
             first_name=first_name,
         )
+        if outcome.known_poll:
+            await finish_in(session)  # the update is done with the answer it recorded
     private = outcome.chat_id is not None and outcome.chat_id == user_id
     if not outcome.recorded:
         return AnswerResult(recorded=False, known_poll=outcome.known_poll, private=private)
