@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     max_zip_bytes: int = Field(default=50 * 1024 * 1024, alias="STUDYBOT_MAX_ZIP_BYTES")
     max_zip_members: int = Field(default=1000, alias="STUDYBOT_MAX_ZIP_MEMBERS")
     open_notebooks: int = Field(default=32, ge=1, alias="STUDYBOT_OPEN_NOTEBOOKS")
+    # many instances on one database: a daily post claimed but not progressing for this long is
+    # resumed by another instance; each instance sends at most 1/instances of the flood limit
+    daily_lease_seconds: float = Field(default=120.0, gt=0, alias="STUDYBOT_DAILY_LEASE_SECONDS")
+    instances: int = Field(default=1, ge=1, le=30, alias="STUDYBOT_INSTANCES")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

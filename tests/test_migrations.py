@@ -39,6 +39,8 @@ EXPECTED_TABLES = {
     "saved_searches",
     "notebook_files",
     "notebook_options",
+    "daily_post_polls",
+    "webhook_registrations",
 }
 
 

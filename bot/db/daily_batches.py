@@ -26,23 +26,23 @@ def _insert(session: AsyncSession) -> Callable[..., Any]:
     return insert
 
 
-async def claim_daily_posts(session: AsyncSession, claims: Sequence[tuple[int, date]]) -> set[int]:
+async def claim_daily_posts(
+    session: AsyncSession, claims: Sequence[tuple[int, date]], owner: str | None = None
+) -> set[int]:
     """Claim several chats' posts (chat id, local date) in one statement; returns the chat ids
     this caller won (the others were claimed before, by this or another process). The chats
     must exist (they have subscriptions). In key order, so that two instances claiming at
-    once lock the rows in the same order (no deadlock on PostgreSQL)."""
+    once lock the rows in the same order (no deadlock on PostgreSQL). A claim starts in the
+    ``sending`` state, held by ``owner`` (bot.db.daily_ledger)."""
     if not claims:
         return set()
     insert = _insert(session)
     now = utcnow()
-    statement = (
-        insert(DailyPost)
-        .values(
-            [{"chat_id": c, "local_date": d, "claimed_at": now} for c, d in sorted(set(claims))]
-        )
-        .on_conflict_do_nothing()
-        .returning(DailyPost.chat_id)
-    )
+    rows = [
+        {"chat_id": c, "local_date": d, "claimed_at": now, "state": "sending", "owner": owner}
+        for c, d in sorted(set(claims))
+    ]
+    statement = insert(DailyPost).values(rows).on_conflict_do_nothing().returning(DailyPost.chat_id)
     return set((await session.scalars(statement)).all())
 
 
