@@ -27,6 +27,7 @@ from bot.telegram.claims import claim_handler
 from bot.telegram.context import CONTEXT_TYPES, BotData, StudyContext, get_services
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import feature_handlers
+from bot.telegram.lifecycle import GracefulApplication
 from bot.telegram.membership import membership_handler
 from bot.telegram.menus import set_command_menus, set_owner_menu
 from bot.telegram.ratelimit import RetryingRateLimiter
@@ -48,6 +49,7 @@ def build_application(settings: Settings, services: AppServices | None = None) -
     root = settings.telegram_api_url
     application = (
         ApplicationBuilder()
+        .application_class(GracefulApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")

@@ -167,3 +167,40 @@ async def test_two_instances_ticking_together_post_each_chat_once(fake_api, two_
     )
     assert sum(r.polls_sent for r in reports) == len(STUDENTS) * COUNT
     assert all(len(q) == COUNT for q in _items_per_chat(fake_api).values())
+
+
+class SlowSender:
+    """Each poll takes a while to go out, so a stop arrives in the middle of the fan-out."""
+
+    audience = None
+
+    def __init__(self, inner: Sender) -> None:
+        self.inner = inner
+
+    async def send(self, target: Target, items) -> None:  # pragma: no cover - polls only
+        await self.inner.send(target, items)
+
+    async def send_poll(self, target: Target, poll: Poll) -> SentPoll | None:
+        await asyncio.sleep(0.15)
+        return await self.inner.send_poll(target, poll)
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+async def test_application_stop_releases_the_daily_claims_it_has_not_acted_on(
+    fake_api, two_instances
+):
+    first, second, (app1, app2) = two_instances
+    await app1.start()
+    fanout = asyncio.create_task(
+        post_due_daily_quizzes(
+            first, SlowSender(TelegramSender(app1.bot)), now=MOMENT, concurrency=2, batch=2
+        )
+    )
+    await asyncio.sleep(0.4)
+    await app1.stop()  # what SIGTERM does in run_polling / run_webhook
+    report = await fanout
+    assert first.stopping.is_set()
+    assert report.released >= 1 and 0 < report.polls_sent < len(STUDENTS) * COUNT
+    later = await post_due_daily_quizzes(second, TelegramSender(app2.bot), now=MOMENT)
+    assert report.polls_sent + later.polls_sent == len(STUDENTS) * COUNT
+    assert all(len(q) == COUNT for q in _items_per_chat(fake_api).values())
