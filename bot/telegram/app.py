@@ -30,7 +30,7 @@ from bot.telegram.handlers import feature_handlers
 from bot.telegram.lifecycle import GracefulApplication
 from bot.telegram.membership import membership_handler
 from bot.telegram.menus import set_command_menus, set_owner_menu
-from bot.telegram.ratelimit import RetryingRateLimiter
+from bot.telegram.ratelimit import PacedRateLimiter
 from bot.telegram.render import DEFAULTS
 from bot.telegram.sender import TelegramSender
 
@@ -55,7 +55,7 @@ def build_application(settings: Settings, services: AppServices | None = None) -
         .base_file_url(f"{root}/file/bot")
         .defaults(DEFAULTS)
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(RetryingRateLimiter(max_retries=5))
+        .rate_limiter(PacedRateLimiter(instances=settings.instances, max_retries=5))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

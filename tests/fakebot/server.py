@@ -204,6 +204,7 @@ class FakeBotAPI:
         token: str = DEFAULT_TOKEN,
         *,
         flood_limits: bool = False,
+        strict_flood: bool = False,
         bot_username: str = "studybot_test_bot",
         bot_first_name: str = "Studybot",
         host: str = "127.0.0.1",
@@ -218,7 +219,7 @@ class FakeBotAPI:
         self.state = FakeState(self.bot_user)
         self.build = UpdateBuilder(self.state)
         self.flood_limits = flood_limits
-        self.flood = FloodLimiter()
+        self.flood = FloodLimiter(strict=strict_flood)
         self.callback_answer_timeout = callback_answer_timeout
         self.poll_options = poll_options
         # BotFather's group privacy: when on, group messages not meant for the bot never arrive
@@ -500,6 +501,7 @@ class FakeBotAPI:
             "updates_delivered": self.counters["updates_delivered"],
             "pending_updates": len(self.state.pending),
             "flood_limits": self.flood_limits,
+            "strict_flood": self.flood.strict,
         }
 
     @property
@@ -1457,8 +1459,9 @@ class FakeBotAPI:
             return {"pushed": len(pushed), "update_ids": [u["update_id"] for u in pushed]}
         if action == "flood":
             self.flood_limits = bool(body.get("enabled", True))
+            self.flood.strict = bool(body.get("strict", self.flood.strict))
             self.flood.reset()
-            return {"flood_limits": self.flood_limits}
+            return {"flood_limits": self.flood_limits, "strict": self.flood.strict}
         if action == "fail":
             self.fail_next(
                 body.get("method", "*"),
