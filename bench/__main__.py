@@ -23,6 +23,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("daily", "bench.daily_bench"),
     ("quiz", "bench.quiz_bench"),
     ("notebooks", "bench.notebooks_bench"),
+    ("scale", "bench.scale_bench"),
 ]
 
 

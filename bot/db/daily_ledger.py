@@ -165,6 +165,22 @@ async def release_posts(session: AsyncSession, keys: Iterable[PostKey], owner: s
     return affected_rows(result)
 
 
+async def renew_posts(session: AsyncSession, keys: Iterable[PostKey], owner: str) -> None:
+    """The holder is alive: renew the claims it holds and has not finished (the heartbeat that
+    keeps a post waiting its turn behind the rate limiter from looking abandoned)."""
+    ids = sorted(set(keys))
+    if ids:
+        await session.execute(
+            update(DailyPost)
+            .where(
+                _key_filter(ids),  # type: ignore[arg-type]
+                DailyPost.state == SENDING,
+                DailyPost.owner == owner,
+            )
+            .values(claimed_at=utcnow())
+        )
+
+
 async def post_states(session: AsyncSession, keys: Iterable[PostKey]) -> dict[PostKey, str]:
     """State of each post (for tests and the admin view)."""
     ids = list(keys)

@@ -239,6 +239,7 @@ class FakeBotAPI:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.webhook_delivery_url: str | None = None
+        self._delivery_restart: asyncio.Future[None] | None = None
         self._deliverer: WebhookDeliverer | None = None
         self._deliveries: list[Delivery] = []
         self.root_url = ""
@@ -1457,6 +1458,10 @@ class FakeBotAPI:
             for spec in body.get("build", []):
                 pushed.append(self.push_update(self.build.from_spec(spec)))
             return {"pushed": len(pushed), "update_ids": [u["update_id"] for u in pushed]}
+        if action == "webhook_delivery":  # POST updates to this local URL once a webhook is set
+            self.webhook_delivery_url = body.get("url")
+            self._delivery_restart = asyncio.ensure_future(self._restart_delivery())
+            return {"url": self.webhook_delivery_url}
         if action == "flood":
             self.flood_limits = bool(body.get("enabled", True))
             self.flood.strict = bool(body.get("strict", self.flood.strict))

@@ -40,6 +40,7 @@ from bot.db.daily_ledger import (
     finish_posts,
     record_daily_poll,
     release_posts,
+    renew_posts,
     save_plans,
     stale_posts,
     take_over,
@@ -129,6 +130,8 @@ async def post_due_daily_quizzes(
         slots = asyncio.Semaphore(max(batch, concurrency))
         db_turn = asyncio.Lock()  # one unit of database work at a time: SQLite writers queue
         tasks: list[asyncio.Task[None]] = []
+        held: set[PostKey] = set()  # claimed by this tick, not finished
+        heartbeat = asyncio.create_task(_renew_while_held(services, held, db_turn))
 
         async def deliver(entry: DailyBatchItem) -> None:
             try:
@@ -137,11 +140,13 @@ async def post_due_daily_quizzes(
                 log.exception("daily post to %s failed", entry.chat_id)
                 report.failed.append(entry.chat_id)
             finally:
+                held.discard(entry.key)
                 slots.release()
 
         async def start(entries: list[DailyBatchItem], asked: int) -> None:
             for _ in range(asked - len(entries)):
                 slots.release()
+            held.update(entry.key for entry in entries)
             tasks.extend(asyncio.create_task(deliver(entry)) for entry in entries)
 
         for first in range(0, len(resumable), batch):
@@ -162,8 +167,28 @@ async def post_due_daily_quizzes(
                 prepared = await prepare_daily_posts(services, chunk_due, moment)
             report.claimed_elsewhere += len(chunk_due) - len(prepared)
             await start(prepared, len(chunk_due))
-        await asyncio.gather(*tasks)
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            heartbeat.cancel()
     return report
+
+
+async def _renew_while_held(
+    services: AppServices, held: set[PostKey], db_turn: asyncio.Lock
+) -> None:
+    """Renew this instance's unfinished claims a few times per lease, so that a chat waiting
+    for its turn behind the rate limiter is never taken for abandoned by another instance."""
+    period = services.settings.daily_lease_seconds / 3
+    while True:
+        await asyncio.sleep(period)
+        if not held:
+            continue
+        try:
+            async with db_turn, services.db.session() as session:
+                await renew_posts(session, list(held), services.instance_id)
+        except Exception:  # a missed beat is retried at the next one
+            log.warning("could not renew the daily claims", exc_info=True)
 
 
 async def _banks(services: AppServices, chat_ids: Sequence[int]) -> dict[int, QuizBank]:
