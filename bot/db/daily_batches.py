@@ -1,5 +1,5 @@
 """Batch queries for the daily fan-out: claim many chats' posts at once, read their chats, what
-each chat was asked before, the students' cards, and record the polls sent — a handful of
+each chat was asked before and the students' cards — a handful of
 statements per batch of chats instead of several per chat."""
 
 from __future__ import annotations
@@ -120,17 +120,6 @@ async def student_cards(
         student.cards.append(srs.DueCard(item_id, _aware(due)))
         student.created.append(_aware(created))
     return students
-
-
-async def record_polls_sent(session: AsyncSession, polls: Sequence[dict]) -> None:
-    """Record several sent polls in one statement (keys as ``PollSent`` columns)."""
-    if not polls:
-        return
-    insert = _insert(session)
-    now = utcnow()
-    rows = [{"sent_at": now, "is_daily": False, "message_id": None, **poll} for poll in polls]
-    rows.sort(key=lambda row: row["poll_id"])  # one lock order for concurrent writers
-    await session.execute(insert(PollSent).values(rows).on_conflict_do_nothing())
 
 
 def _aware(value: datetime | str) -> datetime:
