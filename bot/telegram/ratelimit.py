@@ -1,17 +1,19 @@
-"""Flood control that never makes Telegram refuse: every message this instance sends is paced
-evenly at its share of Telegram's overall limit (30 messages per second across all chats, split
-between ``instances``), each group at 20 per minute (aiolimiter, as PTB's AIORateLimiter does),
-and a 429 that comes anyway is waited out and retried (AIORateLimiter's ``max_retries``), as are
-server errors (5xx) and connection failures.
+"""Flood control that never makes Telegram refuse: the messages this instance sends keep to its
+share of Telegram's overall limit (30 messages in any second across all chats, split between
+``instances``) in every window of ``WINDOW`` seconds, measured on the moments they actually go
+out; each group keeps to 20 per minute (aiolimiter, as PTB's AIORateLimiter does). A 429 that
+comes anyway is waited out and retried (AIORateLimiter's ``max_retries``), as are server errors
+(5xx) and connection failures.
 
-Even pacing (one message every 1/rate seconds, no burst) keeps every 1-second window under the
-limit, however the window is placed: 31 messages span 30 intervals, longer than a second by the
-headroom, which absorbs the jitter between this process and Telegram's clock."""
+The window is longer than Telegram's second by the headroom, which absorbs the jitter between
+this process and Telegram's clock; it is kept on actual send times, so a send delayed by a busy
+event loop only delays the ones after it, never bunches them up."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from typing import Any
 
@@ -22,28 +24,43 @@ from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
-OVERALL_PER_SECOND = float(FloodLimit.MESSAGES_PER_SECOND)  # 30
+OVERALL_PER_SECOND = int(FloodLimit.MESSAGES_PER_SECOND)  # 30
 GROUP_PER_MINUTE = float(FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP)  # 20
-HEADROOM = 0.93  # of the limit actually used: 30 intervals at 27.9/s span 1.075 s
+WINDOW = 1.06  # seconds: Telegram's 1 s and 60 ms of headroom
+SPREAD = 0.6  # no two releases closer than this share of the steady interval (no bursts)
 # Calls that put or change a message in a chat: what Telegram's limits count.
 _PACED_PREFIXES = ("send", "edit", "copy", "forward", "stopPoll")
 _NOT_MESSAGES = frozenset({"sendChatAction"})
 
 
 class Pacer:
-    """One slot every ``1 / rate`` seconds, handed out in call order (no burst)."""
+    """At most ``limit`` releases in any ``window`` seconds of the releases' actual times, and
+    no two closer than ``spread`` of the steady interval (a late release may be caught up on,
+    never in a burst), handed out in call order."""
 
-    def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate
-        self._next = 0.0
+    def __init__(self, limit: int, window: float = WINDOW, spread: float = SPREAD) -> None:
+        self.limit, self.window = max(1, limit), window
+        self.gap = spread * window / self.limit
+        self._released: deque[float] = deque(maxlen=self.limit)
+        self._turn = asyncio.Lock()  # FIFO: callers are released in the order they came
+
+    @property
+    def rate(self) -> float:
+        """Messages per second at steady state."""
+        return self.limit / self.window
 
     async def wait(self) -> None:
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        async with self._turn:
+            while self._released:
+                ready = self._released[-1] + self.gap
+                if len(self._released) == self.limit:
+                    ready = max(ready, self._released[0] + self.window)
+                delay = ready - loop.time()
+                if delay <= 0:
+                    break
+                await asyncio.sleep(delay)
+            self._released.append(loop.time())
 
 
 def is_message_call(endpoint: str, data: dict[str, Any]) -> bool:
@@ -94,13 +111,14 @@ class RetryingRateLimiter(AIORateLimiter):
 
 
 class PacedRateLimiter(RetryingRateLimiter):
-    """Paces messages evenly at ``instances``' share of the overall limit; groups through their
-    own limiter first, so a message held for its group never bunches up with the others."""
+    """Keeps messages to this instance's share of the overall limit (``Pacer``); groups go
+    through their own limiter first, so a message held for its group never bunches up with the
+    others."""
 
-    def __init__(self, *, instances: int = 1, headroom: float = HEADROOM, **kwargs: Any) -> None:
+    def __init__(self, *, instances: int = 1, window: float = WINDOW, **kwargs: Any) -> None:
         super().__init__(overall_max_rate=0, group_max_rate=0, **kwargs)
-        self.rate = OVERALL_PER_SECOND * headroom / max(1, instances)
-        self._pacer = Pacer(self.rate)
+        self._pacer = Pacer(OVERALL_PER_SECOND // max(1, instances), window)
+        self.rate = self._pacer.rate
         self._groups: dict[int | str, AsyncLimiter] = {}
 
     def _group(self, data: dict[str, Any]) -> AbstractAsyncContextManager[Any]:
