@@ -25,6 +25,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("notebooks", "bench.notebooks_bench"),
     ("bigfile", "bench.bigfile_bench"),
     ("crash", "bench.crash_bench"),
+    ("scale", "bench.scale_bench"),
 ]
 
 

@@ -23,10 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 class FakeServer:
     """``python -m tests.fakebot`` in a child process, with a small client for its control API."""
 
-    def __init__(self, *, flood_limits: bool = False) -> None:
+    def __init__(self, *, flood_limits: bool = False, strict_flood: bool = False) -> None:
         args = [sys.executable, "-m", "tests.fakebot", "--port", "0", "--token", TOKEN]
         if flood_limits:
             args.append("--flood-limits")
+        if strict_flood:
+            args.append("--strict-flood")
         args.append("--no-query-timeout")
         self.process = subprocess.Popen(
             args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

@@ -79,15 +79,19 @@ def _serve(settings: Settings, token: str, webhook_url: str | None, listen: str,
             log.info("starting long polling")
             application.run_polling(allowed_updates=Update.ALL_TYPES)
             return
+        from bot.telegram.webhook import serve_webhook
+
         secret, url_path = webhook
         log.info("starting the webhook on %s:%s", listen, port)
-        application.run_webhook(
-            listen=listen,
-            port=port,
-            url_path=url_path,
-            webhook_url=webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
+        asyncio.run(
+            serve_webhook(
+                application,
+                listen=listen,
+                port=port,
+                url_path=url_path,
+                webhook_url=webhook_url or "",
+                secret=secret,
+            )
         )
     except TelegramError as error:
         log.debug("the bot stopped with an error", exc_info=True)

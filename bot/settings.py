@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     inbox_max_attempts: int = Field(default=5, ge=1, alias="STUDYBOT_INBOX_MAX_ATTEMPTS")
     # how long a transient storage failure (locked, disk full, database down) is retried
     storage_retry_s: float = Field(default=30.0, ge=0, alias="STUDYBOT_STORAGE_RETRY_S")
+    # many instances on one database: a daily post claimed but not progressing for this long is
+    # resumed by another instance; each instance sends at most 1/instances of the flood limit
+    daily_lease_seconds: float = Field(default=120.0, gt=0, alias="STUDYBOT_DAILY_LEASE_SECONDS")
+    instances: int = Field(default=1, ge=1, le=30, alias="STUDYBOT_INSTANCES")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

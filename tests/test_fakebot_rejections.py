@@ -563,3 +563,35 @@ def test_flood_buckets_refill_evenly_and_forgive_small_jitter() -> None:
     clock.now += 1.0
     assert limiter.check(-100, "supergroup") == 3  # just over 2 s to wait, rounded up
     assert limiter.check(-200, "group") is None  # every group has its own bucket
+
+
+def test_strict_flood_allows_30_in_any_second_window_and_no_more() -> None:
+    from tests.fakebot.flood import FloodLimiter
+
+    clock = FrozenClock()
+    limiter = FloodLimiter(strict=True, clock=clock)
+    for i in range(30):  # evenly spread over 0.9 s: all fit
+        clock.now = 100 + i * 0.03
+        assert limiter.check(1000 + i, "private") is None
+    clock.now = 100 + 0.999  # the first is still inside the window: no jitter forgiven
+    assert limiter.check(2000, "private") == 1
+    clock.now = 100 + 1.0  # the first has left it
+    assert limiter.check(2001, "private") is None
+    clock.now = 100 + 1.001  # the second (at 100.03) is still in the window
+    assert limiter.check(2002, "private") == 1
+    # refusals are not counted: once the window slides, one more is accepted
+    clock.now = 100 + 1.03
+    assert limiter.check(2003, "private") is None
+
+
+def test_strict_flood_keeps_the_per_chat_limits() -> None:
+    from tests.fakebot.flood import FloodLimiter
+
+    clock = FrozenClock()
+    limiter = FloodLimiter(strict=True, clock=clock)
+    for i in range(20):
+        clock.now = i * 0.1
+        assert limiter.check(-100, "supergroup") is None
+    clock.now = 2.5  # the overall window has room, the group's minute has not
+    assert limiter.check(-100, "supergroup") is not None
+    assert limiter.check(-200, "supergroup") is None

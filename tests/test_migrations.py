@@ -40,6 +40,8 @@ EXPECTED_TABLES = {
     "notebook_files",
     "notebook_options",
     "quiz_flags",
+    "daily_post_polls",
+    "webhook_registrations",
 }
 
 

@@ -11,7 +11,6 @@ from bot.core.inbox import current_handling, reply_sent
 from bot.core.ports import Sender, SentPoll, Target
 from bot.core.replies import Outgoing, Poll
 from bot.core.services import AppServices
-from bot.db.daily_batches import record_polls_sent
 from bot.db.polls import record_poll_sent
 
 
@@ -50,24 +49,3 @@ async def remember_poll(
             message_id=sent.message_id,
             is_daily=is_daily,
         )
-
-
-async def remember_polls(
-    services: AppServices, chat_id: int, sent: Sequence[tuple[SentPoll, Poll]], *, is_daily: bool
-) -> None:
-    """Record several polls sent to one chat in one statement."""
-    if not sent:
-        return
-    rows = [
-        {
-            "poll_id": receipt.poll_id,
-            "item_id": poll.ref,
-            "chat_id": chat_id,
-            "message_id": receipt.message_id,
-            "correct_option": poll.correct_index,
-            "is_daily": is_daily,
-        }
-        for receipt, poll in sent
-    ]
-    async with services.db.session() as session:
-        await record_polls_sent(session, rows)

@@ -5,6 +5,9 @@ memory, the quiz polls being sent, and the locks that keep one-at-a-time work on
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -35,6 +38,8 @@ class AppServices:
     notes_being_read: set[int] = field(default_factory=set)  # chats whose upload is being read
     index_health: IndexHealth = field(default_factory=IndexHealth)  # repairs, for /status
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    instance_id: str = field(default_factory=lambda: new_instance_id())  # who holds a claim
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set when shutdown begins
     claims: UpdateClaims = field(init=False)  # group commit of update receipts, on ``db``
     inbox_marks: InboxMarks = field(init=False)  # group commit of replies sent, done, dead
 
@@ -45,6 +50,11 @@ class AppServices:
     def notebook_for(self, chat_id: int) -> Notebook:
         """The notebook ``chat_id`` studies."""
         return self.notebooks.for_chat(chat_id)
+
+
+def new_instance_id() -> str:
+    """This process's name in the claims it holds: host, pid and a random part."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 async def open_services(settings: Settings) -> AppServices:

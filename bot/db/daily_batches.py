@@ -1,5 +1,5 @@
 """Batch queries for the daily fan-out: claim many chats' posts at once, read their chats, what
-each chat was asked before, the students' cards, and record the polls sent — a handful of
+each chat was asked before and the students' cards — a handful of
 statements per batch of chats instead of several per chat."""
 
 from __future__ import annotations
@@ -26,23 +26,23 @@ def _insert(session: AsyncSession) -> Callable[..., Any]:
     return insert
 
 
-async def claim_daily_posts(session: AsyncSession, claims: Sequence[tuple[int, date]]) -> set[int]:
+async def claim_daily_posts(
+    session: AsyncSession, claims: Sequence[tuple[int, date]], owner: str | None = None
+) -> set[int]:
     """Claim several chats' posts (chat id, local date) in one statement; returns the chat ids
     this caller won (the others were claimed before, by this or another process). The chats
     must exist (they have subscriptions). In key order, so that two instances claiming at
-    once lock the rows in the same order (no deadlock on PostgreSQL)."""
+    once lock the rows in the same order (no deadlock on PostgreSQL). A claim starts in the
+    ``sending`` state, held by ``owner`` (bot.db.daily_ledger)."""
     if not claims:
         return set()
     insert = _insert(session)
     now = utcnow()
-    statement = (
-        insert(DailyPost)
-        .values(
-            [{"chat_id": c, "local_date": d, "claimed_at": now} for c, d in sorted(set(claims))]
-        )
-        .on_conflict_do_nothing()
-        .returning(DailyPost.chat_id)
-    )
+    rows = [
+        {"chat_id": c, "local_date": d, "claimed_at": now, "state": "sending", "owner": owner}
+        for c, d in sorted(set(claims))
+    ]
+    statement = insert(DailyPost).values(rows).on_conflict_do_nothing().returning(DailyPost.chat_id)
     return set((await session.scalars(statement)).all())
 
 
@@ -120,17 +120,6 @@ async def student_cards(
         student.cards.append(srs.DueCard(item_id, _aware(due)))
         student.created.append(_aware(created))
     return students
-
-
-async def record_polls_sent(session: AsyncSession, polls: Sequence[dict]) -> None:
-    """Record several sent polls in one statement (keys as ``PollSent`` columns)."""
-    if not polls:
-        return
-    insert = _insert(session)
-    now = utcnow()
-    rows = [{"sent_at": now, "is_daily": False, "message_id": None, **poll} for poll in polls]
-    rows.sort(key=lambda row: row["poll_id"])  # one lock order for concurrent writers
-    await session.execute(insert(PollSent).values(rows).on_conflict_do_nothing())
 
 
 def _aware(value: datetime | str) -> datetime:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -167,7 +168,12 @@ class DailySubscription(Base):
 
 
 class DailyPost(Base):
-    """Ledger of daily posts, claimed before sending: one post per chat per local day."""
+    """Ledger of daily posts, claimed before sending: one post per chat per local day.
+
+    ``state`` is ``sending`` while an instance holds it (``claimed_at`` is renewed by each poll
+    recorded: older than the lease, the holder is gone), ``released`` when an instance stopping
+    gave it back, ``done`` when every planned poll was recorded. ``items`` is the plan: the
+    quiz item ids chosen at the claim, as JSON, one per slot."""
 
     __tablename__ = "daily_posts"
 
@@ -176,6 +182,43 @@ class DailyPost(Base):
     )
     local_date: Mapped[date] = mapped_column(Date, primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(16), default="done", server_default="done")
+    items: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(64))
+
+
+class DailyPostPoll(Base):
+    """One poll of a daily post, recorded the moment it was sent (slot = its place in the plan):
+    a resumed post sends only the slots not recorded here."""
+
+    __tablename__ = "daily_post_polls"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    local_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    item_id: Mapped[str] = mapped_column(String(128))
+    poll_id: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["chat_id", "local_date"],
+            ["daily_posts.chat_id", "daily_posts.local_date"],
+            ondelete="CASCADE",
+        ),
+    )
+
+
+class WebhookRegistration(Base):
+    """The webhook one instance set for this bot (URL and a digest of its secret), so other
+    instances starting behind the same address leave it alone."""
+
+    __tablename__ = "webhook_registrations"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    url: Mapped[str] = mapped_column(Text)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Streak(Base):

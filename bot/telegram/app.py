@@ -30,9 +30,10 @@ from bot.telegram.context import CONTEXT_TYPES, BotData, StudyContext, get_servi
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import feature_handlers
 from bot.telegram.inbox import InboxQueue, install_inbox, open_inbox
+from bot.telegram.lifecycle import GracefulApplication
 from bot.telegram.membership import membership_handler
 from bot.telegram.menus import set_command_menus, set_owner_menu
-from bot.telegram.ratelimit import RetryingRateLimiter
+from bot.telegram.ratelimit import PacedRateLimiter
 from bot.telegram.render import DEFAULTS
 from bot.telegram.sender import TelegramSender
 
@@ -51,12 +52,13 @@ def build_application(settings: Settings, services: AppServices | None = None) -
     root = settings.telegram_api_url
     application = (
         ApplicationBuilder()
+        .application_class(GracefulApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .defaults(DEFAULTS)
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(RetryingRateLimiter(max_retries=5))
+        .rate_limiter(PacedRateLimiter(instances=settings.instances, max_retries=5))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

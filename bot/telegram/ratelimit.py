@@ -1,16 +1,73 @@
-"""Flood control that delays instead of dropping: PTB's AIORateLimiter (429 retry_after, up to
-``max_retries``) plus a few retries of server errors (5xx) and connection failures."""
+"""Flood control that never makes Telegram refuse: the messages this instance sends keep to its
+share of Telegram's overall limit (30 messages in any second across all chats, split between
+``instances``) in every window of ``WINDOW`` seconds, measured on the moments they actually go
+out; each group keeps to 20 per minute (aiolimiter, as PTB's AIORateLimiter does). A 429 that
+comes anyway is waited out and retried (AIORateLimiter's ``max_retries``), as are server errors
+(5xx) and connection failures.
+
+The window is longer than Telegram's second by the headroom, which absorbs the jitter between
+this process and Telegram's clock; it is kept on actual send times, so a send delayed by a busy
+event loop only delays the ones after it, never bunches them up."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
+from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from typing import Any
 
+from aiolimiter import AsyncLimiter
+from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
+
+OVERALL_PER_SECOND = int(FloodLimit.MESSAGES_PER_SECOND)  # 30
+GROUP_PER_MINUTE = float(FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP)  # 20
+WINDOW = 1.06  # seconds: Telegram's 1 s and 60 ms of headroom
+SPREAD = 0.6  # no two releases closer than this share of the steady interval (no bursts)
+# Calls that put or change a message in a chat: what Telegram's limits count.
+_PACED_PREFIXES = ("send", "edit", "copy", "forward", "stopPoll")
+_NOT_MESSAGES = frozenset({"sendChatAction"})
+
+
+class Pacer:
+    """At most ``limit`` releases in any ``window`` seconds of the releases' actual times, and
+    no two closer than ``spread`` of the steady interval (a late release may be caught up on,
+    never in a burst), handed out in call order."""
+
+    def __init__(self, limit: int, window: float = WINDOW, spread: float = SPREAD) -> None:
+        self.limit, self.window = max(1, limit), window
+        self.gap = spread * window / self.limit
+        self._released: deque[float] = deque(maxlen=self.limit)
+        self._turn = asyncio.Lock()  # FIFO: callers are released in the order they came
+
+    @property
+    def rate(self) -> float:
+        """Messages per second at steady state."""
+        return self.limit / self.window
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        async with self._turn:
+            while self._released:
+                ready = self._released[-1] + self.gap
+                if len(self._released) == self.limit:
+                    ready = max(ready, self._released[0] + self.window)
+                delay = ready - loop.time()
+                if delay <= 0:
+                    break
+                await asyncio.sleep(delay)
+            self._released.append(loop.time())
+
+
+def is_message_call(endpoint: str, data: dict[str, Any]) -> bool:
+    """Does Telegram count this call against the flood limits?"""
+    if endpoint in _NOT_MESSAGES or not endpoint.startswith(_PACED_PREFIXES):
+        return False
+    return data.get("chat_id") is not None or data.get("inline_message_id") is not None
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -51,3 +108,45 @@ class RetryingRateLimiter(AIORateLimiter):
                 attempt += 1
                 log.warning("%s failed (%s): retry %d in %.1fs", endpoint, exc, attempt, delay)
                 await asyncio.sleep(delay)
+
+
+class PacedRateLimiter(RetryingRateLimiter):
+    """Keeps messages to this instance's share of the overall limit (``Pacer``); groups go
+    through their own limiter first, so a message held for its group never bunches up with the
+    others."""
+
+    def __init__(self, *, instances: int = 1, window: float = WINDOW, **kwargs: Any) -> None:
+        super().__init__(overall_max_rate=0, group_max_rate=0, **kwargs)
+        self._pacer = Pacer(OVERALL_PER_SECOND // max(1, instances), window)
+        self.rate = self._pacer.rate
+        self._groups: dict[int | str, AsyncLimiter] = {}
+
+    def _group(self, data: dict[str, Any]) -> AbstractAsyncContextManager[Any]:
+        chat_id = data.get("chat_id")
+        with suppress(TypeError, ValueError):
+            chat_id = int(chat_id)  # type: ignore[arg-type]
+        if not (isinstance(chat_id, int) and chat_id < 0) and not isinstance(chat_id, str):
+            return nullcontext()
+        if len(self._groups) > 512:  # forget groups whose minute is long over
+            for key, limiter in list(self._groups.items()):
+                if limiter.has_capacity(limiter.max_rate):
+                    del self._groups[key]
+        if chat_id not in self._groups:
+            self._groups[chat_id] = AsyncLimiter(GROUP_PER_MINUTE, 60)
+        return self._groups[chat_id]
+
+    async def process_request(
+        self,
+        callback: Any,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        if is_message_call(endpoint, data):
+            async with self._group(data):
+                await self._pacer.wait()
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )

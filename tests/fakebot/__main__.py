@@ -15,7 +15,8 @@ from .server import DEFAULT_TOKEN, FakeBotAPI
 async def _serve(args: argparse.Namespace) -> None:
     api = FakeBotAPI(
         args.token,
-        flood_limits=args.flood_limits,
+        flood_limits=args.flood_limits or args.strict_flood,
+        strict_flood=args.strict_flood,
         host=args.host,
         port=args.port,
         callback_answer_timeout=None if args.no_query_timeout else 15.0,
@@ -38,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--flood-limits", action="store_true", help="enforce Telegram's limits")
+    parser.add_argument(
+        "--strict-flood",
+        action="store_true",
+        help="flood limits with at most 30 messages in any 1-second window (no burst, no jitter)",
+    )
     parser.add_argument(
         "--privacy-mode", action="store_true", help="withhold group messages not for the bot"
     )

@@ -204,6 +204,7 @@ class FakeBotAPI:
         token: str = DEFAULT_TOKEN,
         *,
         flood_limits: bool = False,
+        strict_flood: bool = False,
         bot_username: str = "studybot_test_bot",
         bot_first_name: str = "Studybot",
         host: str = "127.0.0.1",
@@ -218,7 +219,7 @@ class FakeBotAPI:
         self.state = FakeState(self.bot_user)
         self.build = UpdateBuilder(self.state)
         self.flood_limits = flood_limits
-        self.flood = FloodLimiter()
+        self.flood = FloodLimiter(strict=strict_flood)
         self.callback_answer_timeout = callback_answer_timeout
         self.poll_options = poll_options
         # BotFather's group privacy: when on, group messages not meant for the bot never arrive
@@ -238,6 +239,7 @@ class FakeBotAPI:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.webhook_delivery_url: str | None = None
+        self._delivery_restart: asyncio.Future[None] | None = None
         self._deliverer: WebhookDeliverer | None = None
         self._deliveries: list[Delivery] = []
         self.root_url = ""
@@ -500,6 +502,7 @@ class FakeBotAPI:
             "updates_delivered": self.counters["updates_delivered"],
             "pending_updates": len(self.state.pending),
             "flood_limits": self.flood_limits,
+            "strict_flood": self.flood.strict,
         }
 
     @property
@@ -1455,10 +1458,15 @@ class FakeBotAPI:
             for spec in body.get("build", []):
                 pushed.append(self.push_update(self.build.from_spec(spec)))
             return {"pushed": len(pushed), "update_ids": [u["update_id"] for u in pushed]}
+        if action == "webhook_delivery":  # POST updates to this local URL once a webhook is set
+            self.webhook_delivery_url = body.get("url")
+            self._delivery_restart = asyncio.ensure_future(self._restart_delivery())
+            return {"url": self.webhook_delivery_url}
         if action == "flood":
             self.flood_limits = bool(body.get("enabled", True))
+            self.flood.strict = bool(body.get("strict", self.flood.strict))
             self.flood.reset()
-            return {"flood_limits": self.flood_limits}
+            return {"flood_limits": self.flood_limits, "strict": self.flood.strict}
         if action == "fail":
             self.fail_next(
                 body.get("method", "*"),

@@ -4,6 +4,7 @@ streak updated; in a private chat the student then gets their streak news, "Next
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,9 @@ from bot.i18n import tr
 # how long a vote for an unknown poll waits for the polls being sent (a group's daily quiz,
 # under the 20-per-minute group limit, can take a while)
 POLL_WAIT = 30.0
+# with several instances, the poll may be another one's, recorded one round trip after Telegram
+# took it: a vote for a poll still unknown reads again a few times over this long
+OTHER_INSTANCE_WAIT = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,5 +111,14 @@ async def on_vote(
         # the poll's recording may have finished between that read and now (then nothing is
         # pending any more), or still be under way: wait for what is pending, and read again
         await services.polls_in_flight.wait_for_pending(wait)
+        result = await record()
+    pause = 0.1
+    waited = 0.0
+    while (
+        not result.known_poll and services.settings.instances > 1 and waited < OTHER_INSTANCE_WAIT
+    ):
+        await asyncio.sleep(pause)
+        waited += pause
+        pause = min(pause * 2, 1.0)
         result = await record()
     return result.replies
