@@ -51,6 +51,22 @@ class _Chunks:
         return None
 
 
+async def demo_services(settings):
+    """Started services over the shipped notes (the demo notebook), as the bot builds them."""
+    from bot.core.notebooks import DEMO, Notebook, NotebookRegistry
+    from bot.core.question_bank import QuizBank, QuizBankHolder
+    from bot.core.services import AppServices
+    from bot.db.session import Database
+    from index.chunker import load_chunks
+
+    chunks = await asyncio.to_thread(load_chunks, settings.corpus_dir)
+    bank = await asyncio.to_thread(QuizBank.from_chunks, chunks)
+    db = Database(settings.effective_database_url)
+    await db.start()
+    notebook = Notebook(DEMO, _Chunks(chunks), QuizBankHolder(bank))
+    return AppServices(settings=settings, db=db, notebooks=NotebookRegistry([notebook]))
+
+
 def floor_seconds(messages: int, group_messages_max: int) -> float:
     """The least time Telegram's limits allow: the overall rate, or the busiest group's rate."""
     overall = messages / GLOBAL_RATE
@@ -73,17 +89,12 @@ def _register_chats(fake: FakeServer, privates: list[int], groups: list[int]) ->
 
 
 async def _fan_out(args: argparse.Namespace, fake: FakeServer, workdir: Path) -> dict:
-    from bot.core.notebooks import DEMO, Notebook, NotebookRegistry
-    from bot.core.question_bank import QuizBank, QuizBankHolder
-    from bot.core.services import AppServices
     from bot.db.chats import upsert_chat
     from bot.db.daily import subscribe_daily
-    from bot.db.session import Database
     from bot.features.daily.fanout import post_due_daily_quizzes
     from bot.settings import Settings
     from bot.telegram.app import build_application
     from bot.telegram.sender import TelegramSender
-    from index.chunker import load_chunks
 
     chats = args.daily_chats if not args.quick else min(args.daily_chats, 200)
     group_count = round(chats * args.daily_groups)
@@ -99,12 +110,8 @@ async def _fan_out(args: argparse.Namespace, fake: FakeServer, workdir: Path) ->
         DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'daily.db'}",
         STUDYBOT_LOG_LEVEL="WARNING",
     )
-    chunks = await asyncio.to_thread(load_chunks, settings.corpus_dir)
-    bank = await asyncio.to_thread(QuizBank.from_chunks, chunks)
-    db = Database(settings.effective_database_url)
-    await db.start()
-    notebook = Notebook(DEMO, _Chunks(chunks), QuizBankHolder(bank))
-    services = AppServices(settings=settings, db=db, notebooks=NotebookRegistry([notebook]))
+    services = await demo_services(settings)
+    db = services.db
     post_at = clock_time(7, 0)
     async with db.session() as session:
         for chat_id in privates:

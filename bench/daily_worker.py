@@ -15,23 +15,18 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from bench.daily_bench import _Chunks
+from bench.daily_bench import demo_services
 from bench.processes import TOKEN
 
 
 async def _work(args: argparse.Namespace) -> dict:
     from sqlalchemy import func, select
 
-    from bot.core.notebooks import DEMO, Notebook, NotebookRegistry
-    from bot.core.question_bank import QuizBank, QuizBankHolder
-    from bot.core.services import AppServices
     from bot.db.models import DailyPost
-    from bot.db.session import Database
     from bot.features.daily.fanout import post_due_daily_quizzes
     from bot.settings import Settings
     from bot.telegram.app import build_application
     from bot.telegram.sender import TelegramSender
-    from index.chunker import load_chunks
 
     settings = Settings(
         _env_file=None,
@@ -43,12 +38,8 @@ async def _work(args: argparse.Namespace) -> dict:
         STUDYBOT_DAILY_LEASE_SECONDS=str(args.lease),
         STUDYBOT_INSTANCES=str(args.instances),
     )
-    chunks = await asyncio.to_thread(load_chunks, settings.corpus_dir)
-    bank = await asyncio.to_thread(QuizBank.from_chunks, chunks)
-    db = Database(settings.effective_database_url)
-    await db.start()
-    notebook = Notebook(DEMO, _Chunks(chunks), QuizBankHolder(bank))
-    services = AppServices(settings=settings, db=db, notebooks=NotebookRegistry([notebook]))
+    services = await demo_services(settings)
+    db = services.db
     application = build_application(settings, services)
     await application.initialize()
     print("ready", flush=True)

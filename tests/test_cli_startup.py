@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
 import sys
 import threading
@@ -15,33 +14,14 @@ from pathlib import Path
 import pytest
 
 from bot.telegram.errors import REDACTED, install_token_redaction
+from tests.bot_process import bot_env, start_bot
 
-ROOT = Path(__file__).resolve().parents[1]
 WRONG_TOKEN = "4242:wrong-secret-the-api-does-not-know"
 
 
 async def run_studybot(tmp_path: Path, token: str, api_url: str) -> tuple[int, str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("STUDYBOT_", "TELEGRAM_")) and key != "DATABASE_URL"
-    }
-    env |= {
-        "TELEGRAM_BOT_TOKEN": token,
-        "TELEGRAM_API_URL": api_url,
-        "STUDYBOT_DATA_DIR": str(tmp_path / "data"),
-        "STUDYBOT_CORPUS_DIR": str(ROOT / "corpus"),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    env = bot_env(tmp_path, token, api_url)
+    process = await start_bot(tmp_path, env, merge_stderr=False)
     try:
         out, err = await asyncio.wait_for(process.communicate(), 120)
     finally:

@@ -90,6 +90,7 @@ class QuizBankHolder:
         return self._task
 
     async def _made(self, make: Callable[[], Awaitable[QuizBank]]) -> QuizBank:
+        """Await ``make`` and publish its bank; a failed build publishes an empty one."""
         try:
             bank = await make()
         except Exception:
@@ -116,15 +117,7 @@ class QuizBankHolder:
                     _BANKS_BY_NOTES.popitem(last=False)
             return bank
 
-        try:
-            bank = await asyncio.to_thread(build)
-        except Exception:
-            log.exception("could not build the question bank")
-            bank = QuizBank(())
-        self._bank = bank
-        self._ready.set()
-        log.info("question bank ready: %d items", len(bank))
-        return bank
+        return await self._made(lambda: asyncio.to_thread(build))
 
     async def wait(self, timeout: float | None = None) -> QuizBank | None:
         """The bank, waiting up to ``timeout`` seconds for it (None if still not built)."""

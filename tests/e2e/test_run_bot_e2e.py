@@ -4,36 +4,15 @@ menus, answers by long polling, never logs the token, and exits cleanly on SIGTE
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
-from pathlib import Path
 
+from tests.bot_process import bot_env, start_bot
 from tests.fakebot import ALICE
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_run_answers_by_long_polling_and_stops_cleanly_on_sigterm(fake_api, tmp_path):
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake_api.token,
-        "TELEGRAM_API_URL": fake_api.root_url,
-        "STUDYBOT_DATA_DIR": str(tmp_path / "data"),
-        "STUDYBOT_CORPUS_DIR": str(ROOT / "corpus"),
-        "STUDYBOT_LOG_LEVEL": "DEBUG",
-    }
-    env.pop("DATABASE_URL", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    env = bot_env(tmp_path, fake_api.token, fake_api.root_url, STUDYBOT_LOG_LEVEL="DEBUG")
+    process = await start_bot(tmp_path, env)
     output = b""
     try:
         await fake_api.wait_for(lambda: fake_api.calls_to("setMyCommands"), 90)
@@ -54,20 +33,8 @@ async def test_run_answers_by_long_polling_and_stops_cleanly_on_sigterm(fake_api
 
 
 async def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path):
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "1:x", "STUDYBOT_DATA_DIR": str(tmp_path)}
-    env.pop("STUDYBOT_WEBHOOK_SECRET", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        "--webhook-url",
-        "https://example.org/hook",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    env = bot_env(tmp_path, "1:x")
+    process = await start_bot(tmp_path, env, "--webhook-url", "https://example.org/hook")
     output, _ = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert b"STUDYBOT_WEBHOOK_SECRET" in output
@@ -86,21 +53,11 @@ async def test_webhook_mode_checks_the_secret_token_and_answers(fake_api, tmp_pa
 
     port = _free_port()
     secret = "s3cret_Token-42"
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake_api.token,
-        "TELEGRAM_API_URL": fake_api.root_url,
-        "STUDYBOT_DATA_DIR": str(tmp_path / "data"),
-        "STUDYBOT_CORPUS_DIR": str(ROOT / "corpus"),
-        "STUDYBOT_WEBHOOK_SECRET": secret,
-    }
-    env.pop("DATABASE_URL", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run",
+    env = bot_env(tmp_path, fake_api.token, fake_api.root_url, STUDYBOT_WEBHOOK_SECRET=secret)
+    process = await start_bot(
+        tmp_path, env,
         "--webhook-url", "https://bot.example.org/tg/hook",
         "--listen", "127.0.0.1", "--port", str(port),
-        cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
         await fake_api.wait_for(lambda: fake_api.calls_to("setWebhook"), 90)
