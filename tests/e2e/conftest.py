@@ -56,10 +56,25 @@ class BotHarness:
         await self.api.wait_for(lambda: len(self.sent(chat_id)) >= before + count, timeout)
         return self.sent(chat_id)[before:]
 
-    async def settle(self, delay: float = 0.4) -> None:
-        """Wait until every pushed update was fetched and handled (plus a grace period)."""
+    async def settle(self, delay: float = 0.4, timeout: float = 20.0) -> None:
+        """Wait until every pushed update was fetched, and the inbox holds none still pending
+        (each was handled, its writes committed), plus a grace period for work it started."""
         await self.api.wait_for(lambda: not self.api.pending_updates(), 10)
+        deadline = asyncio.get_running_loop().time() + timeout
+        while await self._inbox_pending():
+            assert asyncio.get_running_loop().time() < deadline, "updates still pending"
+            await asyncio.sleep(0.05)
         await asyncio.sleep(delay)
+
+    async def _inbox_pending(self) -> int:
+        from sqlalchemy import func, select
+
+        from bot.db.inbox import PENDING
+        from bot.db.models import InboxUpdate
+
+        async with self.services.db.session() as session:
+            query = select(func.count()).where(InboxUpdate.state == PENDING)
+            return int(await session.scalar(query) or 0)
 
     async def press(self, user: User, message: dict[str, Any], data: str) -> str:
         """Press a button; waits until the callback query is answered; returns the query id."""
