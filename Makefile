@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(VENV)/bin/studybot start
 
 test: $(STAMP)
+	bash tests/install_postgres.sh
 	$(PY) -m pytest
 
 bench: $(STAMP)
