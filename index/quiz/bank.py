@@ -23,6 +23,7 @@ from index.quiz.candidates import (
     vocabulary,
 )
 from index.quiz.distractors import TermPool
+from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
 from index.quiz.kinds import Candidate, cloze_candidate, match_candidate, numeric_candidate
@@ -41,6 +42,7 @@ MIN_SCORE = {
     "acronym": 2.0,
     "table": 2.0,
     "heading": 2.0,
+    "genus": 2.0,
 }
 MAX_DF_SHARE = 0.08  # terms found in more chunks than this share are too common to blank
 
@@ -133,6 +135,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     out += compare_candidates(lines)
     out += table_candidates(lines, skip)
     out += heading_candidates(lines)
+    out += genus_candidates(lines)
     out += acronym_candidates(lines, expansions, skip)
     defined_lines = {definition.line.position for definition in defs}
     for definition in defs:

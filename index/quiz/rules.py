@@ -24,9 +24,22 @@ from index.quiz.text import contains_phrase, normalise, stem_words
 # Words too common in AWS names to give an answer away ("AWS Batch" vs a question about AWS).
 _SHARED_WORDS = frozenset({"aws", "amazon", "service", "servicio"})
 KINDS = frozenset(
-    {"cloze", "match", "numeric", "define", "not_in_list", "acronym", "compare", "table", "heading"}
+    {
+        "cloze",
+        "match",
+        "numeric",
+        "define",
+        "not_in_list",
+        "acronym",
+        "compare",
+        "table",
+        "heading",
+        "genus",
+    }
 )
-TERM_KINDS = frozenset({"cloze", "match", "acronym", "table", "heading"})  # the options are terms
+TERM_KINDS = frozenset(
+    {"cloze", "match", "acronym", "table", "heading", "genus"}
+)  # the options are terms
 _RAW_MARKUP = re.compile(r"\[\[|\]\]|!\[|<img|\$|\*\*|`|\\|<\/?[a-z][^>]*>", re.IGNORECASE)
 _NUMERIC_OPTION = re.compile(r"^(?P<num>\d[\d.,]*)(?P<joiner>\s?)(?P<unit>\S*)$")
 # "e.g.", "(example …)", "p.ej.", "por ejemplo": what follows is an illustration, not a fact.

@@ -1,0 +1,175 @@
+"""Genus definitions: "A pseudograph is a graph in which loops may exist", "Un multigrafo es un
+grafo en el que …". The genus (graph, grafo) is the term's kind, so the other terms of that kind
+in the notes (defined the same way, or titling a note or section: "Grafo simple") are the
+distractors of "Which term matches: «a graph in which loops may exist»?".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.quiz.candidates import NoteLine, looks_like_term, tidy_term
+from index.quiz.distractors import are_variants, lengths_compatible
+from index.quiz.facts import fact_problem
+from index.quiz.item import MAX_QUESTION
+from index.quiz.kinds import MATCH_FRAME, Candidate, _item, length_penalty
+from index.quiz.text import contains_phrase, normalise, word_list
+
+MIN_CLASS = 4  # the key and three distractors of its kind
+MIN_DESCRIPTION_WORDS = 4  # "a graph that" + something worth knowing
+MAX_TERM_WORDS = 5
+# What may follow the genus (and up to three modifiers) to open the differentia.
+_DIFFERENTIA = (
+    r"that|which|where|in which|whose|with|of|used|for|to|in|on|"
+    r"que|en el que|en la que|en los que|en las que|donde|cuyo|cuya|cuyos|cuyas|con|de|del|"
+    r"tal que|el cual|la cual|para|sin|formad[oa]|compuest[oa]"
+)
+_GENUS = re.compile(
+    r"^(?:(?:a|an|the|un|una|el|la|los|las)\s+)?(?P<term>[^,;:.()¿?]{2,50}?)\s+"
+    r"(?P<verb>is|are|es|son)\s+(?P<article>a|an|the|un|una|el|la|los|las)\s+"
+    r"(?P<desc>(?P<np>[^\W\d_][\w-]{2,}(?:\s+[^\W\d_][\w-]*){0,3}?)\s+"
+    r"(?:" + _DIFFERENTIA + r")\b.+)$",
+    re.IGNORECASE,
+)
+# Words that open a description but are not a kind of thing ("a way", "una forma").
+_NOT_A_GENUS = frozenset(
+    word_list(
+        "way ways kind type sort form part lot bit good great very more most special common "
+        "forma manera tipo parte clase especie caso modo muy más mas gran buen buena"
+    )
+)
+
+
+# Openings of a pronoun, a quantifier or an exercise statement ("Dada la matriz"), not a name.
+_NOT_A_NAME_START = frozenset(
+    word_list(
+        "it this that there these those each every any some all given let suppose esto esta "
+        "este eso cada todo toda todos todas algún alguna dada dado dadas dados sea sean"
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GenusDefinition:
+    line: NoteLine
+    term: str
+    genus: str  # normalised, singular
+    description: str  # from the article on: "a graph in which loops may exist"
+
+
+def _singular(word: str) -> str:
+    word = normalise(word)
+    for suffix in ("es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def genus_definitions(lines: Sequence[NoteLine]) -> list[GenusDefinition]:
+    """Every fact line of the form 'X is a G that …' (or the Spanish 'X es un G que …')."""
+    out: list[GenusDefinition] = []
+    for line in lines:
+        if line.problem is not None:
+            continue
+        match = _GENUS.match(line.text.strip())
+        if match is None:
+            continue
+        term = tidy_term(match.group("term"))
+        noun_phrase = match.group("np").split()
+        # the head noun: last in English ("a flow network"), first in Spanish ("matriz cuadrada")
+        genus = _singular(noun_phrase[0] if line.lang == "es" else noun_phrase[-1])
+        desc = match.group("desc").strip().rstrip(" .;")
+        if genus in _NOT_A_GENUS or len(term.split()) > MAX_TERM_WORDS:
+            continue
+        if desc.endswith(":") or len(desc.split()) < MIN_DESCRIPTION_WORDS:
+            continue  # "… with the following definition:" says nothing by itself
+        if contains_phrase(desc, term) or not _term_like(term):
+            continue
+        if fact_problem(desc[:1].upper() + desc[1:], (), "") not in (None, "fragment"):
+            continue
+        article = match.group("article").casefold()
+        if match.group("verb").casefold() in ("are", "son"):
+            continue  # plural kinds read badly as "a …"; rare enough to leave out
+        out.append(GenusDefinition(line, _capitalised(term), genus, f"{article} {desc}"))
+    return out
+
+
+def _term_like(term: str) -> bool:
+    """A name ('Pseudografo', 'integral flow'), not a pronoun or a clause ('It', 'This one')."""
+    words = term.split()
+    if words[0].casefold() in _NOT_A_NAME_START:
+        return False
+    if any(not re.match(r"^[\w'’–-]+$", word) for word in words):
+        return False
+    return looks_like_term(_capitalised(term))
+
+
+def _capitalised(term: str) -> str:
+    return term[:1].upper() + term[1:]
+
+
+def _class_members(
+    defs: Sequence[GenusDefinition], lines: Sequence[NoteLine]
+) -> dict[str, dict[str, str]]:
+    """Per genus, the terms of that kind (normalised → as written): those defined with it, and
+    note or section titles whose name contains it ('Grafo simple' is a grafo)."""
+    members: dict[str, dict[str, str]] = defaultdict(dict)
+    for definition in defs:
+        members[definition.genus].setdefault(normalise(definition.term), definition.term)
+    titles: dict[str, str] = {}
+    for line in lines:
+        for title in line.chunk.path:
+            title = tidy_term(title)
+            if not 1 <= len(title.split()) <= MAX_TERM_WORDS:
+                continue
+            if fact_problem(title, (), "") is None and _term_like(title):
+                titles.setdefault(normalise(title), _capitalised(title))
+    genera = set(members)
+    for key, title in titles.items():
+        words = {_singular(word) for word in key.split()}
+        for genus in words & genera:
+            members[genus].setdefault(key, title)
+    return members
+
+
+def genus_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
+    """'Which term matches: «a graph in which loops may exist»?' with three other graphs."""
+    defs = genus_definitions(lines)
+    members = _class_members(defs, lines)
+    defined = {normalise(d.term) for d in defs}
+    out: list[Candidate] = []
+    for definition in defs:
+        kind = members[definition.genus]
+        if len(kind) < MIN_CLASS:
+            continue
+        key = normalise(definition.term)
+        others = sorted(
+            (
+                term
+                for other_key, term in kind.items()
+                if other_key != key and not are_variants(term, definition.term)
+            ),
+            key=lambda term: (normalise(term) not in defined, normalise(term)),
+        )
+        distractors: list[str] = []
+        for term in others:
+            if contains_phrase(definition.description, term):
+                continue  # the description names it: a student rules it out
+            if lengths_compatible([definition.term, *distractors, term]):
+                distractors.append(term)
+            if len(distractors) == 3:
+                break
+        if len(distractors) < 3:
+            continue
+        template = MATCH_FRAME.get(definition.line.lang, MATCH_FRAME["en"])
+        question = template.format(text=definition.description)
+        if len(question) > MAX_QUESTION:
+            continue
+        item = _item("genus", definition.line, question, definition.term, distractors)
+        defined_distractors = sum(normalise(term) in defined for term in distractors)
+        score = 2.2 + 0.2 * defined_distractors - length_penalty(question)
+        out.append(Candidate(item, score, definition.line))
+    return out
