@@ -1,5 +1,6 @@
-"""Quiz section of ``make bench``: bank size, questions per KB and files covered per corpus, and
-the filters' precision on the labelled set in ``tests/quiz_labelled.json``.
+"""Quiz section of ``make bench``: bank size, questions per KB and files covered per corpus,
+where candidates are lost (lines and items each rule rejects), the share of each kind, and the
+filters' precision on the labelled set in ``tests/quiz_labelled.json``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from bench.table import Table
 from index.chunker import load_chunks
 from index.quiz import QuizItem, build_question_bank
+from index.quiz.funnel import Funnel, funnel
 from index.quiz.text import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +39,7 @@ class CorpusBank:
     note_bytes: int
     files: int
     bank: list[QuizItem]
+    funnel: Funnel
 
     @property
     def per_kb(self) -> float:
@@ -64,6 +67,7 @@ def bank_for(name: str, folder: Path) -> CorpusBank:
         note_bytes=sum(p.stat().st_size for p in notes),
         files=len(notes),
         bank=build_question_bank(chunks),
+        funnel=funnel(chunks),
     )
 
 
@@ -145,6 +149,7 @@ def run(args: argparse.Namespace) -> list[Table]:
             f"{corpus.files_covered}/{corpus.files}",
         )
     sizes.notes.append("Target: at least one good question per 2 KB (0.5 per KB).")
+    tables = [sizes, *funnel_tables(banks)]
     labels = load_labels()
     by_corpus = {corpus.name: corpus.bank for corpus in banks}
     quality = Table(
@@ -166,4 +171,70 @@ def run(args: argparse.Namespace) -> list[Table]:
     quality.notes.append(
         "Shipped = the bank still holds the item (same id, else same stem and answer)."
     )
-    return [sizes, quality]
+    return [*tables, quality]
+
+
+def funnel_tables(banks: Sequence[CorpusBank]) -> list[Table]:
+    """Where each corpus loses its material: the funnel, then the line and item rules by count,
+    then the kinds of the items shipped."""
+    stages = Table(
+        "Quiz funnel per corpus",
+        [
+            "corpus",
+            "lines",
+            "fact lines",
+            "candidates",
+            "below bar",
+            "rule-rejected",
+            "same line",
+            "shipped",
+        ],
+    )
+    for corpus in banks:
+        f = corpus.funnel
+        stages.add_row(
+            corpus.name,
+            f.lines,
+            f.fact_lines,
+            sum(f.candidates.values()),
+            sum(f.below_bar.values()),
+            sum(f.rule_rejections.values()),
+            f.duplicates,
+            sum(f.shipped.values()),
+        )
+    stages.notes.append(
+        "Fact lines: lines no line rule sets aside. Same line: passing candidates that lost to a "
+        "better one about the same line."
+    )
+    names = [corpus.name for corpus in banks]
+    lines_table = _histogram(
+        "Note lines set aside, by line rule", names, [c.funnel.line_rejections for c in banks]
+    )
+    rules_table = _histogram(
+        "Candidates rejected, by the first item rule broken",
+        names,
+        [c.funnel.rule_rejections for c in banks],
+    )
+    kinds = sorted({kind for c in banks for kind in c.funnel.candidates})
+    shares = Table("Share of shipped items per kind", ["corpus", *kinds])
+    candidates = Table("Candidates per kind (shipped/generated)", ["corpus", *kinds])
+    for corpus in banks:
+        f = corpus.funnel
+        total = sum(f.shipped.values())
+        shares.add_row(
+            corpus.name, *(_pct(f.shipped[kind] / total if total else None) for kind in kinds)
+        )
+        candidates.add_row(
+            corpus.name, *(f"{f.shipped[kind]}/{f.candidates[kind]}" for kind in kinds)
+        )
+    return [stages, lines_table, rules_table, candidates, shares]
+
+
+def _histogram(title: str, names: Sequence[str], counts: Sequence[Counter[str]]) -> Table:
+    table = Table(title, ["rule", *names])
+    total: Counter[str] = Counter()
+    for count in counts:
+        total.update(count)
+    for rule, _ in total.most_common():
+        table.add_row(rule, *(count[rule] for count in counts))
+    return table
