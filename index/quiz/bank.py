@@ -42,7 +42,7 @@ MIN_SCORE = {
     "acronym": 2.0,
     "table": 2.0,
     "heading": 2.0,
-    "genus": 2.0,
+    "genus": 2.4,  # at least one distractor defined with the same genus, not a bare title
 }
 MAX_DF_SHARE = 0.08  # terms found in more chunks than this share are too common to blank
 
@@ -135,7 +135,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     out += compare_candidates(lines)
     out += table_candidates(lines, skip)
     out += heading_candidates(lines)
-    out += genus_candidates(lines)
+    out += genus_candidates(lines, [d.term for d in defs] + list(vocab.values()))
     out += acronym_candidates(lines, expansions, skip)
     defined_lines = {definition.line.position for definition in defs}
     for definition in defs:

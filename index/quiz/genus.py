@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from index.quiz.candidates import NoteLine, looks_like_term, tidy_term
@@ -29,7 +29,15 @@ _DIFFERENTIA = (
 )
 _GENUS = re.compile(
     r"^(?:(?:a|an|the|un|una|el|la|los|las)\s+)?(?P<term>[^,;:.()¿?]{2,50}?)\s+"
-    r"(?P<verb>is|are|es|son)\s+(?P<article>a|an|the|un|una|el|la|los|las)\s+"
+    r"(?P<verb>is|are|es|son|refers to|is defined as|se define como)\s+"
+    r"(?P<article>a|an|the|un|una|el|la|los|las)\s+"
+    r"(?P<desc>(?P<np>[^\W\d_][\w-]{2,}(?:\s+[^\W\d_][\w-]*){0,3}?)\s+"
+    r"(?:" + _DIFFERENTIA + r")\b.+)$",
+    re.IGNORECASE,
+)
+# A section that opens on what its heading is: "## Cluster" then "Es un conjunto de nodos …".
+_OPENER = re.compile(
+    r"^(?:es|it is|it's|is)\s+(?P<article>a|an|un|una)\s+"
     r"(?P<desc>(?P<np>[^\W\d_][\w-]{2,}(?:\s+[^\W\d_][\w-]*){0,3}?)\s+"
     r"(?:" + _DIFFERENTIA + r")\b.+)$",
     re.IGNORECASE,
@@ -71,13 +79,20 @@ def _singular(word: str) -> str:
 def genus_definitions(lines: Sequence[NoteLine]) -> list[GenusDefinition]:
     """Every fact line of the form 'X is a G that …' (or the Spanish 'X es un G que …')."""
     out: list[GenusDefinition] = []
+    opened: set[int] = set()  # chunks whose first fact line was seen
     for line in lines:
+        first_of_section = line.chunk_index not in opened
+        opened.add(line.chunk_index)
         if line.problem is not None:
             continue
         match = _GENUS.match(line.text.strip())
-        if match is None:
-            continue
-        term = tidy_term(match.group("term"))
+        if match is not None:
+            term = tidy_term(match.group("term"))
+        else:
+            match = _OPENER.match(line.text.strip()) if first_of_section else None
+            if match is None or not line.chunk.path:
+                continue
+            term = tidy_term(line.chunk.path[-1])
         noun_phrase = match.group("np").split()
         # the head noun: last in English ("a flow network"), first in Spanish ("matriz cuadrada")
         genus = _singular(noun_phrase[0] if line.lang == "es" else noun_phrase[-1])
@@ -91,7 +106,7 @@ def genus_definitions(lines: Sequence[NoteLine]) -> list[GenusDefinition]:
         if fact_problem(desc[:1].upper() + desc[1:], (), "") not in (None, "fragment"):
             continue
         article = match.group("article").casefold()
-        if match.group("verb").casefold() in ("are", "son"):
+        if match.groupdict().get("verb", "").casefold() in ("are", "son"):
             continue  # plural kinds read badly as "a …"; rare enough to leave out
         out.append(GenusDefinition(line, _capitalised(term), genus, f"{article} {desc}"))
     return out
@@ -112,14 +127,18 @@ def _capitalised(term: str) -> str:
 
 
 def _class_members(
-    defs: Sequence[GenusDefinition], lines: Sequence[NoteLine]
+    defs: Sequence[GenusDefinition], lines: Sequence[NoteLine], known: Iterable[str] = ()
 ) -> dict[str, dict[str, str]]:
     """Per genus, the terms of that kind (normalised → as written): those defined with it, and
-    note or section titles whose name contains it ('Grafo simple' is a grafo)."""
+    note or section titles or other known terms whose name contains it ('Grafo simple' is a
+    grafo)."""
     members: dict[str, dict[str, str]] = defaultdict(dict)
     for definition in defs:
         members[definition.genus].setdefault(normalise(definition.term), definition.term)
     titles: dict[str, str] = {}
+    for term in known:
+        if 1 <= len(term.split()) <= MAX_TERM_WORDS and _term_like(term):
+            titles.setdefault(normalise(term), _capitalised(term))
     for line in lines:
         for title in line.chunk.path:
             title = tidy_term(title)
@@ -135,10 +154,20 @@ def _class_members(
     return members
 
 
-def genus_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
-    """'Which term matches: «a graph in which loops may exist»?' with three other graphs."""
+def _form(term: str, genus: str) -> tuple[bool, bool]:
+    """Whether a term is one word, and whether it names its genus: 'Grafo simple' is asked
+    among other 'Grafo …', 'Pseudografo' among other one-word names."""
+    words = [_singular(word) for word in normalise(term).split()]
+    return len(words) == 1, genus in words
+
+
+def genus_candidates(lines: Sequence[NoteLine], known: Iterable[str] = ()) -> list[Candidate]:
+    """'Which term matches: «a graph in which loops may exist»?' with three other graphs.
+
+    ``known`` are other terms the notes define (in lists, tables, "X: Y" lines).
+    """
     defs = genus_definitions(lines)
-    members = _class_members(defs, lines)
+    members = _class_members(defs, lines, known)
     defined = {normalise(d.term) for d in defs}
     out: list[Candidate] = []
     for definition in defs:
@@ -152,12 +181,18 @@ def genus_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
                 for other_key, term in kind.items()
                 if other_key != key and not are_variants(term, definition.term)
             ),
-            key=lambda term: (normalise(term) not in defined, normalise(term)),
+            key=lambda term: (
+                _form(term, definition.genus) != _form(definition.term, definition.genus),
+                normalise(term) not in defined,
+                normalise(term),
+            ),
         )
         distractors: list[str] = []
         for term in others:
             if contains_phrase(definition.description, term):
                 continue  # the description names it: a student rules it out
+            if any(are_variants(term, chosen) for chosen in distractors):
+                continue  # "Grafo bipartito" and "Grafo bipartito completo": one gives the other
             if lengths_compatible([definition.term, *distractors, term]):
                 distractors.append(term)
             if len(distractors) == 3:
