@@ -45,7 +45,7 @@ _OPENER = re.compile(
 # Words that open a description but are not a kind of thing ("a way", "una forma").
 _NOT_A_GENUS = frozenset(
     word_list(
-        "way ways kind type sort form part lot bit good great very more most special common "
+        "way ways kind type sort form part lot bit good great very more most special common case "
         "forma manera tipo parte clase especie caso modo muy más mas gran buen buena"
     )
 )
