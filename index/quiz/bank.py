@@ -23,6 +23,7 @@ from index.quiz.candidates import (
     vocabulary,
 )
 from index.quiz.distractors import TermPool
+from index.quiz.conditional import condition_candidates
 from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
@@ -42,6 +43,7 @@ MIN_SCORE = {
     "acronym": 2.0,
     "table": 2.0,
     "heading": 2.0,
+    "condition": 2.4,  # at least one distractor the notes define by a condition too
     "genus": 2.4,  # at least one distractor defined with the same genus, not a bare title
 }
 MAX_DF_SHARE = 0.08  # terms found in more chunks than this share are too common to blank
@@ -135,7 +137,9 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     out += compare_candidates(lines)
     out += table_candidates(lines, skip)
     out += heading_candidates(lines)
-    out += genus_candidates(lines, [d.term for d in defs] + list(vocab.values()))
+    known = [d.term for d in defs] + list(vocab.values())
+    out += genus_candidates(lines, known)
+    out += condition_candidates(lines, known)
     out += acronym_candidates(lines, expansions, skip)
     defined_lines = {definition.line.position for definition in defs}
     for definition in defs:

@@ -68,7 +68,7 @@ class GenusDefinition:
     description: str  # from the article on: "a graph in which loops may exist"
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
     word = normalise(word)
     for suffix in ("es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -95,7 +95,7 @@ def genus_definitions(lines: Sequence[NoteLine]) -> list[GenusDefinition]:
             term = tidy_term(line.chunk.path[-1])
         noun_phrase = match.group("np").split()
         # the head noun: last in English ("a flow network"), first in Spanish ("matriz cuadrada")
-        genus = _singular(noun_phrase[0] if line.lang == "es" else noun_phrase[-1])
+        genus = singular(noun_phrase[0] if line.lang == "es" else noun_phrase[-1])
         desc = match.group("desc").strip().rstrip(" .;")
         if genus in _NOT_A_GENUS or len(term.split()) > MAX_TERM_WORDS:
             continue
@@ -148,7 +148,7 @@ def _class_members(
                 titles.setdefault(normalise(title), _capitalised(title))
     genera = set(members)
     for key, title in titles.items():
-        words = {_singular(word) for word in key.split()}
+        words = {singular(word) for word in key.split()}
         for genus in words & genera:
             members[genus].setdefault(key, title)
     return members
@@ -157,7 +157,7 @@ def _class_members(
 def _form(term: str, genus: str) -> tuple[bool, bool]:
     """Whether a term is one word, and whether it names its genus: 'Grafo simple' is asked
     among other 'Grafo …', 'Pseudografo' among other one-word names."""
-    words = [_singular(word) for word in normalise(term).split()]
+    words = [singular(word) for word in normalise(term).split()]
     return len(words) == 1, genus in words
 
 

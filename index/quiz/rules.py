@@ -35,10 +35,11 @@ KINDS = frozenset(
         "table",
         "heading",
         "genus",
+        "condition",
     }
 )
 TERM_KINDS = frozenset(
-    {"cloze", "match", "acronym", "table", "heading", "genus"}
+    {"cloze", "match", "acronym", "table", "heading", "genus", "condition"}
 )  # the options are terms
 _RAW_MARKUP = re.compile(r"\[\[|\]\]|!\[|<img|\$|\*\*|`|\\|<\/?[a-z][^>]*>", re.IGNORECASE)
 _NUMERIC_OPTION = re.compile(r"^(?P<num>\d[\d.,]*)(?P<joiner>\s?)(?P<unit>\S*)$")
