@@ -22,8 +22,8 @@ from index.quiz.candidates import (
     unit_family,
     vocabulary,
 )
-from index.quiz.distractors import TermPool
 from index.quiz.conditional import condition_candidates
+from index.quiz.distractors import TermPool
 from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
