@@ -324,3 +324,29 @@ def test_a_conditional_or_pointing_sentence_is_not_a_definition():
     chunks = chunk_text("logic/semantics.md", note)
     terms = {d.term for d in heading_definitions(note_lines(chunks))}
     assert terms == {"Tautology", "Literal"}
+
+
+VECTOR_NOTES = {
+    "Módulo de un vector": "Es la distancia entre el origen y el extremo del vector.",
+    "Dirección de un vector": "Es la recta que contiene al vector en el espacio.",
+    "Sentido de un vector": "Es la orientación del vector sobre su recta.",
+    "Norma de un vector": "Es la generalización de la longitud a espacios de más dimensiones.",
+    "Regresión lineal": "Es la recta que mejor se aproxima a la nube de puntos de la muestra.",
+}
+
+
+def test_a_note_that_opens_on_its_title_without_naming_it_defines_the_title():
+    found = heading_definitions(note_lines(graph_notes(VECTOR_NOTES)))
+    by_term = {d.term: d.description for d in found}
+    assert by_term["Módulo de un vector"].startswith("la distancia entre el origen")
+    assert by_term["Regresión lineal"].startswith("la recta que mejor")
+
+
+def test_terms_named_as_properties_of_one_noun_are_one_kind_and_others_are_not():
+    bank = of_kind(build_question_bank(graph_notes(VECTOR_NOTES)), "heading")
+    vector = {term for term in VECTOR_NOTES if term.endswith("de un vector")}
+    assert len(bank) >= 3
+    for item in bank:
+        assert (
+            set(item.options) == vector
+        )  # "Regresión lineal" is also "la recta …", not a vector's

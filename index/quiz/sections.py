@@ -42,6 +42,12 @@ _DEFINES = re.compile(
     r"(?:is|are|es|son)\s+(?P<desc>(?:an?|the|un|una|el|la|los|las)\s.+)$",
     re.IGNORECASE,
 )
+# A section opening on its heading without naming it: "## Módulo de un vector" then "Es la
+# distancia entre …" (Zettel notes, where the title is the term).
+_OPENS = re.compile(
+    r"^(?:es|it is|it's|is)\s+(?P<desc>(?:an?|the|un|una|el|la)\s.+)$",
+    re.IGNORECASE,
+)
 _WORDY = re.compile(r"[^\W\d_]{3,}")
 _BAD_LINE = frozenset({"typo", "typo in its heading", "practice section"})
 _HEADING_TERM = re.compile(r"^[^\W\d_][\w'’.+&/–-]*(?: [\w'’.+&/–-]+){0,4}$")
@@ -292,13 +298,17 @@ def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
     first_lines = set(seen.items())
     found: list[HeadingDefinition] = []
     for line in lines:
-        match = _DEFINES.match(line.text)
-        if match is None or line.problem in _BAD_LINE:
-            continue
-        term = match.group("term")
         last = line.chunk.path[-1] if line.chunk.path else ""
         heading = _clean_title(re.sub(r"\s*\([^)]*\)\s*$", "", last))
         opens_section = (line.chunk_index, line.line_no) in first_lines
+        match = _DEFINES.match(line.text)
+        if match is not None:
+            term = match.group("term")
+        else:
+            match = _OPENS.match(line.text) if opens_section and heading else None
+            term = heading
+        if match is None or line.problem in _BAD_LINE:
+            continue
         if opens_section and normalise(term) == normalise(heading):
             term = heading
             if not _HEADING_TERM.match(term) or len(term) > MAX_CELL_TERM:
@@ -346,7 +356,8 @@ def _genus(description: str) -> str:
 
 def _families(defs: Sequence[HeadingDefinition]) -> dict[int, int]:
     """Terms of one kind, by id: joined when they share a genus (both 'un grafo …') or one's
-    genus names the other (a circuit is 'un recorrido …', and Recorrido is defined too)."""
+    genus names the other (a circuit is 'un recorrido …', and Recorrido is defined too), unless
+    their names file them apart; or when their names file them together (see _name_kind)."""
     parent = list(range(len(defs)))
 
     def root(index: int) -> int:
@@ -357,12 +368,34 @@ def _families(defs: Sequence[HeadingDefinition]) -> dict[int, int]:
 
     genera = [_genus(d.description) for d in defs]
     terms = [" ".join(stem_words(d.term)) for d in defs]
+    names = [_name_kind(d.term, d.line.lang) for d in defs]
     for first in range(len(defs)):
         for second in range(first + 1, len(defs)):
             a, b = genera[first], genera[second]
-            if a and (a == b or a == terms[second] or b == terms[first]):
+            named_apart = names[first] and names[second] and names[first] != names[second]
+            if a and not named_apart and (a == b or a == terms[second] or b == terms[first]):
+                parent[root(first)] = root(second)  # "Regresión lineal" is no "… de un vector"
+            elif names[first] and names[first] == names[second]:
                 parent[root(first)] = root(second)
     return {id(d): root(index) for index, d in enumerate(defs)}
+
+
+_OF_A = re.compile(
+    r"^\S.*?\s(?:de\s+(?:un|una|el|la|los|las)|of\s+(?:an?|the))\s+(?P<noun>.+)$", re.I
+)
+
+
+def _name_kind(term: str, lang: str) -> str:
+    """What a term's name files it under: 'Módulo de un vector' and 'Sentido de un vector' are
+    both properties of a vector ('of:vector'); 'Error absoluto' and 'Error relativo' are both
+    errors ('head:error', the noun first in Spanish, last in English). '' for a one-word name."""
+    of_a = _OF_A.match(term)
+    if of_a:
+        return "of:" + " ".join(stem_words(of_a.group("noun")))
+    words = stem_words(term)
+    if len(words) < 2 or re.search(r"\s(?:de|of|del)\s", term, re.IGNORECASE):
+        return ""  # "Algoritmo de Prim": the genus decides
+    return "head:" + (words[0] if lang == "es" else words[-1])
 
 
 def _kind_of(
