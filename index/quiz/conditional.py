@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from index.quiz.candidates import NoteLine
 from index.quiz.distractors import are_variants, lengths_compatible
-from index.quiz.genus import singular
+from index.quiz.genus import fact_line, singular
 from index.quiz.item import MAX_QUESTION
 from index.quiz.kinds import BLANK, Candidate, _item, length_penalty
 from index.quiz.text import contains_phrase, normalise
@@ -54,7 +54,7 @@ def conditional_definitions(lines: Sequence[NoteLine]) -> list[ConditionalDefini
     """Fact lines that define a word of a noun by a condition."""
     out: list[ConditionalDefinition] = []
     for line in lines:
-        if line.problem is not None:
+        if not fact_line(line):
             continue
         text = line.text.rstrip()
         match = _CONDITIONAL.match(text)

@@ -76,6 +76,16 @@ def singular(word: str) -> str:
     return word
 
 
+def fact_line(line: NoteLine) -> bool:
+    """A line to ask about, counting one that only starts in lower case ("resistor-transistor
+    logic (RTL) circuits are …") as whole: the definition patterns check the rest."""
+    if line.problem == "fragment":
+        text = line.text.strip()
+        capital = text[:1].upper() + text[1:]
+        return fact_problem(capital, line.chunk.path, line.chunk.source) is None
+    return line.problem is None
+
+
 def genus_definitions(lines: Sequence[NoteLine]) -> list[GenusDefinition]:
     """Every fact line of the form 'X is a G that …' (or the Spanish 'X es un G que …')."""
     out: list[GenusDefinition] = []
@@ -83,7 +93,7 @@ def genus_definitions(lines: Sequence[NoteLine]) -> list[GenusDefinition]:
     for line in lines:
         first_of_section = line.chunk_index not in opened
         opened.add(line.chunk_index)
-        if line.problem is not None:
+        if not fact_line(line):
             continue
         match = _GENUS.match(line.text.strip())
         if match is not None:
@@ -130,8 +140,8 @@ def _class_members(
     defs: Sequence[GenusDefinition], lines: Sequence[NoteLine], known: Iterable[str] = ()
 ) -> dict[str, dict[str, str]]:
     """Per genus, the terms of that kind (normalised → as written): those defined with it, and
-    note or section titles or other known terms whose name contains it ('Grafo simple' is a
-    grafo)."""
+    note or section titles or other known terms whose head noun it is ('Grafo simple' is a
+    grafo, 'Blocking flow' a flow)."""
     members: dict[str, dict[str, str]] = defaultdict(dict)
     for definition in defs:
         members[definition.genus].setdefault(normalise(definition.term), definition.term)
@@ -147,10 +157,14 @@ def _class_members(
             if fact_problem(title, (), "") is None and _term_like(title):
                 titles.setdefault(normalise(title), _capitalised(title))
     genera = set(members)
+    spanish = sum(line.lang == "es" for line in lines) * 2 > len(lines)
     for key, title in titles.items():
-        words = {singular(word) for word in key.split()}
-        for genus in words & genera:
-            members[genus].setdefault(key, title)
+        words = key.split()
+        # the head noun only, first in Spanish ("Grafo simple"), last in English ("Bipartite
+        # Matching Problem"); never a modifier ("Order-statistic tree" is no order)
+        head = singular(words[0] if spanish else words[-1])
+        if head in genera:
+            members[head].setdefault(key, title)
     return members
 
 
