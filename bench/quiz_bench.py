@@ -168,6 +168,17 @@ def run(args: argparse.Namespace) -> list[Table]:
             _pct(result.share_bad_shipped()),
             _pct(result.share_bad_rejected()),
         )
+    for lang in ("en", "es"):
+        subset = [label for label in labels if label.get("lang") == lang]
+        result = precision(subset, by_corpus)
+        quality.add_row(
+            f"all, {lang}",
+            result.labelled,
+            result.shipped,
+            _pct(result.share_good_shipped()),
+            _pct(result.share_bad_shipped()),
+            _pct(result.share_bad_rejected()),
+        )
     quality.notes.append(
         "Shipped = the bank still holds the item (same id, else same stem and answer)."
     )
