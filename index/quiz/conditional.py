@@ -63,6 +63,8 @@ def conditional_definitions(lines: Sequence[NoteLine]) -> list[ConditionalDefini
         rest = match.group("rest").rstrip(" .;")
         if len(rest.split()) < MIN_CONDITION_WORDS or rest.endswith(":"):
             continue
+        if re.search(r"[.;:]\s+\S", rest):
+            continue  # "… de grado impar. En este caso …": a second sentence hints at the word
         word = match.group("word")
         if normalise(word) in {"un", "una", "a", "an", "the", "el", "la", "not", "no"}:
             continue  # "is a …" is a genus definition, "is not" a negation

@@ -33,7 +33,8 @@ GENERIC_TITLES = frozenset(
         "good_to_know cosas_a_saber resumen summary overview intro introduction introduccion "
         "notas notes apuntes others otros otras other misc miscellaneous varios general tags "
         "related conclusion conclusiones index indice references referencias links todo faq "
-        "everything_else the_rest el_resto extra extras theory teoria refresher basics"
+        "everything_else the_rest el_resto extra extras theory teoria refresher basics "
+        "features caracteristicas characteristics properties propiedades"
     )
 )
 _CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
