@@ -160,3 +160,9 @@ def test_a_power_of_two_spelt_as_bits_or_a_count_of_one_per_thing_is_given_away(
         "Complete: There are ___ rows in the AND plane (one for each input)", ("3", "6", "5", "7")
     )
     assert "a count of one per something the question does not give" in problems(per_input)
+
+
+def test_a_short_code_written_small_is_given_away_by_the_words_it_abbreviates():
+    assert initials_leak("[Fields] Which term matches: “register destination operand”?", "rd")
+    assert initials_leak("Which term matches: “1st register source operand”?", "rs")
+    assert not initials_leak("Which term matches: “basic operation of the instruction”?", "op")

@@ -79,10 +79,12 @@ def shared_stem(question: str, answer: str, distractors: Sequence[str]) -> str |
 
 
 def _letters(answer: str) -> str:
-    """The letters of an acronym-like answer (GP2 → gp, SSE-KMS → ssekms), else ''."""
+    """The letters of an acronym-like answer (GP2 → gp, SSE-KMS → ssekms, rd → rd), else ''."""
     letters = "".join(ch for ch in answer if ch.isalpha())
     if " " in answer.strip() or len(letters) < 2 or len(letters) > 6:
         return ""
+    if letters.islower() and len(letters) <= 3 and letters == answer.strip():
+        return letters  # a code written small: 'rd' is spelt out by 'register destination'
     if sum(ch.isupper() for ch in letters) < len(letters) - 1:
         return ""
     return letters.casefold()
