@@ -20,6 +20,8 @@ class Chunk:
     # searchable metadata, indexed with the headings: the note's aliases and tags, and the
     # titles of tiny sections merged into this chunk
     keywords: tuple[str, ...] = ()
+    # 0 for a section's first (or only) chunk; 1, 2, ... for the later pieces of a long one
+    part: int = 0
 
     @property
     def breadcrumb(self) -> str:

@@ -44,6 +44,7 @@ W_EXTRA = 0.5  # camel-case pieces and number/unit splits of a word
 W_ACRONYM = 0.9  # the other side of an acronym ⇄ expansion pair
 W_TRANSLATION = 0.6  # the glossary's word in the other language
 W_COMPLETION = 0.8  # a vocabulary word that starts with the half-typed last word
+W_CONTINUATION = 0.6  # the heading of a long section, in its pieces after the first
 COVERAGE_FLOOR = 0.1  # score multiplier for a passage that covers none of the concepts (never 0)
 
 
@@ -88,6 +89,7 @@ class _Snapshot:
     chunks: list[Chunk]
     by_id: dict[str, Chunk]
     by_docnum: list[Chunk | None]
+    continuation: frozenset[int]  # docnums of the later pieces of a long section
     postings: PostingsTable | None
     acronyms: dict[str, list[str]]
     expansions: dict[str, list[tuple[tuple[str, ...], str]]]  # first word's stem → (words, acronym)
@@ -98,7 +100,7 @@ class _Snapshot:
 
     @classmethod
     def empty(cls) -> _Snapshot:
-        return cls("", [], {}, [], None, {}, {}, set(), SpellingCorrector({}))
+        return cls("", [], {}, [], frozenset(), None, {}, {}, set(), SpellingCorrector({}))
 
 
 FIELDS = ("head", "head_stem", "body", "body_stem")
@@ -138,6 +140,7 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
         chunks=chunks,
         by_id=by_id,
         by_docnum=by_docnum,
+        continuation=frozenset(d for d, c in enumerate(by_docnum) if c is not None and c.part),
         postings=postings,
         acronyms=acronyms,
         expansions=expansions,
@@ -188,11 +191,18 @@ def _group_terms(
     return members, stem_sets
 
 
-def _accumulate(postings: PostingsTable, terms: TermWeights) -> dict[int, float]:
+_HEAD_FIELDS = ("head", "head_stem")
+
+
+def _accumulate(
+    postings: PostingsTable, terms: TermWeights, continuation: frozenset[int] = frozenset()
+) -> dict[int, float]:
     """Per document: the best-weighted variant in each field, summed over fields.
 
     Variants of one word (its exact form, English and Spanish stems, translations) are
     alternatives, so a passage that has several of them does not count the word twice.
+    In the later pieces of a long section (``continuation``) the heading counts
+    ``W_CONTINUATION``: the section's first piece answers a query for its heading.
     """
     by_field: dict[str, dict[int, float]] = {}
     for (name, term), boost in terms.items():
@@ -205,22 +215,26 @@ def _accumulate(postings: PostingsTable, terms: TermWeights) -> dict[int, float]
             if value > best.get(docnum, 0.0):
                 best[docnum] = value
     scores: dict[int, float] = {}
-    for best in by_field.values():
+    for name, best in by_field.items():
+        heading_only = name in _HEAD_FIELDS and continuation
         for docnum, value in best.items():
+            if heading_only and docnum in continuation:
+                value *= W_CONTINUATION
             scores[docnum] = scores.get(docnum, 0.0) + value
     return scores
 
 
+
 def score_concepts(
-    postings: PostingsTable, concepts: list[Concept]
+    postings: PostingsTable, concepts: list[Concept], continuation: frozenset[int] = frozenset()
 ) -> dict[int, tuple[float, int]]:
     """docnum → (BM25F score summed over concepts, number of concepts matched)."""
     scores: dict[int, float] = {}
     covered: dict[int, int] = {}
     for concept in concepts:
-        concept_scores = _accumulate(postings, concept.terms)
+        concept_scores = _accumulate(postings, concept.terms, continuation)
         for boost, members in concept.group_terms:
-            member_scores = [_accumulate(postings, member) for member in members]
+            member_scores = [_accumulate(postings, member, continuation) for member in members]
             common = set(member_scores[0]).intersection(*member_scores[1:])
             for docnum in common:
                 total = boost * sum(m[docnum] for m in member_scores)
@@ -330,7 +344,9 @@ class Searcher:
             return SearchResult(query=text, suggestion=suggestion)
         total = len(concepts)
         ranked: list[tuple[float, int]] = []
-        for docnum, (score, covered) in score_concepts(snapshot.postings, concepts).items():
+        for docnum, (score, covered) in score_concepts(
+            snapshot.postings, concepts, snapshot.continuation
+        ).items():
             coverage = covered / total
             final = score * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage)
             ranked.append((final, docnum))

@@ -145,6 +145,7 @@ def chunk_to_json(chunk: Chunk) -> dict:
         "text": chunk.text,
         "lang": chunk.lang,
         "keywords": list(chunk.keywords),
+        "part": chunk.part,
     }
 
 
@@ -159,13 +160,20 @@ def chunk_from_json(data: dict) -> Chunk:
         text=data["text"],
         lang=data["lang"],
         keywords=tuple(data.get("keywords", ())),
+        part=int(data.get("part", 0)),
     )
 
 
 def heading_text(chunk: Chunk) -> str:
-    """What the heading fields index: the heading path, the title and the keywords."""
+    """What the heading fields index: the heading path, the title and the keywords.
+
+    A section's first chunk names its own heading twice, so that a query for the heading finds
+    the section's start before its later pieces (whose heading counts half, see ``W_CONTINUATION``
+    in ``index.search``)."""
     parts = list(chunk.path)
     if chunk.title and chunk.title not in parts:
+        parts.append(chunk.title)
+    if chunk.part == 0 and chunk.title:
         parts.append(chunk.title)
     parts.extend(chunk.keywords)
     return "\n".join(parts)
