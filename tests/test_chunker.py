@@ -254,6 +254,7 @@ _HUGE_LINES = st.builds(
 @example("*<p>*")
 @example("&lt;p&gt;")
 @example("# \n## (12:23)\n-----\n\x00\n")
+@example("```\x1b\n0")  # a control character in a fence's info string
 def test_any_text_gives_valid_chunks(text):
     chunks = chunk_text("notes/any.md", text)
     assert_chunk_invariants(chunks, len(split_lines(text)))
