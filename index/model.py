@@ -35,7 +35,7 @@ class Hit:
     rank: int  # 1-based
     score: float
     chunk: Chunk
-    snippet: str  # safe Telegram HTML: <b>…</b>, code as <pre><code>;     snippet: str  # safe Telegram HTML: only <b>…</b>; &, <, > escaped everywhere else, <, > escaped elsewhere
+    snippet: str  # safe Telegram HTML: <b>…</b> and <pre><code>; &, <, > escaped elsewhere
 
 
 @dataclass(frozen=True, slots=True)
