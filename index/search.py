@@ -14,11 +14,11 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from index.acronyms import SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
@@ -36,6 +36,7 @@ MAX_QUERY_CHARS = 1000
 MAX_CONCEPTS = 16
 MAX_LIMIT = 50
 _CACHE_SIZE = 512
+_SNIPPET_CACHE = 256  # passages whose snippet analysis is kept
 _REFRESH_EVERY = 1.0  # seconds between checks of the CURRENT pointer
 
 # Field weights: headings above the body, exact forms above stems.
@@ -93,24 +94,34 @@ class _Snapshot:
     postings: PostingsTable | None
     acronyms: dict[str, list[str]]
     expansions: dict[str, list[tuple[tuple[str, ...], str]]]  # first word's stem → (words, acronym)
-    vocabulary: set[str]
+    vocabulary: Collection[str]
     speller: SpellingCorrector
-    prepared: dict[str, PreparedText] = field(default_factory=dict)  # snippets, by chunk id
+    # snippets' analysis, by chunk id: the most recently shown ones only
+    prepared: OrderedDict[str, PreparedText] = field(default_factory=OrderedDict)
     cognates: dict[str, list[str]] = field(default_factory=dict)  # root → "lang:word" (cognates.py)
 
     @classmethod
     def empty(cls) -> _Snapshot:
-        return cls("", [], {}, [], frozenset(), None, {}, {}, set(), SpellingCorrector({}))
+        return cls("", [], {}, [], frozenset(), None, {}, {}, frozenset(), SpellingCorrector({}))
 
 
 FIELDS = ("head", "head_stem", "body", "body_stem")
 
 
 def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
-    storage = RamStorage()
-    for path in generation.iterdir():
-        if path.is_file() and not path.name.endswith(".json"):
-            storage.files[path.name] = path.read_bytes()
+    stats = json.loads((generation / "stats.json").read_text("utf-8"))
+    eager = eager and int(stats.get("chunks", 0)) <= EAGER_LIMIT
+    storage: FileStorage | RamStorage
+    if eager:
+        # Every posting list is read now and the reader closed: the files are only read here.
+        storage = FileStorage(str(generation), readonly=True)
+    else:
+        # Read on demand for as long as the searcher lives, so a copy of its own: a later build
+        # may delete this generation's folder.
+        storage = RamStorage()
+        for path in generation.iterdir():
+            if path.is_file() and not path.name.endswith(".json"):
+                storage.files[path.name] = path.read_bytes()
     chunks = [
         chunk_from_json(c) for c in json.loads((generation / "chunks.json").read_text("utf-8"))
     ]
@@ -118,7 +129,7 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
     cognates_file = generation / "cognates.json"
     cognates = json.loads(cognates_file.read_text("utf-8")) if cognates_file.exists() else {}
     ix = storage.open_index()
-    reader = ix.reader()  # stays open: big indexes read posting lists on demand
+    reader = ix.reader()  # stays open only where posting lists are read on demand
     by_id = {chunk.id: chunk for chunk in chunks}
     by_docnum: list[Chunk | None] = [None] * reader.doc_count_all()
     for docnum, stored in reader.iter_docs():
@@ -144,15 +155,14 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
         postings=postings,
         acronyms=acronyms,
         expansions=expansions,
-        vocabulary=set(frequencies),
+        vocabulary=frequencies.keys(),
         speller=SpellingCorrector(frequencies),
         cognates=cognates,
     )
-    if eager and len(chunks) <= EAGER_LIMIT:
-        # The notes' size: read everything now (well under a second), so no query pays for a
-        # first read; bigger corpora read posting lists and prepare snippets on demand.
+    if eager:
+        # The notes' size: read everything now (well under a second) and close the reader, so
+        # no query pays for a first read; bigger corpora read posting lists on demand.
         postings.warm()
-        snapshot.prepared.update((c.id, prepare(c.text)) for c in chunks)
     return snapshot
 
 
@@ -357,12 +367,23 @@ class Searcher:
             chunk = snapshot.by_docnum[docnum]
             if chunk is None:
                 continue
-            prepared = snapshot.prepared.get(chunk.id)
-            if prepared is None:
-                prepared = snapshot.prepared[chunk.id] = prepare(chunk.text)
-            snippet = make_snippet(prepared, highlight)
+            snippet = make_snippet(self._prepared(snapshot, chunk), highlight)
             hits.append(Hit(rank=len(hits) + 1, score=final, chunk=chunk, snippet=snippet))
         return SearchResult(query=text, hits=hits, suggestion=suggestion)
+
+    def _prepared(self, snapshot: _Snapshot, chunk: Chunk) -> PreparedText:
+        """A passage's snippet analysis, kept for the ``_SNIPPET_CACHE`` most recent ones."""
+        with self._lock:
+            prepared = snapshot.prepared.get(chunk.id)
+            if prepared is not None:
+                snapshot.prepared.move_to_end(chunk.id)
+                return prepared
+        prepared = prepare(chunk.text)
+        with self._lock:
+            snapshot.prepared[chunk.id] = prepared
+            if len(snapshot.prepared) > _SNIPPET_CACHE:
+                snapshot.prepared.popitem(last=False)
+        return prepared
 
     # -- query analysis ------------------------------------------------------------------------
 
