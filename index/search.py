@@ -45,7 +45,7 @@ W_EXTRA = 0.5  # camel-case pieces and number/unit splits of a word
 W_ACRONYM = 0.9  # the other side of an acronym ⇄ expansion pair
 W_TRANSLATION = 0.6  # the glossary's word in the other language
 W_COMPLETION = 0.8  # a vocabulary word that starts with the half-typed last word
-W_CONTINUATION = 0.6  # the heading of a long section, in its pieces after the first
+W_CONTINUATION = 0.5  # the heading of a long section, in its later pieces, for heading queries
 COVERAGE_FLOOR = 0.1  # score multiplier for a passage that covers none of the concepts (never 0)
 
 
@@ -201,18 +201,17 @@ def _group_terms(
     return members, stem_sets
 
 
-_HEAD_FIELDS = ("head", "head_stem")
+_HEAD_FIELDS = frozenset({"head", "head_stem"})
 
 
 def _accumulate(
-    postings: PostingsTable, terms: TermWeights, continuation: frozenset[int] = frozenset()
+    postings: PostingsTable, terms: TermWeights, heads: dict[int, float] | None = None
 ) -> dict[int, float]:
     """Per document: the best-weighted variant in each field, summed over fields.
 
     Variants of one word (its exact form, English and Spanish stems, translations) are
     alternatives, so a passage that has several of them does not count the word twice.
-    In the later pieces of a long section (``continuation``) the heading counts
-    ``W_CONTINUATION``: the section's first piece answers a query for its heading.
+    ``heads``, when given, receives each document's part of the score from its heading fields.
     """
     by_field: dict[str, dict[int, float]] = {}
     for (name, term), boost in terms.items():
@@ -226,32 +225,52 @@ def _accumulate(
                 best[docnum] = value
     scores: dict[int, float] = {}
     for name, best in by_field.items():
-        heading_only = name in _HEAD_FIELDS and continuation
         for docnum, value in best.items():
-            if heading_only and docnum in continuation:
-                value *= W_CONTINUATION
             scores[docnum] = scores.get(docnum, 0.0) + value
+        if heads is not None and name in _HEAD_FIELDS:
+            for docnum, value in best.items():
+                heads[docnum] = heads.get(docnum, 0.0) + value
     return scores
-
 
 
 def score_concepts(
     postings: PostingsTable, concepts: list[Concept], continuation: frozenset[int] = frozenset()
 ) -> dict[int, tuple[float, int]]:
-    """docnum → (BM25F score summed over concepts, number of concepts matched)."""
+    """docnum → (BM25F score summed over concepts, number of concepts matched).
+
+    A query whose every matched word is in a passage's heading asks for that heading; in the
+    later pieces of a long section (``continuation``) the heading then counts
+    ``W_CONTINUATION``, so the section's first piece answers it.
+    """
     scores: dict[int, float] = {}
     covered: dict[int, int] = {}
+    head_scores: dict[int, float] = {}  # heading part of the score, continuation pieces only
+    head_covered: dict[int, int] = {}  # concepts matched in their heading
     for concept in concepts:
-        concept_scores = _accumulate(postings, concept.terms, continuation)
+        heads: dict[int, float] = {}
+        concept_scores = _accumulate(postings, concept.terms, heads)
         for boost, members in concept.group_terms:
-            member_scores = [_accumulate(postings, member, continuation) for member in members]
+            member_heads: list[dict[int, float]] = [{} for _ in members]
+            member_scores = [
+                _accumulate(postings, member, found)
+                for member, found in zip(members, member_heads, strict=True)
+            ]
             common = set(member_scores[0]).intersection(*member_scores[1:])
             for docnum in common:
                 total = boost * sum(m[docnum] for m in member_scores)
                 concept_scores[docnum] = concept_scores.get(docnum, 0.0) + total
+                head = boost * sum(m.get(docnum, 0.0) for m in member_heads)
+                if head:
+                    heads[docnum] = heads.get(docnum, 0.0) + head
         for docnum, value in concept_scores.items():
             scores[docnum] = scores.get(docnum, 0.0) + value
             covered[docnum] = covered.get(docnum, 0) + 1
+            if docnum in continuation and docnum in heads:
+                head_scores[docnum] = head_scores.get(docnum, 0.0) + heads[docnum]
+                head_covered[docnum] = head_covered.get(docnum, 0) + 1
+    for docnum, head in head_scores.items():
+        if head_covered[docnum] == covered[docnum]:
+            scores[docnum] -= (1 - W_CONTINUATION) * head
     return {docnum: (scores[docnum], covered[docnum]) for docnum in scores}
 
 

@@ -38,6 +38,7 @@ from index.acronyms import mine_acronyms
 from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer, words
 from index.cognates import count_words, mine_cognates
 from index.corpus import NoteLimits, discover_note_files, note_digest
+from index.lang import paragraph_langs
 from index.integrity import has_checksums, verify_generation, write_checksums
 from index.model import Chunk
 from index.streaming import stream_chunks
@@ -443,7 +444,12 @@ def _write_generation(
                     out.write(("," if written else "") + "\n")
                     out.write(json.dumps(chunk_to_json(chunk), ensure_ascii=False))
                     written += 1
-                    counted.append((chunk.lang, words(f"{head}\n{chunk.text}")))
+                    lang = "es" if chunk.lang == "es" else "en"
+                    counted.append((lang, words(head)))
+                    counted.extend(
+                        (found, words(paragraph))
+                        for found, paragraph in paragraph_langs(chunk.text, lang)
+                    )
                     if len(counted) >= 256:
                         _add_counts(counts, counted)
                     yield "\n".join((*chunk.path, chunk.title, chunk.text))
