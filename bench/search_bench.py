@@ -310,12 +310,13 @@ def corpus_table(corpora: Sequence[tuple[str, Path, Path, Sequence[EngineRun]]])
             f"{added:.1f}",
             f"{added * 2**20 / max(1, text_bytes):.1f}",
         )
+    base = statistics.median(bases or [0.0])
     table.notes += [
         "Cases: tests/relevance_cases.py (shipped) and tests/relevance_shared.py, labelled",
         "before tuning. RSS MB: what one opened notebook (open_searcher + one query) adds to",
         "a process that already opened a one-note notebook (the fixed base: code imported on",
-        f"first use and shared caches, {statistics.median(bases or [0.0]):.1f} MB here); RSS × text:",
-        "that over the notes' size. Build: ensure_index(rebuild=True) from the note files.",
+        f"first use and shared caches, {base:.1f} MB here); RSS × text: that over the",
+        "notes' size. Build: ensure_index(rebuild=True) from the note files.",
     ]
     return table
 

@@ -38,8 +38,8 @@ from index.acronyms import mine_acronyms
 from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer, words
 from index.cognates import count_words, mine_cognates
 from index.corpus import NoteLimits, discover_note_files, note_digest
-from index.lang import paragraph_langs
 from index.integrity import has_checksums, verify_generation, write_checksums
+from index.lang import Lang, paragraph_langs
 from index.model import Chunk
 from index.streaming import stream_chunks
 
@@ -444,7 +444,7 @@ def _write_generation(
                     out.write(("," if written else "") + "\n")
                     out.write(json.dumps(chunk_to_json(chunk), ensure_ascii=False))
                     written += 1
-                    lang = "es" if chunk.lang == "es" else "en"
+                    lang: Lang = "es" if chunk.lang == "es" else "en"
                     counted.append((lang, words(head)))
                     counted.extend(
                         (found, words(paragraph))

@@ -69,7 +69,7 @@ def test_a_code_block_stays_code_with_its_language_and_indentation():
 def test_code_snippets_are_html_telegram_accepts():
     from tests.fakebot.validation import parse_html
 
-    text = "Intro:\n```go\nfunc main() {\n\tfmt.Println(\"<b>\")\n}\n```\n```\nplain <code>\n```"
+    text = 'Intro:\n```go\nfunc main() {\n\tfmt.Println("<b>")\n}\n```\n```\nplain <code>\n```'
     snippet = make_snippet(prepare(text), [{"main"}, {"intro"}])
     plain, entities = parse_html(snippet)
     kinds = [(entity["type"], entity.get("language")) for entity in entities]
