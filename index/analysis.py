@@ -16,7 +16,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 # Bump when tokenisation, stemming or the schema changes: the stored index is then rebuilt.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 
 _STEM_EN = stemmer_for_language("en")
 _STEM_ES = stemmer_for_language("es")

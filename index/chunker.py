@@ -58,6 +58,7 @@ class _Piece:
     parts: list[str] = field(default_factory=list)
     length: int = 0
     absorbed: list[str] = field(default_factory=list)  # titles of tiny sections merged in
+    part: int = 0  # index of this piece within its section
 
     def add(self, atom: _Atom) -> None:
         if self.parts:
@@ -153,7 +154,7 @@ def _under_title(section: Section, prefix: tuple[str, ...]) -> Section:
     if path and path[0].casefold() == prefix[-1].casefold():
         path = path[1:]
     full = (*prefix, *path)
-    return Section(full, full[-1], section.lines, section.group, section.lead)
+    return replace(section, path=full, title=full[-1])
 
 
 def chunk_id(source: str, path: tuple[str, ...], text: str, occurrence: int = 0) -> str:
@@ -168,7 +169,9 @@ def _split_section(section: Section) -> list[_Piece]:
     """Pack a section into pieces: whole paragraphs while they fit, else bullet by bullet."""
 
     def new_piece() -> _Piece:
-        return _Piece(section.path, section.title, section.group, section.lead, 0, 0)
+        piece = _Piece(section.path, section.title, section.group, section.lead, 0, 0)
+        piece.part = len(pieces)
+        return piece
 
     pieces: list[_Piece] = []
     current = new_piece()
@@ -188,6 +191,8 @@ def _split_section(section: Section) -> list[_Piece]:
             current.add(atom)
     if current.parts:
         pieces.append(current)
+    if pieces and 0 < section.heading_line < pieces[0].first:
+        pieces[0].first = section.heading_line  # the passage starts at its heading
     if len(pieces) >= 2 and pieces[-1].length < MIN_CHARS:
         tail = pieces[-1]
         if pieces[-2].length + 2 + tail.length <= MAX_CHARS:
@@ -376,6 +381,7 @@ def _to_chunk(source: str, piece: _Piece, keywords: tuple[str, ...] = ()) -> Chu
         text=text,
         lang=detect_lang(text),
         keywords=(*absorbed, *keywords),
+        part=piece.part,
     )
 
 

@@ -62,3 +62,17 @@ def detect_lang_or(text: str, default: Lang) -> Lang:
 def detect_lang(text: str) -> Lang:
     """``"es"`` when the passage reads as Spanish, else ``"en"`` (also for empty or odd input)."""
     return detect_lang_or(text, "en")
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def paragraph_langs(text: str, default: Lang) -> list[tuple[Lang, str]]:
+    """Each paragraph of a passage with its own language: notes switch language from one
+    paragraph to the next (an English quote in Spanish notes). A paragraph without evidence
+    either way takes ``default`` (the passage's language)."""
+    return [
+        (detect_lang_or(paragraph, default), paragraph)
+        for paragraph in _PARAGRAPH_BREAK.split(text)
+        if paragraph.strip()
+    ]

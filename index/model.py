@@ -20,6 +20,8 @@ class Chunk:
     # searchable metadata, indexed with the headings: the note's aliases and tags, and the
     # titles of tiny sections merged into this chunk
     keywords: tuple[str, ...] = ()
+    # 0 for a section's first (or only) chunk; 1, 2, ... for the later pieces of a long one
+    part: int = 0
 
     @property
     def breadcrumb(self) -> str:
@@ -33,7 +35,7 @@ class Hit:
     rank: int  # 1-based
     score: float
     chunk: Chunk
-    snippet: str  # safe Telegram HTML: only <b>…</b>; &, <, > escaped everywhere else
+    snippet: str  # safe Telegram HTML: <b>…</b> and <pre><code>; &, <, > escaped elsewhere
 
 
 @dataclass(frozen=True, slots=True)

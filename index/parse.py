@@ -19,6 +19,10 @@ from index.parse_text import Section, is_separator, split_lines
 
 log = logging.getLogger(__name__)
 
+# C0 control characters but the tab (line breaks are gone once the text is split into lines):
+# they become a space before any parser sees them, code blocks and fence info strings included.
+_C0 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
 Style = Literal["markdown", "outline"]
 
 _MARKDOWN_HEADING = re.compile(r" {0,3}#{1,6}[ \t]+\S")
@@ -54,7 +58,7 @@ def parse_note(text: str, suffix: str = "") -> tuple[Style, list[Section]]:
 
 def parse_note_with_meta(text: str, suffix: str = "") -> tuple[Style, list[Section], NoteMeta]:
     """The style, the sections and the metadata (title, aliases, tags) of a note."""
-    raw_lines = split_lines(text)
+    raw_lines = [line if line.isprintable() else _C0.sub(" ", line) for line in split_lines(text)]
     style = detect_style(raw_lines, suffix.lower())
     meta = NoteMeta()
     if style == "markdown" and too_deep(raw_lines):

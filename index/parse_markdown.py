@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 from markdown_it import MarkdownIt
@@ -247,6 +247,7 @@ class _Walker:
     body: list[Line] = field(default_factory=list)
     nav_section: bool = False
     h1_titles: list[str] = field(default_factory=list)
+    heading_line: int = 0
 
     def flush(self) -> None:
         content = tuple(trim_blank(self.body))
@@ -255,7 +256,9 @@ class _Walker:
             return
         path = tuple(title for _, title in self.stack)
         title = path[-1] if path else ""
-        self.sections.append(Section(path=path, title=title, lines=content, group=MARKDOWN_GROUP))
+        self.sections.append(
+            Section(path, title, content, group=MARKDOWN_GROUP, heading_line=self.heading_line)
+        )
 
     def heading(self, level: int, title: str, number: int) -> None:
         if not title:
@@ -267,6 +270,7 @@ class _Walker:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         self.stack.append((level, title))
+        self.heading_line = number
         self.nav_section = title.casefold().strip(" :") in _NAV_HEADINGS
 
     def add(
@@ -479,4 +483,4 @@ def _numbered(section: Section) -> Section:
             line = line._replace(number=previous)
         previous = max(line.number, line.last)
         lines.append(line)
-    return Section(section.path, section.title, tuple(lines), section.group, section.lead)
+    return replace(section, lines=tuple(lines))

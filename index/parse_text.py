@@ -70,6 +70,9 @@ class Section:
     lines: tuple[Line, ...]  # content, blank lines included, never blank at either end
     group: int | None = None  # tiny sections of one group (an outline block) may be merged
     lead: bool = False  # the block's first section: its title names the block, so it wins merges
+    heading_line: int = (
+        0  # the line of its Markdown heading (0: none), where its first chunk starts
+    )
 
 
 def trim_blank(lines: Sequence[Line]) -> list[Line]:

@@ -1,13 +1,18 @@
 """An in-memory copy of a Whoosh index's postings with BM25 weights computed once, for fast scoring.
 
-The index is small (a few hundred passages), so every posting of every field is read from the
-Whoosh reader when a generation is opened; a query then only adds up precomputed weights.
+A notebook of the usual size (up to ``EAGER_LIMIT`` passages) has every posting of every field
+read from the Whoosh reader when a generation is opened, and the reader is closed; a query then
+only adds up precomputed weights. A bigger one keeps the reader and reads posting lists on first
+use. Lists are packed arrays (4-byte document numbers, 4-byte weights), not Python objects, so an
+opened notebook costs a few times its text (see the bench's RSS column).
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
@@ -22,8 +27,8 @@ B_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 0.75, "body_stem": 0.75}
 
 @dataclass(frozen=True, slots=True)
 class PostingList:
-    docnums: tuple[int, ...]
-    weights: tuple[float, ...]  # BM25 weight of the term in each document (idf × saturated tf)
+    docnums: Sequence[int]  # an array("I") or a view of one
+    weights: Sequence[float]  # BM25 weight of the term in each document (idf × saturated tf)
 
 
 class PostingsTable:
@@ -34,13 +39,16 @@ class PostingsTable:
     """
 
     def __init__(self, reader: IndexReader, fields: tuple[str, ...]) -> None:
-        self._reader = reader
+        self._reader: IndexReader | None = reader
         self._lock = threading.Lock()
         self.doc_count = reader.doc_count_all()
         n = max(1, self.doc_count)
         self._norms: dict[str, tuple[float, list[float]]] = {}
         self._frequencies: dict[str, dict[str, int]] = {}
         self._cache: dict[str, dict[str, PostingList]] = {}
+        # After warm(): field → (term → ordinal, list starts, document numbers, weights), every
+        # list of a field in one array (no object per list)
+        self._packed: dict[str, tuple[dict[str, int], array, memoryview, memoryview]] = {}
         for fieldname in fields:
             lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
             average = (sum(lengths) / n) or 1.0
@@ -54,18 +62,34 @@ class PostingsTable:
             self._cache[fieldname] = {}
 
     def warm(self) -> None:
-        """Read every posting list now, so no query pays for a first read."""
+        """Read every posting list now, so no query pays for a first read, and close the reader
+        (nothing is left to read; the index files can be freed)."""
         for fieldname, terms in self._frequencies.items():
-            for term in list(terms):
-                self.get(fieldname, term)
+            ordinals: dict[str, int] = {}
+            starts, docnums, weights = array("I", [0]), array("I"), array("f")
+            for ordinal, (term, df) in enumerate(terms.items()):
+                plist = self._cache[fieldname].pop(term, None) or self._read(fieldname, term, df)
+                docnums.extend(plist.docnums)
+                weights.extend(plist.weights)
+                starts.append(len(docnums))
+                ordinals[term] = ordinal
+            self._packed[fieldname] = (ordinals, starts, memoryview(docnums), memoryview(weights))
+            self._cache[fieldname].clear()
+        self._frequencies.clear()  # the packed lists tell the frequencies now
+        with self._lock:
+            reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
+        self._norms.clear()
 
     def _read(self, fieldname: str, term: str, df: int) -> PostingList:
         n = max(1, self.doc_count)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         k1, norms = self._norms[fieldname]
-        docnums: list[int] = []
-        weights: list[float] = []
+        docnums = array("I")
+        weights = array("f")
         with self._lock:  # a Whoosh reader is not meant for concurrent use
+            assert self._reader is not None, "every posting list was read before closing"
             matcher = self._reader.postings(fieldname, term)
             while matcher.is_active():
                 docnum = matcher.id()
@@ -73,9 +97,17 @@ class PostingsTable:
                 docnums.append(docnum)
                 weights.append(idf * tf * (k1 + 1) / (tf + norms[docnum]))
                 matcher.next()
-        return PostingList(tuple(docnums), tuple(weights))
+        return PostingList(docnums, weights)
 
     def get(self, fieldname: str, term: str) -> PostingList | None:
+        packed = self._packed.get(fieldname)
+        if packed is not None:
+            ordinals, starts, docnums, weights = packed
+            ordinal = ordinals.get(term)
+            if ordinal is None:
+                return None
+            start, end = starts[ordinal], starts[ordinal + 1]
+            return PostingList(docnums[start:end], weights[start:end])
         cache = self._cache[fieldname]
         plist = cache.get(term)
         if plist is None:
@@ -86,8 +118,15 @@ class PostingsTable:
         return plist
 
     def has(self, fieldname: str, term: str) -> bool:
+        packed = self._packed.get(fieldname)
+        if packed is not None:
+            return term in packed[0]
         return term in self._frequencies[fieldname]
 
     def document_frequencies(self, fieldname: str) -> dict[str, int]:
         """term → number of documents that have it, for one field."""
+        packed = self._packed.get(fieldname)
+        if packed is not None:
+            ordinals, starts, _, _ = packed
+            return {term: starts[i + 1] - starts[i] for term, i in ordinals.items()}
         return self._frequencies[fieldname]

@@ -14,11 +14,11 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from index.acronyms import SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
@@ -36,6 +36,7 @@ MAX_QUERY_CHARS = 1000
 MAX_CONCEPTS = 16
 MAX_LIMIT = 50
 _CACHE_SIZE = 512
+_SNIPPET_CACHE = 256  # passages whose snippet analysis is kept
 _REFRESH_EVERY = 1.0  # seconds between checks of the CURRENT pointer
 
 # Field weights: headings above the body, exact forms above stems.
@@ -44,6 +45,7 @@ W_EXTRA = 0.5  # camel-case pieces and number/unit splits of a word
 W_ACRONYM = 0.9  # the other side of an acronym ⇄ expansion pair
 W_TRANSLATION = 0.6  # the glossary's word in the other language
 W_COMPLETION = 0.8  # a vocabulary word that starts with the half-typed last word
+W_CONTINUATION = 0.5  # the heading of a long section, in its later pieces, for heading queries
 COVERAGE_FLOOR = 0.1  # score multiplier for a passage that covers none of the concepts (never 0)
 
 
@@ -88,27 +90,38 @@ class _Snapshot:
     chunks: list[Chunk]
     by_id: dict[str, Chunk]
     by_docnum: list[Chunk | None]
+    continuation: frozenset[int]  # docnums of the later pieces of a long section
     postings: PostingsTable | None
     acronyms: dict[str, list[str]]
     expansions: dict[str, list[tuple[tuple[str, ...], str]]]  # first word's stem → (words, acronym)
-    vocabulary: set[str]
+    vocabulary: Collection[str]
     speller: SpellingCorrector
-    prepared: dict[str, PreparedText] = field(default_factory=dict)  # snippets, by chunk id
+    # snippets' analysis, by chunk id: the most recently shown ones only
+    prepared: OrderedDict[str, PreparedText] = field(default_factory=OrderedDict)
     cognates: dict[str, list[str]] = field(default_factory=dict)  # root → "lang:word" (cognates.py)
 
     @classmethod
     def empty(cls) -> _Snapshot:
-        return cls("", [], {}, [], None, {}, {}, set(), SpellingCorrector({}))
+        return cls("", [], {}, [], frozenset(), None, {}, {}, frozenset(), SpellingCorrector({}))
 
 
 FIELDS = ("head", "head_stem", "body", "body_stem")
 
 
 def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
-    storage = RamStorage()
-    for path in generation.iterdir():
-        if path.is_file() and not path.name.endswith(".json"):
-            storage.files[path.name] = path.read_bytes()
+    stats = json.loads((generation / "stats.json").read_text("utf-8"))
+    eager = eager and int(stats.get("chunks", 0)) <= EAGER_LIMIT
+    storage: FileStorage | RamStorage
+    if eager:
+        # Every posting list is read now and the reader closed: the files are only read here.
+        storage = FileStorage(str(generation), readonly=True)
+    else:
+        # Read on demand for as long as the searcher lives, so a copy of its own: a later build
+        # may delete this generation's folder.
+        storage = RamStorage()
+        for path in generation.iterdir():
+            if path.is_file() and not path.name.endswith(".json"):
+                storage.files[path.name] = path.read_bytes()
     chunks = [
         chunk_from_json(c) for c in json.loads((generation / "chunks.json").read_text("utf-8"))
     ]
@@ -116,7 +129,7 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
     cognates_file = generation / "cognates.json"
     cognates = json.loads(cognates_file.read_text("utf-8")) if cognates_file.exists() else {}
     ix = storage.open_index()
-    reader = ix.reader()  # stays open: big indexes read posting lists on demand
+    reader = ix.reader()  # stays open only where posting lists are read on demand
     by_id = {chunk.id: chunk for chunk in chunks}
     by_docnum: list[Chunk | None] = [None] * reader.doc_count_all()
     for docnum, stored in reader.iter_docs():
@@ -138,18 +151,18 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
         chunks=chunks,
         by_id=by_id,
         by_docnum=by_docnum,
+        continuation=frozenset(d for d, c in enumerate(by_docnum) if c is not None and c.part),
         postings=postings,
         acronyms=acronyms,
         expansions=expansions,
-        vocabulary=set(frequencies),
+        vocabulary=frequencies.keys(),
         speller=SpellingCorrector(frequencies),
         cognates=cognates,
     )
-    if eager and len(chunks) <= EAGER_LIMIT:
-        # The notes' size: read everything now (well under a second), so no query pays for a
-        # first read; bigger corpora read posting lists and prepare snippets on demand.
+    if eager:
+        # The notes' size: read everything now (well under a second) and close the reader, so
+        # no query pays for a first read; bigger corpora read posting lists on demand.
         postings.warm()
-        snapshot.prepared.update((c.id, prepare(c.text)) for c in chunks)
     return snapshot
 
 
@@ -188,11 +201,17 @@ def _group_terms(
     return members, stem_sets
 
 
-def _accumulate(postings: PostingsTable, terms: TermWeights) -> dict[int, float]:
+_HEAD_FIELDS = frozenset({"head", "head_stem"})
+
+
+def _accumulate(
+    postings: PostingsTable, terms: TermWeights, heads: dict[int, float] | None = None
+) -> dict[int, float]:
     """Per document: the best-weighted variant in each field, summed over fields.
 
     Variants of one word (its exact form, English and Spanish stems, translations) are
     alternatives, so a passage that has several of them does not count the word twice.
+    ``heads``, when given, receives each document's part of the score from its heading fields.
     """
     by_field: dict[str, dict[int, float]] = {}
     for (name, term), boost in terms.items():
@@ -205,29 +224,53 @@ def _accumulate(postings: PostingsTable, terms: TermWeights) -> dict[int, float]
             if value > best.get(docnum, 0.0):
                 best[docnum] = value
     scores: dict[int, float] = {}
-    for best in by_field.values():
+    for name, best in by_field.items():
         for docnum, value in best.items():
             scores[docnum] = scores.get(docnum, 0.0) + value
+        if heads is not None and name in _HEAD_FIELDS:
+            for docnum, value in best.items():
+                heads[docnum] = heads.get(docnum, 0.0) + value
     return scores
 
 
 def score_concepts(
-    postings: PostingsTable, concepts: list[Concept]
+    postings: PostingsTable, concepts: list[Concept], continuation: frozenset[int] = frozenset()
 ) -> dict[int, tuple[float, int]]:
-    """docnum → (BM25F score summed over concepts, number of concepts matched)."""
+    """docnum → (BM25F score summed over concepts, number of concepts matched).
+
+    A query whose every matched word is in a passage's heading asks for that heading; in the
+    later pieces of a long section (``continuation``) the heading then counts
+    ``W_CONTINUATION``, so the section's first piece answers it.
+    """
     scores: dict[int, float] = {}
     covered: dict[int, int] = {}
+    head_scores: dict[int, float] = {}  # heading part of the score, continuation pieces only
+    head_covered: dict[int, int] = {}  # concepts matched in their heading
     for concept in concepts:
-        concept_scores = _accumulate(postings, concept.terms)
+        heads: dict[int, float] = {}
+        concept_scores = _accumulate(postings, concept.terms, heads)
         for boost, members in concept.group_terms:
-            member_scores = [_accumulate(postings, member) for member in members]
+            member_heads: list[dict[int, float]] = [{} for _ in members]
+            member_scores = [
+                _accumulate(postings, member, found)
+                for member, found in zip(members, member_heads, strict=True)
+            ]
             common = set(member_scores[0]).intersection(*member_scores[1:])
             for docnum in common:
                 total = boost * sum(m[docnum] for m in member_scores)
                 concept_scores[docnum] = concept_scores.get(docnum, 0.0) + total
+                head = boost * sum(m.get(docnum, 0.0) for m in member_heads)
+                if head:
+                    heads[docnum] = heads.get(docnum, 0.0) + head
         for docnum, value in concept_scores.items():
             scores[docnum] = scores.get(docnum, 0.0) + value
             covered[docnum] = covered.get(docnum, 0) + 1
+            if docnum in continuation and docnum in heads:
+                head_scores[docnum] = head_scores.get(docnum, 0.0) + heads[docnum]
+                head_covered[docnum] = head_covered.get(docnum, 0) + 1
+    for docnum, head in head_scores.items():
+        if head_covered[docnum] == covered[docnum]:
+            scores[docnum] -= (1 - W_CONTINUATION) * head
     return {docnum: (scores[docnum], covered[docnum]) for docnum in scores}
 
 
@@ -330,7 +373,9 @@ class Searcher:
             return SearchResult(query=text, suggestion=suggestion)
         total = len(concepts)
         ranked: list[tuple[float, int]] = []
-        for docnum, (score, covered) in score_concepts(snapshot.postings, concepts).items():
+        for docnum, (score, covered) in score_concepts(
+            snapshot.postings, concepts, snapshot.continuation
+        ).items():
             coverage = covered / total
             final = score * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage)
             ranked.append((final, docnum))
@@ -341,12 +386,23 @@ class Searcher:
             chunk = snapshot.by_docnum[docnum]
             if chunk is None:
                 continue
-            prepared = snapshot.prepared.get(chunk.id)
-            if prepared is None:
-                prepared = snapshot.prepared[chunk.id] = prepare(chunk.text)
-            snippet = make_snippet(prepared, highlight)
+            snippet = make_snippet(self._prepared(snapshot, chunk), highlight)
             hits.append(Hit(rank=len(hits) + 1, score=final, chunk=chunk, snippet=snippet))
         return SearchResult(query=text, hits=hits, suggestion=suggestion)
+
+    def _prepared(self, snapshot: _Snapshot, chunk: Chunk) -> PreparedText:
+        """A passage's snippet analysis, kept for the ``_SNIPPET_CACHE`` most recent ones."""
+        with self._lock:
+            prepared = snapshot.prepared.get(chunk.id)
+            if prepared is not None:
+                snapshot.prepared.move_to_end(chunk.id)
+                return prepared
+        prepared = prepare(chunk.text)
+        with self._lock:
+            snapshot.prepared[chunk.id] = prepared
+            if len(snapshot.prepared) > _SNIPPET_CACHE:
+                snapshot.prepared.popitem(last=False)
+        return prepared
 
     # -- query analysis ------------------------------------------------------------------------
 

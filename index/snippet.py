@@ -1,6 +1,9 @@
 """Highlighted snippets as safe Telegram HTML: a window of a passage around its best-matching words.
 
-The output contains only ``<b>…</b>`` tags; every other ``&``, ``<`` and ``>`` is escaped.
+Prose is tidied and its matching words are bold (``<b>…</b>``); a fenced code block keeps its
+lines and indentation and is shown as ``<pre><code class="language-x">…</code></pre>`` (Telegram
+allows no other entity inside it, so code is never bold). Every other ``&``, ``<`` and ``>`` is
+escaped.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from index.analysis import iter_words, stems
 SNIPPET_CHARS = 300
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_FENCE = "```"
+_LANGUAGE = re.compile(r"[A-Za-z0-9_+#.-]{1,32}")  # what may go in class="language-…"
 
 
 def tidy(text: str) -> str:
@@ -29,11 +34,61 @@ class PreparedText:
     text: str
     spans: tuple[tuple[int, int], ...]
     positions: dict[str, tuple[int, ...]]  # token or stem → indexes into ``spans``
+    code: tuple[tuple[int, int, str], ...] = ()  # code blocks in ``text``: start, end, language
+
+
+def _segments(text: str) -> list[tuple[str, str | None]]:
+    """The passage as (text, None) prose and (code, language) blocks, fence lines left out."""
+    segments: list[tuple[str, str | None]] = []
+    prose: list[str] = []
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        opening = line.strip()
+        closing = next(
+            (i for i in range(index + 1, len(lines)) if lines[i].strip() == _FENCE), None
+        )
+        if not opening.startswith(_FENCE) or closing is None:
+            prose.append(line)
+            index += 1
+            continue
+        if prose:
+            segments.append(("\n".join(prose), None))
+            prose = []
+        info = opening[len(_FENCE) :].strip().split()
+        language = info[0] if info and _LANGUAGE.fullmatch(info[0]) else ""
+        code_lines = [row.rstrip() for row in lines[index + 1 : closing]]
+        margin = min((len(r) - len(r.lstrip(" ")) for r in code_lines if r.strip()), default=0)
+        code = "\n".join(row[margin:] for row in code_lines).strip("\n")
+        if code.strip():
+            segments.append((code, language))
+        index = closing + 1
+    if prose:
+        segments.append(("\n".join(prose), None))
+    return segments
 
 
 def prepare(text: str) -> PreparedText:
     """Analyse a passage once; the result can be cached and reused for every query."""
-    text = tidy(text)
+    code: list[tuple[int, int, str]] = []
+    if _FENCE in text:
+        parts: list[str] = []
+        size = 0
+        for segment, language in _segments(text):
+            piece = tidy(segment) if language is None else segment
+            if not piece:
+                continue
+            if parts:
+                parts.append("\n")
+                size += 1
+            if language is not None:
+                code.append((size, size + len(piece), language))
+            parts.append(piece)
+            size += len(piece)
+        text = "".join(parts)
+    else:
+        text = tidy(text)
     spans: list[tuple[int, int]] = []
     positions: dict[str, list[int]] = {}
     for index, (_, tokens, start, end) in enumerate(iter_words(text)):
@@ -43,7 +98,9 @@ def prepare(text: str) -> PreparedText:
             keys.update(stems(token))
         for key in keys:
             positions.setdefault(key, []).append(index)
-    return PreparedText(text, tuple(spans), {k: tuple(v) for k, v in positions.items()})
+    return PreparedText(
+        text, tuple(spans), {k: tuple(v) for k, v in positions.items()}, tuple(code)
+    )
 
 
 def make_snippet(
@@ -74,17 +131,37 @@ def make_snippet(
         spans.append((start, end, owner[word_index]))
         last_end = end
     begin, finish = _best_window(text, spans, max_chars)
-    shown = [(s, e) for s, e, _ in spans if s >= begin and e <= finish]
     pieces: list[str] = ["…" if begin > 0 else ""]
     cursor = begin
-    for start, end in shown:
+    for code_start, code_end, language in prepared.code:
+        if code_end <= begin or code_start >= finish:
+            continue
+        start, end = max(begin, code_start), min(finish, code_end)
+        pieces.append(_bold_html(text, spans, cursor, start))
+        code = text[start:end].strip("\n")
+        if code.strip():
+            attribute = f' class="language-{language}"' if language else ""
+            escaped = html.escape(code, quote=False)
+            pieces.append(f"<pre><code{attribute}>{escaped}</code></pre>")
+        cursor = end
+    pieces.append(_bold_html(text, spans, cursor, finish))
+    if finish < len(text):
+        pieces.append("…")
+    return "".join(pieces).strip()
+
+
+def _bold_html(text: str, spans: list[tuple[int, int, int]], begin: int, finish: int) -> str:
+    """``text[begin:finish]`` as escaped HTML, its matching words in bold."""
+    pieces: list[str] = []
+    cursor = begin
+    for start, end, _ in spans:
+        if start < begin or end > finish:
+            continue
         pieces.append(html.escape(text[cursor:start], quote=False))
         pieces.append("<b>" + html.escape(text[start:end], quote=False) + "</b>")
         cursor = end
     pieces.append(html.escape(text[cursor:finish], quote=False))
-    if finish < len(text):
-        pieces.append("…")
-    return "".join(pieces).strip()
+    return "".join(pieces)
 
 
 def _best_window(text: str, spans: list[tuple[int, int, int]], max_chars: int) -> tuple[int, int]:

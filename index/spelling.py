@@ -1,25 +1,38 @@
-"""Spelling help from the index vocabulary: corrections (SymSpell-style one-delete neighbourhoods)
-and completions of half-typed words.
+"""Spelling help from the index vocabulary: corrections and completions of half-typed words.
 
 Finds vocabulary words within one edit (or one swap of neighbours, "presigend" → "presigned")
-of an unknown word, preferring the closest and then the most frequent.
+of an unknown word, preferring the most frequent. The candidates are generated from the typed
+word (every delete, swap, replacement and insertion over the vocabulary's letters) and looked
+up, so no neighbourhood index is kept: a notebook's speller costs only its word counts.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping
 
 _MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 _MIN_PREFIX = 3  # a half-typed word needs this many letters to be completed
 _MAX_PREFIX_SCAN = 200
+_MAX_LETTERS = 64  # letters tried in replacements and insertions: the vocabulary's most common
 _RARE = 2  # a known word in at most this many passages may still be a typo...
 _COMMON = 10  # ...when a neighbour is at least this many times (and passages) more common
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+def one_edit(word: str, alphabet: str) -> Iterator[str]:
+    """Every string one delete, swap of neighbours, replacement or insertion from ``word``."""
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            yield head + tail[1:]
+            if len(tail) > 1:
+                yield head + tail[1] + tail[0] + tail[2:]
+            for letter in alphabet:
+                if letter != tail[0]:
+                    yield head + letter + tail[1:]
+        for letter in alphabet:
+            yield head + letter + tail
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -76,13 +89,9 @@ class SpellingCorrector:
     def __init__(self, frequencies: Mapping[str, int]) -> None:
         self.frequencies = dict(frequencies)
         self._sorted = sorted(self.frequencies)
-        self._by_delete: dict[str, list[str]] = defaultdict(list)
-        for word in self.frequencies:
-            if len(word) < _MIN_LENGTH or not word.isalpha():
-                continue
-            self._by_delete[word].append(word)
-            for variant in _deletes(word):
-                self._by_delete[variant].append(word)
+        letters = Counter(ch for word in self.frequencies if word.isalpha() for ch in word)
+        # Bounded: a script with thousands of letters must not make a lookup cost thousands.
+        self._alphabet = "".join(sorted(ch for ch, _ in letters.most_common(_MAX_LETTERS)))
 
     def completions(self, prefix: str, limit: int = 5) -> list[str]:
         """The most common vocabulary words that start with ``prefix`` (for half-typed words)."""
@@ -117,21 +126,14 @@ class SpellingCorrector:
         return self._best_neighbour(word, min_frequency=max(_COMMON, frequency * _COMMON))
 
     def _best_neighbour(self, word: str, min_frequency: int) -> str | None:
-        candidates: set[str] = set(self._by_delete.get(word, ()))
-        for variant in _deletes(word):
-            candidates.update(self._by_delete.get(variant, ()))
-            if variant in self.frequencies and len(variant) >= _MIN_LENGTH:
-                candidates.add(variant)
-        candidates.discard(word)
-        best: tuple[int, int, str] | None = None
-        for candidate in candidates:
+        best: tuple[int, str] | None = None
+        for candidate in set(one_edit(word, self._alphabet)):
             frequency = self.frequencies.get(candidate, 0)
-            if frequency < min_frequency:
+            if frequency < min_frequency or len(candidate) < _MIN_LENGTH:
                 continue
-            distance = edit_distance(word, candidate)
-            if distance > 1 or not plausible_typo(word, candidate):
+            if not candidate.isalpha() or not plausible_typo(word, candidate):
                 continue
-            key = (distance, -frequency, candidate)
+            key = (-frequency, candidate)
             if best is None or key < best:
                 best = key
-        return best[2] if best else None
+        return best[1] if best else None

@@ -39,6 +39,7 @@ from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer, w
 from index.cognates import count_words, mine_cognates
 from index.corpus import NoteLimits, discover_note_files, note_digest
 from index.integrity import has_checksums, verify_generation, write_checksums
+from index.lang import Lang, paragraph_langs
 from index.model import Chunk
 from index.streaming import stream_chunks
 
@@ -145,6 +146,7 @@ def chunk_to_json(chunk: Chunk) -> dict:
         "text": chunk.text,
         "lang": chunk.lang,
         "keywords": list(chunk.keywords),
+        "part": chunk.part,
     }
 
 
@@ -159,13 +161,20 @@ def chunk_from_json(data: dict) -> Chunk:
         text=data["text"],
         lang=data["lang"],
         keywords=tuple(data.get("keywords", ())),
+        part=int(data.get("part", 0)),
     )
 
 
 def heading_text(chunk: Chunk) -> str:
-    """What the heading fields index: the heading path, the title and the keywords."""
+    """What the heading fields index: the heading path, the title and the keywords.
+
+    A section's first chunk names its own heading twice, so that a query for the heading finds
+    the section's start before its later pieces (whose heading counts half, see ``W_CONTINUATION``
+    in ``index.search``)."""
     parts = list(chunk.path)
     if chunk.title and chunk.title not in parts:
+        parts.append(chunk.title)
+    if chunk.part == 0 and chunk.title:
         parts.append(chunk.title)
     parts.extend(chunk.keywords)
     return "\n".join(parts)
@@ -435,7 +444,12 @@ def _write_generation(
                     out.write(("," if written else "") + "\n")
                     out.write(json.dumps(chunk_to_json(chunk), ensure_ascii=False))
                     written += 1
-                    counted.append((chunk.lang, words(f"{head}\n{chunk.text}")))
+                    lang: Lang = "es" if chunk.lang == "es" else "en"
+                    counted.append((lang, words(head)))
+                    counted.extend(
+                        (found, words(paragraph))
+                        for found, paragraph in paragraph_langs(chunk.text, lang)
+                    )
                     if len(counted) >= 256:
                         _add_counts(counts, counted)
                     yield "\n".join((*chunk.path, chunk.title, chunk.text))

@@ -185,7 +185,9 @@ def test_giant_line_in_a_lecture_keeps_its_breadcrumb_and_line():
     chunks = chunk_text("n.md", text)
     assert len(chunks) >= 4
     assert all(c.path == ("NET", "DNS") for c in chunks)
-    assert all(c.line_start == c.line_end == 3 for c in chunks[:-1])
+    assert chunks[0].line_start == 2  # the first piece starts at its heading
+    assert all(c.line_end == 3 for c in chunks[:-1])
+    assert all(c.line_start == 3 for c in chunks[1:-1])
     assert chunks[-1].line_end == 4
     assert all(ends_sentence(c.text) for c in chunks[:-1])
 
@@ -252,6 +254,7 @@ _HUGE_LINES = st.builds(
 @example("*<p>*")
 @example("&lt;p&gt;")
 @example("# \n## (12:23)\n-----\n\x00\n")
+@example("```\x1b\n0")  # a control character in a fence's info string
 def test_any_text_gives_valid_chunks(text):
     chunks = chunk_text("notes/any.md", text)
     assert_chunk_invariants(chunks, len(split_lines(text)))

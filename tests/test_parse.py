@@ -77,7 +77,7 @@ def test_known_lecture_has_breadcrumb_lines_and_clean_text(chunks):
 
     assert lock.path == ("aws sa pro notes", "STORAGE SERVICES", "S3 Object Lock")
     assert lock.breadcrumb == "aws sa pro notes › STORAGE SERVICES › S3 Object Lock"
-    assert (lock.line_start, lock.line_end) == (474, 485)
+    assert (lock.line_start, lock.line_end) == (473, 485)  # from its heading line
     assert raw_lines(PRO)[472].startswith("##  S3 Object Lock (9:56)")  # the heading above
     assert lock.text.startswith("Object Lock is either enabled on bucket creation")
     assert "  1. Compliance Mode impact (even by root user)" in lock.text.split("\n")  # level 2

@@ -52,3 +52,30 @@ def test_tidy_collapses_spaces_and_blank_lines():
 
 def test_empty_text_gives_empty_snippet():
     assert make_snippet("", [{"x"}]) == ""
+
+
+def test_a_code_block_stays_code_with_its_language_and_indentation():
+    text = (
+        "Run a container:\n\n```bash\n  docker run -it ubuntu\n    echo <hi> & bye\n```\n"
+        "Then docker stops."
+    )
+    snippet = make_snippet(text, [{"docker"}, {"container"}])
+    code = '<pre><code class="language-bash">docker run -it ubuntu\n  echo &lt;hi&gt; &amp; bye'
+    assert code + "</code></pre>" in snippet
+    assert "<b>docker</b> stops" in snippet  # prose stays highlighted, code never is
+    assert "```" not in snippet
+
+
+def test_code_snippets_are_html_telegram_accepts():
+    from tests.fakebot.validation import parse_html
+
+    text = 'Intro:\n```go\nfunc main() {\n\tfmt.Println("<b>")\n}\n```\n```\nplain <code>\n```'
+    snippet = make_snippet(prepare(text), [{"main"}, {"intro"}])
+    plain, entities = parse_html(snippet)
+    kinds = [(entity["type"], entity.get("language")) for entity in entities]
+    assert ("pre", "go") in kinds and ("pre", None) in kinds
+    assert 'fmt.Println("<b>")' in plain and "plain <code>" in plain
+
+
+def test_an_unclosed_fence_is_plain_text():
+    assert make_snippet("a ``` b", [{"b"}]) == "a ``` <b>b</b>"

@@ -1,0 +1,91 @@
+"""Long sections cut into several chunks, packed postings, and per-paragraph language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.chunker import chunk_text
+from index.lang import paragraph_langs
+from index.search import open_searcher
+from index.spelling import SpellingCorrector, one_edit
+from index.store import ensure_index
+
+_FILLER = "Queues hold items in arrival order and release them one by one to workers. "
+
+
+def _long_section_notes(folder: Path) -> None:
+    # The later piece says "consistent hashing" more often, and is shorter, than the first.
+    body = "\n\n".join(
+        [
+            "Consistent hashing maps keys and servers onto one ring. " + _FILLER * 14,
+            "With consistent hashing a key moves to the next server clockwise when its server "
+            "leaves; consistent hashing moves few keys. " + _FILLER * 5,
+        ]
+    )
+    folder.mkdir(parents=True)
+    (folder / "systems.md").write_text(
+        f"# Systems\n\n## Consistent Hashing\n\n{body}\n\n## Other\n\n{_FILLER * 3}\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_long_section_starts_at_its_heading_and_numbers_its_pieces():
+    notes = "# Top\n\n## Consistent Hashing\n\n" + "\n\n".join([_FILLER * 4] * 8) + "\n"
+    chunks = [c for c in chunk_text("n.md", notes) if c.title == "Consistent Hashing"]
+    assert len(chunks) >= 3
+    assert chunks[0].line_start == 3  # the heading line
+    assert [c.part for c in chunks] == list(range(len(chunks)))
+
+
+def test_a_heading_query_finds_the_first_piece_and_a_body_query_a_later_one(tmp_path):
+    _long_section_notes(tmp_path / "notes")
+    ensure_index(tmp_path / "notes", tmp_path / "index")
+    searcher = open_searcher(tmp_path / "index")
+    pieces = [c for c in searcher.chunks() if c.title == "Consistent Hashing"]
+    assert len(pieces) >= 2 and {c.part for c in pieces} >= {0, 1}
+
+    top = searcher.search("consistent hashing").hits[0].chunk
+    assert top.title == "Consistent Hashing" and top.part == 0
+
+    later = searcher.search("consistent hashing server leaves clockwise").hits[0].chunk
+    assert later.part > 0 and "clockwise" in later.text
+
+
+def test_an_opened_notebook_reads_every_list_then_closes_its_reader(tmp_path):
+    _long_section_notes(tmp_path / "notes")
+    ensure_index(tmp_path / "notes", tmp_path / "index")
+    searcher = open_searcher(tmp_path / "index")
+    postings = searcher._snapshot.postings
+    assert postings is not None and postings._reader is None  # closed once read
+    plist = postings.get("body", "clockwise")
+    assert plist is not None and len(plist.docnums) == len(plist.weights) == 1
+    assert postings.get("body", "nowhere-in-the-notes") is None
+    assert postings.document_frequencies("body")["clockwise"] == 1
+    assert searcher.search("clockwise").hits  # still answers with the reader gone
+
+
+def test_a_lazy_searcher_keeps_its_reader_and_answers_the_same(tmp_path):
+    _long_section_notes(tmp_path / "notes")
+    ensure_index(tmp_path / "notes", tmp_path / "index")
+    eager = open_searcher(tmp_path / "index")
+    lazy = open_searcher(tmp_path / "index", eager=False)
+    assert lazy._snapshot.postings is not None and lazy._snapshot.postings._reader is not None
+    for query in ("consistent hashing", "server ring", "queues workers"):
+        assert [h.chunk.id for h in lazy.search(query).hits] == [
+            h.chunk.id for h in eager.search(query).hits
+        ]
+
+
+def test_one_edit_variants_cover_every_kind_of_slip():
+    variants = set(one_edit("tolens", "abcdefghijklmnopqrstuvwxyz"))
+    assert {"tollens", "tolns", "toelns", "tokens"} <= variants
+    corrector = SpellingCorrector({"tollens": 3, "tokens": 1})
+    assert corrector.correct("tolens") == "tollens"  # the more frequent neighbour
+
+
+def test_each_paragraph_has_its_own_language():
+    text = (
+        "La memoria virtual es una técnica del sistema operativo.\n\n"
+        "The page table maps virtual pages to physical frames.\n\nTLB"
+    )
+    assert [lang for lang, _ in paragraph_langs(text, "es")] == ["es", "en", "es"]
