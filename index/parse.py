@@ -26,6 +26,7 @@ _C0 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 Style = Literal["markdown", "outline"]
 
 _MARKDOWN_HEADING = re.compile(r" {0,3}#{1,6}[ \t]+\S")
+_SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 _MARKDOWN_SIGNS = re.compile(r"\[\[|\]\(|^ {0,3}(?:```|~~~|\|.*\||> )|^---\s*$")
 
 
@@ -36,18 +37,29 @@ def detect_style(raw_lines: Sequence[str], suffix: str = "") -> Style:
     headings = 0
     separators = 0
     signs = 0
+    previous = ""
     for raw in raw_lines:
         if _MARKDOWN_HEADING.match(raw):
             headings += 1
+        elif suffix == ".md" and _SETEXT_UNDERLINE.match(raw) and _is_setext_text(previous):
+            headings += 1  # "Title" over "-----": a heading, not an outline's separator
         elif is_separator(raw):
             separators += 1
         elif suffix == ".md" and signs < 3 and _MARKDOWN_SIGNS.search(raw[:200]):
             signs += 1
+        previous = raw
     if headings >= 1 and headings >= separators:
         return "markdown"
     if suffix == ".md" and (signs or separators < 2):
         return "markdown"
     return "outline"
+
+
+def _is_setext_text(line: str) -> bool:
+    """Whether ``line`` can be the text of a setext heading: text, not blank, a list item or
+    another rule."""
+    stripped = line.strip()
+    return bool(stripped) and not is_separator(line) and stripped[0] not in "-*+>|#"
 
 
 def parse_note(text: str, suffix: str = "") -> tuple[Style, list[Section]]:

@@ -69,6 +69,21 @@ def test_separators_outnumbering_hash_lines_mean_outline():
     assert detect_style(split_lines("just some prose\nwith two lines\n")) == "outline"
 
 
+def test_setext_headings_in_a_md_file_are_headings_not_outline_separators():
+    # an H1, then sections underlined with dashes (a common export): Markdown, one section each
+    text = "# Interview prep\n\nCustomer Obsession\n------------------\nS: a story\n\n"
+    text += "Ownership\n---------\nS: another\n\nDive Deep\n=========\nS: a third\n"
+    assert detect_style(split_lines(text), ".md") == "markdown"
+    style, sections = parse_note(text, ".md")
+    assert style == "markdown"
+    assert [section.title for section in sections] == [
+        "Customer Obsession",
+        "Ownership",
+        "Dive Deep",
+    ]
+    assert not any(section.title.startswith("#") for section in sections)
+
+
 # --- Markdown-like notes -----------------------------------------------------------------------
 
 
