@@ -339,3 +339,44 @@ async def test_a_file_sent_while_the_last_is_read_is_answered_and_the_first_land
     [listing] = await bot.send_and_wait(api.build.command(ALICE, "/notes"), ALICE.id)
     assert "cells.md" in listing["text"]  # the earlier notes stay
     assert ("rome.md" in listing["text"]) != ("golgi.md" in listing["text"])  # one of the two
+
+
+WALK = """# A walk
+
+We went out early and walked along the river until the sun was high.
+Then we sat down under a tree, talked for a while and ate what we had brought.
+Later it got warm, so we walked back slowly and stopped now and then to look at the water.
+Nobody was in a hurry, and the day felt long in a good way.
+
+## Home
+When we got home we were tired but happy, and we made some tea.
+My sister told a story about her friends from school, and we laughed a lot.
+After dinner we played cards in the kitchen while it rained outside.
+Nobody won very often, but that did not matter to anyone at the table.
+
+## The next morning
+The next morning was grey and quiet, and we stayed inside for most of it.
+We read our books, cleaned the house a little and called our parents.
+In the afternoon the sky cleared, so we went out again for a short walk.
+It was not as long as the first one, but it was just as nice.
+"""
+
+
+async def test_quiz_on_notes_too_short_for_questions_says_so_not_still_reading(bot: BotHarness):
+    api = bot.api
+    done = await upload(bot, ALICE, b"# Shopping\n\nBuy milk and bread.\n", "list.md")
+    assert "0 questions ready" in done["text"], done["text"]
+    [reply] = await bot.send_and_wait(api.build.command(ALICE, "/quiz"), ALICE.id)
+    assert "still being read" not in reply["text"]
+    assert "gave no questions" in reply["text"] and "too short (4 words)" in reply["text"]
+    assert "poll" not in reply
+
+
+async def test_quiz_on_notes_with_nothing_to_ask_says_why_in_spanish(bot: BotHarness):
+    api = bot.api
+    done = await upload(bot, BOB, WALK.encode(), "paseo.md")
+    assert done["text"].startswith("✅"), done["text"]
+    [reply] = await bot.send_and_wait(api.build.command(BOB, "/quiz"), BOB.id)
+    assert "aún estoy leyendo" not in reply["text"]
+    assert "Estos apuntes no dan preguntas" in reply["text"]
+    assert "definiciones" in reply["text"] and "demasiado cortos" not in reply["text"]

@@ -4,6 +4,7 @@ in private) or by rotation (groups), never one the chat retired, ready-to-send p
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import UTC, datetime, timedelta
 
@@ -22,14 +23,17 @@ from bot.features.quiz.posts import (
     build_quiz_post,
     parse_note_callback,
     render_no_questions,
+    render_none_to_ask,
     render_note,
     render_note_missing,
+    render_notes_gave_none,
 )
 from bot.i18n import tr
 from index.quiz import QuizItem
 
 BANK_WAIT_SECONDS = 5.0
 UNANSWERED_WINDOW = timedelta(hours=12)  # a question still open in private is not asked again
+TOO_SHORT_WORDS = 150  # notes read that gave no question: shorter than this, they are "too short"
 
 
 def quiz_secret(services: AppServices) -> bytes:
@@ -117,8 +121,22 @@ async def quiz_command(
     """``/quiz`` (or "Next question"): one question now, or a polite "not ready yet"."""
     posts = await quiz_posts(services, asker, count=1, anonymous=anonymous)
     if not posts:
-        return [Reply(render_no_questions(asker.lang))]
+        return [Reply(await why_no_question(services.notebook_for(asker.chat_id), asker.lang))]
     return list(posts)
+
+
+async def why_no_question(notebook: Notebook, lang: str) -> str:
+    """Why ``/quiz`` found nothing to ask: the bank is still being built, or it is built and
+    empty (the notes are too short, or hold nothing to ask about), or every item is retired or
+    waiting for an answer."""
+    bank = notebook.bank.bank
+    if bank is None:
+        return render_no_questions(lang)
+    if len(bank):
+        return render_none_to_ask(lang)
+    chunks = await asyncio.to_thread(notebook.searcher.chunks)
+    words = sum(len(chunk.text.split()) for chunk in chunks)
+    return render_notes_gave_none(lang, words, too_short=words < TOO_SHORT_WORDS)
 
 
 async def open_note(services: AppServices, asker: Asker, data: object) -> ButtonAnswer:

@@ -140,3 +140,24 @@ def render_note_missing(lang: str) -> str:
 
 def render_no_questions(lang: str) -> str:
     return tr(lang, "No questions are ready yet: the notes are still being read. Try again soon.")
+
+
+def render_notes_gave_none(lang: str, words: int, too_short: bool) -> str:
+    """The notes are read and gave no question: say so, and why (``words``: how long they are)."""
+    if too_short:
+        return tr(
+            lang,
+            "These notes gave no questions: they are too short ({words} words). "
+            "Send longer notes, and search them meanwhile.",
+            words=words,
+        )
+    return tr(
+        lang,
+        "These notes gave no questions: I make them from definitions (“Term: what it is”), "
+        "lists, tables and numbers, and found none to ask. Add some, or send other notes.",
+    )
+
+
+def render_none_to_ask(lang: str) -> str:
+    """The bank has questions, but none can be asked now (all retired or waiting for answers)."""
+    return tr(lang, "No question to ask right now: answer the open ones, or come back later.")
