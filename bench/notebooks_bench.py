@@ -1,9 +1,10 @@
 """Bench section ``notebooks``: each chat's own notes, in one process.
 
 - Search load: 100 notebooks of 50–200 KB (files of the shipped notes and ../shared/corpora),
-  behind the registry's LRU; a mixed load (mostly a hot set, the rest anywhere): p50/p99 warm
-  and cold (the search opens the notebook first); resident memory with the LRU at its bound,
-  sampled over the run (it must not grow).
+  behind the registry's LRU under a memory budget; a mixed load (mostly a hot set, the rest
+  anywhere): p50/p99 warm and cold (the search opens the notebook first); resident memory with
+  the LRU at its budget, sampled over the run (within budget + the base, and not growing), and
+  the footprint estimate checked against tracemalloc on one notebook read in full.
 - From sent to searchable, through the real Application and the fake Bot API in this process:
   a 200 KB note and a zip of 5 MB of notes, pushed as document messages, timed to the progress
   message's "searchable now" edit and to its "✅ … questions ready".
@@ -23,6 +24,7 @@ import random
 import statistics
 import tempfile
 import time
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +34,13 @@ import psutil
 
 from bench.search_bench import percentile
 from bench.table import Table
-from bot.core.notebook_cache import lay_out, notebook_id, notes_key, start_workers
+from bot.core.notebook_cache import (
+    index_footprint,
+    lay_out,
+    notebook_id,
+    notes_key,
+    start_workers,
+)
 from bot.core.notebooks import ChatNotes, NotebookRegistry
 from index.store import ensure_index, load_index_chunks
 
@@ -52,7 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--notebooks", type=int, default=100, help="notebooks for the search load (default: 100)"
     )
     parser.add_argument(
-        "--open-notebooks", type=int, default=16, help="the registry's LRU bound (default: 16)"
+        "--notebook-memory-mb",
+        type=float,
+        default=128.0,
+        help="the registry's memory budget for open notebooks (default: 128)",
     )
     parser.add_argument(
         "--searches", type=int, default=3000, help="searches in the mixed load (default: 3000)"
@@ -141,25 +152,28 @@ def _rss_mb() -> float:
 def search_load(args: argparse.Namespace, root: Path, pool: list) -> list[Table]:
     count = 12 if args.quick else args.notebooks
     searches = 300 if args.quick else args.searches
-    bound = min(args.open_notebooks, max(2, count // 3))
+    budget = int(args.notebook_memory_mb * 2**20 / (4 if args.quick else 1))
     rng = random.Random(7)
     started = time.perf_counter()
     sizes: list[int] = []
-    registry = NotebookRegistry.of(_NoDemo(), max_open=bound)
+    registry = NotebookRegistry.of(_NoDemo(), memory_budget=budget)
     queries: dict[int, list[str]] = {}
+    roots: dict[int, Path] = {}
     for chat_id in range(1, count + 1):
         files = notebook_files(pool, rng.randint(50, 200) * KB, rng)
         sizes.append(sum(len(data) for data in files.values()))
         notes = _lay_out_notebook(root, chat_id, files)
         registry.assign(chat_id, notes)
         queries[chat_id] = _queries(notes.root, rng, 60)
+        roots[chat_id] = notes.root
     setup_s = time.perf_counter() - started
     gc.collect()
     base_mb = _rss_mb()
-    hot = list(range(1, min(count, bound - 2) + 1))  # fits in the LRU with room to spare
+    hot = list(range(1, min(count, 3 if args.quick else 6) + 1))  # fits the budget with room
     warm: list[int] = []
     cold: list[int] = []
     samples: list[float] = []
+    held: list[tuple[float, int]] = []  # (estimated MB held, notebooks open) at each sample
     for number in range(searches):
         chat_id = rng.choice(hot) if rng.random() < 0.8 else rng.randint(1, count)
         notebook = registry.for_chat(chat_id)
@@ -170,10 +184,11 @@ def search_load(args: argparse.Namespace, root: Path, pool: list) -> list[Table]
         (warm if was_open else cold).append(time.perf_counter_ns() - begun)
         if (number + 1) % max(1, searches // 10) == 0:
             samples.append(_rss_mb())
+            held.append((registry.memory_held() / 2**20, registry.open_count()))
     load = Table(
         f"Search over {count} notebooks of {min(sizes) // KB}–{max(sizes) // KB} KB "
-        f"(median {statistics.median(sizes) // KB} KB), LRU of {bound} open; {searches} searches, "
-        f"80% to {len(hot)} hot notebooks",
+        f"(median {statistics.median(sizes) // KB} KB), LRU under {budget / 2**20:g} MB; "
+        f"{searches} searches, 80% to {len(hot)} hot notebooks",
         ["searches", "count", "p50 ms", "p99 ms", "target"],
     )
     for name, values, target in (
@@ -187,21 +202,72 @@ def search_load(args: argparse.Namespace, root: Path, pool: list) -> list[Table]
             round(percentile(values, 99) / 1e6, 2) if values else None,
             target,
         )
+    budget_mb = budget / 2**20
     memory = Table(
-        "Resident memory over the search load (MB)",
-        ["moment", "RSS MB", "target"],
+        f"Resident memory over the search load (MB), open notebooks under a {budget_mb:g} MB "
+        "budget",
+        ["moment", "RSS MB", "above the base", "estimated held (open)", "target"],
     )
-    memory.add_row(f"before the load ({count} notebooks on disk, none open)", round(base_mb, 1), "")
-    memory.add_row(f"after the first {searches // 10} searches", round(samples[0], 1), "")
-    memory.add_row("after half of them", round(samples[len(samples) // 2 - 1], 1), "")
-    memory.add_row("at the end (LRU at its bound)", round(samples[-1], 1), "")
+    memory.add_row(
+        f"base: before the load ({count} notebooks on disk, none open)",
+        round(base_mb, 1),
+        "",
+        "",
+        "",
+    )
+    for name, at in (
+        (f"after the first {searches // 10} searches", 0),
+        ("after half of them", len(samples) // 2 - 1),
+        ("at the end (LRU at its budget)", len(samples) - 1),
+    ):
+        estimate, open_now = held[at]
+        memory.add_row(
+            name,
+            round(samples[at], 1),
+            round(samples[at] - base_mb, 1),
+            f"{estimate:.1f} ({open_now})",
+            f"≤ {budget_mb:g}" if at == len(samples) - 1 else "",
+        )
+    memory.add_row(
+        "highest sample",
+        round(max(samples), 1),
+        round(max(samples) - base_mb, 1),
+        "",
+        f"≤ {budget_mb:g}",
+    )
     growth = samples[-1] - samples[len(samples) // 2 - 1]
-    memory.add_row("growth over the second half", round(growth, 1), "≈ 0, not growing")
-    per_notebook = (samples[-1] - base_mb) / max(1, registry.open_count())
-    memory.add_row(f"per open notebook ({registry.open_count()} open)", round(per_notebook, 2), "")
-    memory.add_row(f"(set-up: {count} notebooks laid out and indexed in s)", round(setup_s, 1), "")
+    memory.add_row("growth over the second half", round(growth, 1), "", "", "≈ 0, not growing")
+    measured, estimated = _footprint_check(roots, queries)
+    memory.add_row(
+        "one notebook read in full: tracemalloc / estimate",
+        round(measured, 1),
+        "",
+        f"{estimated:.1f} (ratio {measured / estimated:.2f})",
+        "ratio ≤ 1",
+    )
+    memory.add_row(
+        f"(set-up: {count} notebooks laid out and indexed in s)", round(setup_s, 1), "", "", ""
+    )
     registry.close()
     return [load, memory]
+
+
+def _footprint_check(roots: dict[int, Path], queries: dict[int, list[str]]) -> tuple:
+    """(MB tracemalloc counts for the largest notebook opened and every posting list read, MB
+    the registry estimates for it): the estimate must not be below what it holds."""
+    from index.search import open_searcher
+
+    chat_id = max(roots, key=lambda chat: index_footprint(roots[chat] / "index"))
+    root = roots[chat_id]
+    gc.collect()
+    tracemalloc.start()
+    searcher = open_searcher(root / "index", eager=True)
+    for query in queries[chat_id]:
+        searcher.search(query)
+    measured = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del searcher
+    return measured / 2**20, index_footprint(root / "index") / 2**20
 
 
 class _NoDemo:

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="STUDYBOT_LOG_LEVEL")
     default_timezone: str = Field(default="UTC", alias="STUDYBOT_TIMEZONE")
     webhook_secret: SecretStr | None = Field(default=None, alias="STUDYBOT_WEBHOOK_SECRET")
-    # each chat's own notes: the limits of what a chat may send, and how many notebooks stay open
+    # each chat's own notes: the limits of what a chat may send, and how much of them stays open
     max_download_bytes: int = Field(default=20 * 1024 * 1024, alias="STUDYBOT_MAX_DOWNLOAD_BYTES")
     max_notes_bytes: int = Field(default=10 * 1024 * 1024, alias="STUDYBOT_MAX_NOTES_BYTES")
     max_note_files: int = Field(default=300, alias="STUDYBOT_MAX_NOTE_FILES")
@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     )
     max_zip_bytes: int = Field(default=50 * 1024 * 1024, alias="STUDYBOT_MAX_ZIP_BYTES")
     max_zip_members: int = Field(default=1000, alias="STUDYBOT_MAX_ZIP_MEMBERS")
-    open_notebooks: int = Field(default=32, ge=1, alias="STUDYBOT_OPEN_NOTEBOOKS")
+    # chats' notebooks kept open while their estimated memory adds up to at most this
+    notebook_memory_mb: float = Field(default=256, ge=0, alias="STUDYBOT_NOTEBOOK_MEMORY_MB")
     # a quiz item flagged "👎 Bad question" by this many different students is retired for every
     # chat studying the same notes (the chat of each flag drops it at once)
     quiz_flags_to_retire: int = Field(default=2, ge=1, alias="STUDYBOT_QUIZ_FLAGS_TO_RETIRE")

@@ -1,6 +1,6 @@
 """Reading sent files into notes: text files, zips (folders kept, escapes, links and bombs
 refused), PDFs (text layer read; locked or textless refused), and the registry that hands each
-chat its own notebook, with a bound on how many stay open."""
+chat its own notebook, keeping the open ones under a memory budget."""
 
 from __future__ import annotations
 
@@ -12,12 +12,20 @@ import pytest
 from pypdf import PdfWriter
 
 from bot.core.feature import Request, SentFile
-from bot.core.notebook_cache import LazySearcher, lay_out, notes_key
+from bot.core.notebook_cache import (
+    LazySearcher,
+    index_footprint,
+    lay_out,
+    notebook_id,
+    notebook_root,
+    notes_key,
+)
 from bot.core.notebooks import DEMO, ChatNotes, NotebookRegistry
 from bot.core.replies import Asker
 from bot.features.notebooks.feature import receive_file
 from bot.features.notebooks.intake import Limits, NotAccepted, read_path, read_upload
 from bot.settings import Settings
+from index.store import ensure_index
 from tests.botfakes import ListSearcher, services_for
 
 LIMITS = Limits(
@@ -106,25 +114,63 @@ def test_lay_out_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
     assert not (tmp_path / "root").exists()
 
 
-def test_the_registry_gives_each_chat_its_notebook_and_keeps_a_bounded_number_open(
+def indexed_notes(folder: Path, chat_id: int, text: str) -> ChatNotes:
+    """A chat's notes laid out and indexed on disk (as another instance would leave them)."""
+    key = notes_key([("a.md", str(chat_id))], keep_demo=False)
+    root = notebook_root(folder, chat_id, key)
+    lay_out(root, {"a.md": text.encode("utf-8")})
+    ensure_index(root / "notes", root / "index")
+    return ChatNotes(notebook_id(chat_id, key), root)
+
+
+def chapter(topic: str, lines: int) -> str:
+    body = "\n".join(f"The {topic} number {n} is described by rule {n * 7}." for n in range(lines))
+    return f"# {topic.title()}\n\n{body}\n"
+
+
+def test_the_registry_gives_each_chat_its_notebook_and_keeps_open_ones_under_a_memory_budget(
     tmp_path: Path,
 ) -> None:
-    registry = NotebookRegistry.of(ListSearcher([]), max_open=2)
-    for chat_id in (1, 2, 3):
-        key = notes_key([("a.md", str(chat_id))], keep_demo=False)
-        registry.assign(chat_id, ChatNotes(f"chat{chat_id}-{key}", tmp_path / str(chat_id)))
+    notes = {
+        chat_id: indexed_notes(tmp_path, chat_id, chapter(topic, 40))
+        for chat_id, topic in ((1, "enzyme"), (2, "glacier"), (3, "sonnet"))
+    }
+    sizes = {chat_id: index_footprint(n.root / "index") for chat_id, n in notes.items()}
+    assert all(size > 0 for size in sizes.values())
+    budget = sum(sorted(sizes.values())[-2:])  # any two fit, never all three
+    registry = NotebookRegistry.of(ListSearcher([]), memory_budget=budget)
+    for chat_id, chat_notes in notes.items():
+        registry.assign(chat_id, chat_notes)
     assert registry.for_chat(99).id == DEMO
     first = registry.for_chat(1)
     assert first.id.startswith("chat1-") and isinstance(first.searcher, LazySearcher)
     assert not first.searcher.is_open  # nothing opened on the caller's thread
+    assert first.searcher.footprint == 0 and registry.memory_held() == 0
     assert registry.for_chat(1) is first
-    registry.for_chat(2)
-    registry.for_chat(3)
-    assert registry.open_count() == 2
-    assert registry.for_chat(1) is not first  # evicted, then opened afresh
+    assert first.searcher.search("enzyme rule").hits  # opens it: its footprint is now known
+    assert registry.memory_held() == sizes[1]
+    second = registry.for_chat(2)
+    second.searcher.search("glacier")
+    assert registry.open_count() == 2 and registry.memory_held() == sizes[1] + sizes[2]
+    assert registry.for_chat(1) is first  # used again: chat 2's is now the least recent
+    registry.for_chat(3).searcher.search("sonnet")  # over the budget once open: one goes
+    assert registry.open_count() == 2 and registry.memory_held() <= budget
+    assert registry.for_chat(1) is first
+    assert registry.for_chat(2) is not second  # dropped, then handed out afresh (not open)
     registry.use_demo(2)
     assert registry.for_chat(2).id == DEMO
     assert registry.has_own_notes(1) and not registry.has_own_notes(2)
+
+
+def test_the_notebook_in_use_stays_open_whatever_the_budget(tmp_path: Path) -> None:
+    registry = NotebookRegistry.of(ListSearcher([]), memory_budget=0)
+    for chat_id, topic in ((1, "enzyme"), (2, "glacier")):
+        registry.assign(chat_id, indexed_notes(tmp_path, chat_id, chapter(topic, 5)))
+    first = registry.for_chat(1)
+    first.searcher.search("enzyme")
+    assert registry.open_count() == 1 and registry.for_chat(1) is first
+    registry.for_chat(2).searcher.search("glacier")
+    assert registry.open_count() == 1 and registry.for_chat(1) is not first
 
 
 def test_the_registry_compares_a_chats_notes_at_most_once_per_interval(

@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -36,6 +37,11 @@ from index.store import (
 log = logging.getLogger(__name__)
 
 DEMO_FOLDER = "Demo"  # where the shipped notes sit inside a chat's notes when kept beside them
+# Memory an open notebook may take, per byte of its index generation on disk (Whoosh segment,
+# chunks.json, ...). tracemalloc puts a 50–200 KB notebook at 5× on opening and 8–9× once every
+# posting list has been read (``python -m bench --only notebooks`` prints the ratio it measures);
+# the rest covers result caches and snippets. The question bank is a few KB: left out.
+FOOTPRINT_PER_INDEX_BYTE = 10
 WORKER_PROCESSES = 2  # index and question builds at once, each in its own interpreter
 
 T = TypeVar("T")
@@ -81,15 +87,44 @@ def start_workers() -> list[Future[bool]]:
 
 
 def _background() -> None:
-    """In each worker: yield the CPU to the bot's own process (replies come first)."""
+    """In each worker, once as it starts: yield the CPU to the bot's own process (replies come
+    first), then index a small note and make its questions, so that every import, compiled
+    pattern and table the first upload needs is ready before it arrives (a cold worker took
+    three times as long over its first 200 KB note)."""
     with contextlib.suppress(OSError):
         os.nice(5)
+    try:
+        with tempfile.TemporaryDirectory(prefix="studybot-warm-up-") as folder:
+            notes, index_dir = Path(folder) / "notes", Path(folder) / "index"
+            notes.mkdir()
+            (notes / "warm-up.md").write_text(_WARM_UP_NOTE, encoding="utf-8")
+            ensure_index(notes, index_dir)
+            build_question_bank(load_index_chunks(index_dir))
+    except Exception:  # a worker that could not warm up still works, only slower at first
+        log.warning("a worker process could not warm up", exc_info=True)
+
+
+_WARM_UP_NOTE = """---
+title: Warm-up
+tags: [warm-up]
+---
+# Warm-up
+
+## Definitions
+- **Latency**: the time one request takes, e.g. 20 ms.
+- **Throughput**: how many requests are served per second (RPS).
+
+## Pasos
+1. Leer el fichero de 2 KB.
+2. Construir el índice en 3 s como máximo.
+
+| term | meaning |
+| --- | --- |
+| cache | a copy kept close at hand |
+"""
 
 
 def _ready() -> bool:
-    import index.quiz  # noqa: F401 - imported once, before the first upload needs it
-    import index.store  # noqa: F401
-
     return True
 
 
@@ -170,6 +205,16 @@ class IndexOptions:
     on_repair: RepairCallback | None = None
 
 
+def index_footprint(index_dir: Path) -> int:
+    """The estimated memory, in bytes, of a notebook whose index is in ``index_dir`` once open
+    and fully read (0: no index yet)."""
+    generation = current_generation(index_dir)
+    if generation is None:
+        return 0
+    on_disk = sum(path.stat().st_size for path in generation.iterdir() if path.is_file())
+    return FOOTPRINT_PER_INDEX_BYTE * on_disk
+
+
 def build_index(root: Path, options: IndexOptions | None = None) -> Searcher:
     """Index the laid-out notes (when not indexed yet) and open a searcher over them, lazily:
     each posting list is read when a search first needs it (a cold notebook opens in a tenth
@@ -198,12 +243,18 @@ class LazySearcher:
     whichever worker thread uses it first."""
 
     def __init__(
-        self, root: Path, searcher: Searcher | None = None, options: IndexOptions | None = None
+        self,
+        root: Path,
+        searcher: Searcher | None = None,
+        options: IndexOptions | None = None,
+        on_open: Callable[[], None] | None = None,
     ) -> None:
         self.root = root
         self._searcher = searcher
         self._options = options
+        self._on_open = on_open  # told once the notebook is open (its footprint is known)
         self._lock = threading.Lock()
+        self._footprint = index_footprint(root / "index") if searcher is not None else 0
 
     def _open(self) -> Searcher:
         searcher = self._searcher
@@ -211,13 +262,22 @@ class LazySearcher:
             return searcher
         with self._lock:
             if self._searcher is None:
-                self._searcher = build_index(self.root, self._options)
-                log.info("opened notebook %s", self.root)
+                opened = build_index(self.root, self._options)
+                self._footprint = index_footprint(self.root / "index")
+                self._searcher = opened
+                log.info("opened notebook %s (~%d KB)", self.root, self._footprint // 1024)
+                if self._on_open is not None:
+                    self._on_open()
             return self._searcher
 
     @property
     def is_open(self) -> bool:
         return self._searcher is not None
+
+    @property
+    def footprint(self) -> int:
+        """The estimated memory this notebook holds, in bytes (0 until it is open)."""
+        return self._footprint
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
         return self._open().search(query, limit)

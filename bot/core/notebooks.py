@@ -3,8 +3,9 @@ from them, handed out by notebook id and by chat.
 
 The registry holds the shipped notes (``DEMO``), studied by every chat without notes of its own,
 and knows which chats have their own notebook (``assign``); those open lazily (the searcher
-builds or loads its index in the worker thread that first uses it), and at most ``max_open`` of
-them stay in memory, least recently used first out."""
+builds or loads its index in the worker thread that first uses it), and they stay in memory
+while their estimated footprints add up to at most ``memory_budget`` bytes, least recently used
+first out (the one just used always stays)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from index.examples import example_queries
 from index.model import Chunk, SearchResult
 
 DEMO = "demo"
+DEFAULT_MEMORY_BUDGET = 256 * 1024 * 1024
 
 
 class SearcherLike(Protocol):
@@ -32,6 +34,11 @@ class SearcherLike(Protocol):
     def chunk(self, chunk_id: str) -> Chunk | None: ...
 
     def chunks(self) -> list[Chunk]: ...
+
+
+def footprint(searcher: SearcherLike) -> int:
+    """The estimated memory of an open notebook's searcher (0: unknown, or not open yet)."""
+    return int(getattr(searcher, "footprint", 0))
 
 
 @dataclass
@@ -76,7 +83,7 @@ class NotebookRegistry:
         notebooks: Iterable[Notebook],
         default_id: str = DEMO,
         *,
-        max_open: int = 32,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
         index_options: IndexOptions | None = None,
     ) -> None:
         self.index_options = index_options or IndexOptions()
@@ -85,7 +92,7 @@ class NotebookRegistry:
             raise ValueError(f"no notebook {default_id!r}")
         self._default_id = default_id
         self._lock = threading.Lock()
-        self._max_open = max(1, max_open)
+        self.memory_budget = max(0, memory_budget)
         self._chat_notes: dict[int, ChatNotes] = {}
         self._open: OrderedDict[str, Notebook] = OrderedDict()  # chat notebooks, oldest use first
         self._checked_at: dict[int, float] = {}  # chat → when its notes were last compared
@@ -95,11 +102,13 @@ class NotebookRegistry:
         cls,
         searcher: SearcherLike,
         *,
-        max_open: int = 32,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
         index_options: IndexOptions | None = None,
     ) -> NotebookRegistry:
         """A registry holding the shipped notes (and, once assigned, chats' own)."""
-        return cls([Notebook(DEMO, searcher)], max_open=max_open, index_options=index_options)
+        return cls(
+            [Notebook(DEMO, searcher)], memory_budget=memory_budget, index_options=index_options
+        )
 
     @property
     def default(self) -> Notebook:
@@ -118,7 +127,7 @@ class NotebookRegistry:
                 return self.default
             notebook = self._open.get(notes.notebook_id)
             if notebook is None:
-                searcher = LazySearcher(notes.root, options=self.index_options)
+                searcher = LazySearcher(notes.root, options=self.index_options, on_open=self.trim)
                 notebook = Notebook(notes.notebook_id, searcher, make_bank=searcher.build_bank)
                 self._keep_open(notebook)
             else:
@@ -181,16 +190,33 @@ class NotebookRegistry:
                 self._open.pop(old.notebook_id, None)
 
     def _keep_open(self, notebook: Notebook) -> None:
-        """Under the lock: remember ``notebook`` as just used; the least recently used beyond
-        the bound are dropped (whoever still holds one finishes with it)."""
+        """Under the lock: remember ``notebook`` as just used, and keep within the budget."""
         self._open[notebook.id] = notebook
         self._open.move_to_end(notebook.id)
-        while len(self._open) > self._max_open:
-            self._open.popitem(last=False)
+        self._trim()
+
+    def _trim(self) -> None:
+        """Under the lock: drop the least recently used notebooks until the footprints of those
+        left fit the budget; the most recent always stays (whoever still holds a dropped one
+        finishes with it)."""
+        held = sum(footprint(notebook.searcher) for notebook in self._open.values())
+        while held > self.memory_budget and len(self._open) > 1:
+            _, dropped = self._open.popitem(last=False)
+            held -= footprint(dropped.searcher)
+
+    def trim(self) -> None:
+        """Keep within the budget now (a notebook just opened: its footprint is known)."""
+        with self._lock:
+            self._trim()
 
     def open_count(self) -> int:
         with self._lock:
             return len(self._open)
+
+    def memory_held(self) -> int:
+        """The estimated bytes held by the chats' notebooks kept open (the shipped notes aside)."""
+        with self._lock:
+            return sum(footprint(notebook.searcher) for notebook in self._open.values())
 
     def replace_bank(self, notebook_id: str, holder: QuizBankHolder) -> None:
         """Swap in a rebuilt bank; readers keep the bank they already hold."""

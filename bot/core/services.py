@@ -74,9 +74,8 @@ async def open_services(settings: Settings) -> AppServices:
     db = Database(settings.effective_database_url)
     await db.start()
     options = IndexOptions(limits=settings.note_limits, on_repair=health.record)
-    notebooks = NotebookRegistry.of(
-        searcher, max_open=settings.open_notebooks, index_options=options
-    )
+    budget = int(settings.notebook_memory_mb * 1024 * 1024)
+    notebooks = NotebookRegistry.of(searcher, memory_budget=budget, index_options=options)
     return AppServices(settings=settings, db=db, notebooks=notebooks, index_health=health)
 
 
