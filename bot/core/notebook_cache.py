@@ -13,9 +13,10 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -79,11 +80,27 @@ def in_worker_process(function: Callable[..., T], *args: object) -> T:
         return function(*args)
 
 
-def start_workers() -> list[Future[bool]]:
-    """Start the worker processes now (an interpreter each), so no upload waits for one; the
-    futures are done once they are up."""
+def start_workers() -> None:
+    """Start the worker processes now (an interpreter each, warmed up as it starts: see
+    ``_background``), so that no upload waits for one."""
     pool = _workers()
-    return [pool.submit(_ready) for _ in range(WORKER_PROCESSES)]
+    for _ in range(WORKER_PROCESSES):  # a task with no idle worker to take it spawns one
+        pool.submit(_ready)
+
+
+def workers_ready(timeout: float = 120.0) -> int:
+    """Block until every worker process is up and warmed up (or ``timeout`` seconds passed);
+    how many are."""
+    pool = _workers()
+    seen: set[int] = set()
+    deadline = time.monotonic() + timeout
+    while len(seen) < WORKER_PROCESSES and time.monotonic() < deadline:
+        done, _ = wait(
+            [pool.submit(_ready) for _ in range(WORKER_PROCESSES)],
+            timeout=max(0.0, deadline - time.monotonic()),
+        )
+        seen.update(future.result() for future in done)
+    return len(seen)
 
 
 def _background() -> None:
@@ -124,8 +141,10 @@ tags: [warm-up]
 """
 
 
-def _ready() -> bool:
-    return True
+def _ready() -> int:
+    """This worker's process id, a moment later (so that one worker can't answer for all)."""
+    time.sleep(0.05)
+    return os.getpid()
 
 
 def _index_notes(root: str, limits: NoteLimits | None = None) -> None:
