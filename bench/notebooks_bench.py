@@ -294,7 +294,8 @@ def _zipped(files: dict[str, bytes]) -> bytes:
 
 
 def _build_alone(folder: Path, note: bytes) -> float:
-    """Seconds to lay out, index and open one note in this process, nothing else running."""
+    """Seconds to lay out, index and open one note in this process, nothing else running
+    (``folder``'s siblings are removed, as other versions of a chat's notes are)."""
     started = time.perf_counter()
     lay_out(folder, {"course.md": note})
     ensure_index(folder / "notes", folder / "index")
@@ -401,7 +402,9 @@ async def through_the_bot(args: argparse.Namespace, root: Path, pool: list) -> l
                 took, done, text = await _upload(api, user, note, "course.md", 120)
                 assert text.startswith("✅"), text
                 searchable.append(took)
-                alone.append(await asyncio.to_thread(_build_alone, root / f"alone-{number}", note))
+                alone.append(
+                    await asyncio.to_thread(_build_alone, root / "alone" / str(number), note)
+                )
                 upload.add_row(
                     f"200 KB .md, cold, chat {number + 1}{' (the first)' if number == 0 else ''}",
                     round(took, 2),

@@ -140,7 +140,7 @@ async def _build(
     options = services.notebooks.index_options
     searcher = await asyncio.to_thread(build_index, root, options)
     notes = ChatNotes(notebook_id(chat_id, key), root)
-    lazy = LazySearcher(root, searcher, options)
+    lazy = await asyncio.to_thread(LazySearcher, root, searcher, options)  # sizes its index
     notebook = Notebook(notes.notebook_id, lazy, make_bank=lazy.build_bank)
     chunks = searcher.chunks()  # held in memory already: no need for a thread
     if assign:
