@@ -23,7 +23,7 @@ from bot.db import Database
 from bot.db.daily import daily_subscription
 from bot.features.daily.settings import daily_reply, remind_reply, timezone_reply
 from bot.features.quiz.answers import answer_poll
-from bot.features.quiz.asking import open_note, quiz_command, quiz_posts
+from bot.features.quiz.asking import open_note, quiz_command, quiz_posts, why_no_question
 from bot.features.quiz.posts import is_next_callback
 from bot.features.streaks.leaderboard import leaderboard_reply
 from bot.features.streaks.views import stats_reply, streak_reply
@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.terminal.chat import chat_loop, open_chat
 from index.model import Chunk
 from index.quiz import QuizItem
+from tests.botfakes import ListSearcher
 
 
 class BlockingStdin(io.StringIO):
@@ -357,3 +358,13 @@ async def test_a_second_quiz_does_not_repeat_an_unanswered_question(services):
         await record_sent_poll(services, SentPoll(f"open{n}", n), post, USER)
         asked.append(post.ref)
     assert len(set(asked)) == 3
+
+
+async def test_why_no_question_tells_reading_from_read_and_empty_from_none_left():
+    reading = Notebook("n1", ListSearcher([]))
+    assert "still being read" in await why_no_question(reading, "en")
+    asked_out = Notebook("n2", ListSearcher([]), bank=QuizBankHolder(QuizBank(make_items(2))))
+    assert "No question to ask right now" in await why_no_question(asked_out, "en")
+    short = Notebook("n3", ListSearcher([]), bank=QuizBankHolder(QuizBank(())))
+    text = await why_no_question(short, "es")
+    assert "Estos apuntes no dan preguntas" in text and "(0 palabras)" in text
