@@ -4,6 +4,7 @@ case, and delivers the answer. Nothing here decides what the bot says."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -46,6 +47,9 @@ log = logging.getLogger(__name__)
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
 MESSAGES_AND_CHANNEL_POSTS = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+# A press whose answer takes longer (rebuilding a chat's notes) is answered at once with no toast,
+# so the client stops spinning and Telegram never calls the query too old; its edits follow.
+SLOW_BUTTON_SECONDS = 1.5
 
 
 async def is_chat_admin(
@@ -237,12 +241,22 @@ async def on_button(update: Update, context: StudyContext) -> None:
     request = await _request(update, context, data)
     route = find_button(data)
     services = get_services(context)
-    answer = await route.run(services, request) if route else expired(request.asker.lang)
+    if route is None:
+        answer, answered = expired(request.asker.lang), False
+    else:
+        work = asyncio.ensure_future(route.run(services, request))
+        answered = not (await asyncio.wait({work}, timeout=SLOW_BUTTON_SECONDS))[0]
+        if answered:
+            with contextlib.suppress(TelegramError):
+                await query.answer()
+        answer = await work
     if answer.language is not None:
         remember_language_choice(context, answer.language)
     polls = [item for item in answer.replies if isinstance(item, Poll)]
     others = tuple(item for item in answer.replies if not isinstance(item, Poll))
-    await render.answer_button(context.bot, query, replace(answer, replies=others))
+    await render.answer_button(
+        context.bot, query, replace(answer, replies=others), answered=answered
+    )
     message = query.message if isinstance(query.message, Message) else None
     if polls and message is not None:
         await deliver(services, TelegramSender(context.bot), Target(message.chat_id), polls)

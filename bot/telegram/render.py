@@ -180,15 +180,18 @@ async def _send_one(
     raise TypeError(f"cannot render {type(item).__name__}")
 
 
-async def answer_button(bot: Bot, query: CallbackQuery, answer: ButtonAnswer) -> list[Message]:
-    """Answer a button press: the toast first (always, so the client stops spinning), then the
-    messages or edits."""
-    try:
-        await query.answer(
-            cut_plain(answer.notice.text, 200) or None, show_alert=answer.notice.alert
-        )
-    except BadRequest as exc:  # e.g. "query is too old": still deliver the replies
-        log.info("callback query not answered: %s", exc.message)
+async def answer_button(
+    bot: Bot, query: CallbackQuery, answer: ButtonAnswer, *, answered: bool = False
+) -> list[Message]:
+    """Answer a button press: the toast first (always, so the client stops spinning, unless the
+    query was ``answered`` already), then the messages or edits."""
+    if not answered:
+        try:
+            await query.answer(
+                cut_plain(answer.notice.text, 200) or None, show_alert=answer.notice.alert
+            )
+        except BadRequest as exc:  # e.g. "query is too old": still deliver the replies
+            log.info("callback query not answered: %s", exc.message)
     message = query.message if isinstance(query.message, Message) else None
     chat_id = message.chat_id if message else (query.from_user.id if query.from_user else 0)
     if not answer.replies:

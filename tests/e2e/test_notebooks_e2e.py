@@ -162,6 +162,35 @@ async def test_demo_notes_switch_back_on_beside_the_chats_own(bot: BotHarness):
     assert OWN_WORDS in (await search_text(bot, ALICE, OWN_QUERY))
 
 
+async def test_a_press_whose_work_is_slow_is_answered_before_its_edit(bot: BotHarness, monkeypatch):
+    import asyncio
+
+    import bot.features.notebooks.feature as notebooks_feature
+    import bot.telegram.handlers as handlers
+
+    real_switch = notebooks_feature.switch_demo
+    finished = asyncio.Event()
+
+    async def slow_switch(*args: Any, **kw: Any) -> Any:
+        await asyncio.sleep(1.0)  # a rebuild of the chat's notes that takes a while
+        try:
+            return await real_switch(*args, **kw)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(handlers, "SLOW_BUTTON_SECONDS", 0.2)
+    monkeypatch.setattr(notebooks_feature, "switch_demo", slow_switch)
+    api = bot.api
+    await upload(bot, ALICE, CELLS.encode(), "cells.md")
+    [listing] = await bot.send_and_wait(api.build.command(ALICE, "/notes"), ALICE.id)
+    query_id = await bot.press(ALICE, listing, button_data(listing, "Demo notes on"))
+    assert not finished.is_set()  # the query was answered while the work went on
+    await api.wait_for(
+        lambda: "Demo notes off" in str(api.message(ALICE.id, listing["message_id"])), 40
+    )
+    assert len(api.callback_queries[query_id].answers) == 1  # once, and not again at the end
+
+
 async def test_a_notes_button_carried_to_another_chat_has_expired(bot: BotHarness):
     api = bot.api
     await upload(bot, ALICE, CELLS.encode(), "cells.md")
