@@ -58,6 +58,7 @@ class _Piece:
     parts: list[str] = field(default_factory=list)
     length: int = 0
     absorbed: list[str] = field(default_factory=list)  # titles of tiny sections merged in
+    sections: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # see Chunk
     part: int = 0  # index of this piece within its section
 
     def add(self, atom: _Atom) -> None:
@@ -355,6 +356,9 @@ def _merge_sections(previous: _Piece, piece: _Piece) -> None:
     if other.path != keep and other.title not in previous.absorbed:
         previous.absorbed.append(other.title)
     previous.absorbed.extend(t for t in piece.absorbed if t not in previous.absorbed)
+    previous.sections = (previous.sections or [(previous.first, previous.path)]) + (
+        piece.sections or [(piece.first, piece.path)]
+    )
     previous.path, previous.title = keep, keep[-1] if keep else previous.title
     _absorb(previous, piece)
 
@@ -382,6 +386,7 @@ def _to_chunk(source: str, piece: _Piece, keywords: tuple[str, ...] = ()) -> Chu
         lang=detect_lang(text),
         keywords=(*absorbed, *keywords),
         part=piece.part,
+        sections=tuple(piece.sections),
     )
 
 

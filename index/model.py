@@ -22,6 +22,17 @@ class Chunk:
     keywords: tuple[str, ...] = ()
     # 0 for a section's first (or only) chunk; 1, 2, ... for the later pieces of a long one
     part: int = 0
+    # where each small section merged into this chunk starts, with its heading path:
+    # ((first line, path), ...) in line order; empty when the chunk is one section
+    sections: tuple[tuple[int, tuple[str, ...]], ...] = ()
+
+    def path_at(self, line: int) -> tuple[str, ...]:
+        """The heading path that covers ``line`` of the note (a merged section's own)."""
+        covering = self.path
+        for first, path in self.sections:
+            if first <= line:
+                covering = path
+        return covering
 
     @property
     def breadcrumb(self) -> str:

@@ -150,6 +150,11 @@ def chunk_to_json(chunk: Chunk) -> dict:
         "lang": chunk.lang,
         "keywords": list(chunk.keywords),
         "part": chunk.part,
+        **(
+            {"sections": [[first, list(path)] for first, path in chunk.sections]}
+            if chunk.sections
+            else {}
+        ),
     }
 
 
@@ -165,6 +170,7 @@ def chunk_from_json(data: dict) -> Chunk:
         lang=data["lang"],
         keywords=tuple(data.get("keywords", ())),
         part=int(data.get("part", 0)),
+        sections=tuple((int(first), tuple(path)) for first, path in data.get("sections", ())),
     )
 
 

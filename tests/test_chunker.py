@@ -295,3 +295,18 @@ def test_cleaning_never_leaves_tags_or_bold_markers(text):
 def test_any_bytes_decode_and_chunk(data):
     text = decode_note_bytes(data, "blob.md")
     assert_chunk_invariants(chunk_text("blob.md", text), len(split_lines(text)))
+
+
+def test_small_sections_merged_into_one_chunk_keep_the_heading_of_each_line():
+    text = (
+        "# Cell biology\n\n## Mitochondria\nThey make ATP.\n\n## Ribosomes\nThey make proteins.\n"
+    )
+    [chunk] = chunk_text("cells.md", text)
+    lines = text.split("\n")
+    atp, proteins = lines.index("They make ATP.") + 1, lines.index("They make proteins.") + 1
+    assert chunk.path_at(atp)[-1] == "Mitochondria"
+    assert chunk.path_at(proteins)[-1] == "Ribosomes"
+    # and they survive the index's chunks.json
+    from index.store import chunk_from_json, chunk_to_json
+
+    assert chunk_from_json(chunk_to_json(chunk)) == chunk
