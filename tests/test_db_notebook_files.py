@@ -15,6 +15,7 @@ from bot.db.notebook_files import (
     put_note_files,
     remove_note_files,
     set_keep_demo,
+    stored_notes,
 )
 
 
@@ -77,3 +78,21 @@ async def test_a_vault_of_many_files_lands_in_one_batch_and_replaces_by_path(db:
     assert len(stored) == 1200
     assert contents["vault/n0007.md"] == b"# Seven again\n"
     assert contents["vault/n1199.md"] == b"# Note 1199\n"
+
+
+async def test_the_check_before_requests_reads_what_a_session_reads(db: Database) -> None:
+    """``stored_notes`` (one query on the claims' own connection) against ``note_files`` and
+    ``keeps_demo`` in a session: same files, sizes, hashes and instants, same demo choice."""
+    assert await stored_notes(db, 1) == ([], False)
+    async with db.session() as session:
+        await put_note_files(session, 1, [("b.md", b"bee"), ("a.md", b"# A")])
+        await put_note_files(session, 2, [("c.md", b"other chat")])
+    for keep in (False, True):
+        async with db.session() as session:
+            await set_keep_demo(session, 1, keep)
+        async with db.session() as session:
+            expected = (await note_files(session, 1), await keeps_demo(session, 1))
+        assert await stored_notes(db, 1) == expected
+        assert [note.path for note in expected[0]] == ["a.md", "b.md"]
+        assert expected[1] is keep
+    assert (await stored_notes(db, 2))[1] is False  # no options row: the demo is off

@@ -23,6 +23,7 @@ from bot.db.searches import (
     KEEP_SEARCHES_FOR,
     prune_saved_searches,
     save_search,
+    save_searches,
     search_query,
 )
 from bot.features.search.cards import search_reply, show_example, show_page
@@ -281,23 +282,40 @@ async def test_revision_0002_adds_and_removes_only_the_saved_searches_table(empt
         await database.close()
 
 
-async def test_searches_saved_together_share_one_session(db: Database, monkeypatch):
+async def test_searches_saved_together_share_one_write(db: Database, monkeypatch):
     import asyncio
 
+    import bot.core.search_memory
+
     memory = SearchMemory()
-    sessions = 0
-    open_session = db.session
+    writes: list[int] = []
+    write = bot.core.search_memory.save_searches
 
-    def counting_session():
-        nonlocal sessions
-        sessions += 1
-        return open_session()
+    async def counting_write(database, searches, now, prune_before):
+        writes.append(len(searches))
+        await write(database, searches, now, prune_before)
 
-    monkeypatch.setattr(db, "session", counting_session)
+    monkeypatch.setattr(bot.core.search_memory, "save_searches", counting_write)
     keys = [memory.remember(f"query number {n}") for n in range(10)]
     await asyncio.gather(*(memory.save(db) for _ in keys))  # ten searches finishing together
 
-    assert sessions == 1  # the others waited, then found their keys written
-    async with open_session() as s:
+    assert writes == [10]  # the others waited, then found their keys written
+    async with db.session() as s:
         saved = [await search_query(s, key) for key in keys]
     assert saved == [f"query number {n}" for n in range(10)]
+
+
+async def test_a_saved_batch_keeps_the_first_query_never_goes_back_in_time_and_prunes(db):
+    """``save_searches`` (on the claims' own connection where there is one) means what
+    ``save_search`` and ``prune_saved_searches`` mean in a session."""
+    old = T0 - KEEP_SEARCHES_FOR - timedelta(seconds=1)
+    await save_searches(db, {"old": "glacier", "k1": "s3 object lock"}, old, None)
+    await save_searches(db, {"k1": "something else", "k2": "efs"}, T0 + timedelta(hours=2), None)
+    await save_searches(db, {"k1": "s3 object lock"}, T0, T0 - KEEP_SEARCHES_FOR)
+
+    rows = await _rows(db)
+    assert set(rows) == {"k1", "k2"}  # "old" pruned; k1 was used since
+    assert rows["k1"].query == "s3 object lock"  # the first query stays
+    assert rows["k1"].created_at == old
+    assert rows["k1"].last_used_at == T0 + timedelta(hours=2)  # not back to T0
+    assert rows["k2"].created_at == rows["k2"].last_used_at == T0 + timedelta(hours=2)

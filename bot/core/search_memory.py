@@ -12,9 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.db.searches import KEEP_SEARCHES_FOR, prune_saved_searches, save_search, search_query
+from bot.db.searches import KEEP_SEARCHES_FOR, save_searches, search_query
 from bot.db.session import Database
 
 log = logging.getLogger(__name__)
@@ -118,12 +116,8 @@ class SearchMemory:
         now = datetime.now(UTC)
         prune = self._pruned_at is None or now - self._pruned_at >= PRUNE_SAVED_EVERY
         try:
-            async with db.session() as session:
-                for key, query in batch.items():
-                    await save_search(session, key, query, now)
-                if prune:
-                    await prune_saved_searches(session, now - KEEP_SEARCHES_FOR)
-        except SQLAlchemyError:
+            await save_searches(db, batch, now, now - KEEP_SEARCHES_FOR if prune else None)
+        except Exception:  # SQLAlchemy's, or the driver's on the claims' own connection
             log.warning("could not save %d search(es); kept in memory", len(batch), exc_info=True)
             return
         if prune:

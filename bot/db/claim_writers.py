@@ -16,10 +16,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 # (first time per batch entry, /lang choice of the fresh users that were created, changed or read)
 Written = tuple[list[bool], dict[int, str | None]]
+T = TypeVar("T")
 
 SQLITE_IN_CHUNK = 500  # ids per IN (...) query: far below SQLite's bind limit
 POSTGRES_RETRIES = 3  # attempts when PostgreSQL aborts the statement for a deadlock
@@ -79,6 +80,27 @@ def _time_binder(dialect: Any) -> Callable[[datetime], Any]:
     processor = column_type.dialect_impl(dialect).bind_processor(dialect)
     assert processor is not None
     return processor
+
+
+def _time_reader(dialect: Any) -> Callable[[Any], Any]:
+    """How a timestamp column's stored value reads back on ``dialect`` (aware UTC)."""
+    column_type = InboxUpdate.__table__.c.received_at.type
+    processor = column_type.dialect_impl(dialect).result_processor(dialect, None)
+    assert processor is not None
+    return processor
+
+
+def in_transaction(connection: sqlite3.Connection, work: Callable[[], T]) -> T:
+    """``work`` inside BEGIN IMMEDIATE … COMMIT on an autocommit ``sqlite3`` connection."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        result = work()
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return result
 
 
 _SQLITE_CLAIM = (
@@ -128,11 +150,19 @@ class SqliteClaimWriter:
         self.busy_timeout_s = busy_timeout_s
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="update-claims")
         self._connection: sqlite3.Connection | None = None
-        self._stamp = _time_binder(sqlite.dialect())
+        self.stamp = _time_binder(sqlite.dialect())
+        self.read_time = _time_reader(sqlite.dialect())
 
     async def write(self, batch: Sequence[SeenUpdate], now: datetime) -> Written:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, self._write, batch, now)
+
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work(connection)`` in this writer's thread: one handoff, in turn with the claims
+        (other short reads and writes of the hot path, bot.db.searches, bot.db.notebook_files).
+        The connection is in autocommit mode: ``in_transaction`` for more than one write."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, lambda: work(self._connect()))
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -151,40 +181,38 @@ class SqliteClaimWriter:
 
     def _write(self, batch: Sequence[SeenUpdate], now: datetime) -> Written:
         connection = self._connect()
-        stamp = self._stamp(now)
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            new_keys = set()
-            payloads = {(seen.bot_id, seen.update_id): seen.payload for seen in reversed(batch)}
-            for (bot_id, update_id), payload in sorted(payloads.items()):
-                row = (bot_id, update_id, payload, stamp, stamp)
-                if connection.execute(_SQLITE_CLAIM, row).fetchall():
-                    new_keys.add((bot_id, update_id))
-            first_times = first_copies(batch, new_keys)
-            fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
-            languages: dict[int, str | None] = {}
-            for user_id, (name, code) in _latest_users(fresh).items():
-                for row_id, language in connection.execute(
-                    _SQLITE_USER, (user_id, name, code, stamp, stamp)
-                ):
-                    languages[row_id] = language
-            for chat_id, (kind, title) in _latest_chats(fresh).items():
-                connection.execute(_SQLITE_CHAT, (chat_id, kind, title, stamp, stamp))
-            unread = sorted(_wanted(fresh) - languages.keys())
-            for start in range(0, len(unread), SQLITE_IN_CHUNK):
-                chunk = unread[start : start + SQLITE_IN_CHUNK]
-                marks = ", ".join("?" * len(chunk))
-                query = f"SELECT id, language FROM users WHERE id IN ({marks})"
-                languages.update(dict.fromkeys(chunk))
-                languages.update(connection.execute(query, chunk).fetchall())
-            if wants_pruning(new_keys):
-                old = (self._stamp(now - KEEP_DONE_FOR), self._stamp(now - KEEP_DEAD_FOR))
-                connection.execute(_SQLITE_PRUNE, old)
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+        return in_transaction(connection, lambda: self._claim(connection, batch, now))
+
+    def _claim(
+        self, connection: sqlite3.Connection, batch: Sequence[SeenUpdate], now: datetime
+    ) -> Written:
+        stamp = self.stamp(now)
+        new_keys = set()
+        payloads = {(seen.bot_id, seen.update_id): seen.payload for seen in reversed(batch)}
+        for (bot_id, update_id), payload in sorted(payloads.items()):
+            row = (bot_id, update_id, payload, stamp, stamp)
+            if connection.execute(_SQLITE_CLAIM, row).fetchall():
+                new_keys.add((bot_id, update_id))
+        first_times = first_copies(batch, new_keys)
+        fresh = [seen for seen, first in zip(batch, first_times, strict=True) if first]
+        languages: dict[int, str | None] = {}
+        for user_id, (name, code) in _latest_users(fresh).items():
+            for row_id, language in connection.execute(
+                _SQLITE_USER, (user_id, name, code, stamp, stamp)
+            ):
+                languages[row_id] = language
+        for chat_id, (kind, title) in _latest_chats(fresh).items():
+            connection.execute(_SQLITE_CHAT, (chat_id, kind, title, stamp, stamp))
+        unread = sorted(_wanted(fresh) - languages.keys())
+        for start in range(0, len(unread), SQLITE_IN_CHUNK):
+            chunk = unread[start : start + SQLITE_IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            query = f"SELECT id, language FROM users WHERE id IN ({marks})"
+            languages.update(dict.fromkeys(chunk))
+            languages.update(connection.execute(query, chunk).fetchall())
+        if wants_pruning(new_keys):
+            old = (self.stamp(now - KEEP_DONE_FOR), self.stamp(now - KEEP_DEAD_FOR))
+            connection.execute(_SQLITE_PRUNE, old)
         return first_times, languages
 
     async def write_marks(self, marks: Sequence[Mark]) -> None:
@@ -194,15 +222,9 @@ class SqliteClaimWriter:
 
     def _write_marks(self, marks: Sequence[Mark]) -> None:
         connection = self._connect()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            ordered = sorted(marks, key=lambda m: (m.bot_id, m.update_id))
-            connection.executemany(_SQLITE_MARK, [_mark_row(mark) for mark in ordered])
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+        ordered = sorted(marks, key=lambda m: (m.bot_id, m.update_id))
+        rows = [_mark_row(mark) for mark in ordered]
+        in_transaction(connection, lambda: connection.executemany(_SQLITE_MARK, rows))
 
     def _close(self) -> None:
         if self._connection is not None:
@@ -317,7 +339,8 @@ class PostgresClaimWriter:
             key: value for key, value in connect_kwargs.items() if key not in _ADAPTER_OPTIONS
         }
         self._connection: Any = None
-        self._stamp = _time_binder(postgresql.asyncpg.dialect())
+        self.stamp = _time_binder(postgresql.asyncpg.dialect())
+        self.read_time = _time_reader(postgresql.asyncpg.dialect())
         self._lock = asyncio.Lock()  # one operation at a time on the connection
 
     async def _connect(self) -> Any:
@@ -347,11 +370,11 @@ class PostgresClaimWriter:
                 column.append(value)
         arguments = (
             *columns[:8],
-            self._stamp(now),
-            self._stamp(now - KEEP_DONE_FOR),
+            self.stamp(now),
+            self.stamp(now - KEEP_DONE_FOR),
             PRUNE_EVERY,
             *columns[8:],
-            self._stamp(now - KEEP_DEAD_FOR),
+            self.stamp(now - KEEP_DEAD_FOR),
         )
         rows = await self._fetch(arguments)
         new_keys = {(bot_id, row_id) for what, row_id, _, bot_id in rows if what == "claimed"}
@@ -368,10 +391,15 @@ class PostgresClaimWriter:
             [row[1] for row in rows],
             [row[2] for row in rows],
         )
+        await self.run(lambda connection: connection.execute(_POSTGRES_MARKS, *columns))
+
+    async def run(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        """``await work(connection)`` on this writer's asyncpg connection, in turn with the
+        claims (other short reads and writes of the hot path: one round trip each)."""
         async with self._lock:
             connection = await self._connect()
             try:
-                await connection.execute(_POSTGRES_MARKS, *columns)
+                return await work(connection)
             except Exception:
                 if connection.is_closed():
                     self._connection = None

@@ -48,6 +48,38 @@ async def note_files(session: AsyncSession, chat_id: int) -> list[StoredNote]:
     return [StoredNote(*row) for row in rows]
 
 
+_STORED_NOTES = (
+    "SELECT f.path, f.size, f.sha256, f.added_at, o.keep_demo FROM notebook_files AS f"
+    " LEFT JOIN notebook_options AS o ON o.chat_id = f.chat_id"
+    " WHERE f.chat_id = {chat} ORDER BY f.path"
+)
+
+
+async def stored_notes(db: Database, chat_id: int) -> tuple[list[StoredNote], bool]:
+    """The chat's files by path (``note_files``) and, when it has any, ``keeps_demo``: one
+    query on the claims' own connection where there is one (the check made before a chat's
+    requests), else a reading session."""
+    from bot.db.claim_writers import PostgresClaimWriter, SqliteClaimWriter
+
+    writer = db.claim_writer()
+    if isinstance(writer, SqliteClaimWriter):
+        query = _STORED_NOTES.format(chat="?")
+        rows = await writer.run(lambda connection: connection.execute(query, (chat_id,)).fetchall())
+    elif isinstance(writer, PostgresClaimWriter):
+        rows = await writer.run(
+            lambda connection: connection.fetch(_STORED_NOTES.format(chat="$1"), chat_id)
+        )
+    else:
+        async with reading(db) as session:
+            stored = await note_files(session, chat_id)
+            return stored, (await keeps_demo(session, chat_id) if stored else False)
+    stored = [
+        StoredNote(path, size, sha256, writer.read_time(added_at))
+        for path, size, sha256, added_at, _ in rows
+    ]
+    return stored, bool(rows and rows[0][4])
+
+
 async def note_contents(session: AsyncSession, chat_id: int) -> dict[str, bytes]:
     """Every file of the chat's notes: its bytes by path."""
     rows = await session.execute(

@@ -31,6 +31,7 @@ from bot.db.notebook_files import (
     reading,
     remove_note_files,
     set_keep_demo,
+    stored_notes,
 )
 from bot.features.notebooks.intake import Intake, Limits, NotAccepted
 from bot.i18n import N_
@@ -243,9 +244,7 @@ async def _follow_database(services: AppServices, chat_id: int) -> bool:
     """Make ``chat_id`` study the notes the database holds for it, laying them out on this disk
     if they are not yet (indexed on first use); whether they changed here."""
     current = services.notebooks.chat_notes(chat_id)
-    async with reading(services.db) as session:
-        stored = await note_files(session, chat_id)
-        keep_demo = await keeps_demo(session, chat_id) if stored else False
+    stored, keep_demo = await stored_notes(services.db, chat_id)
     if not stored:
         return current is not None and services.notebooks.switch_if(chat_id, current, None)
     key = notes_key(((note.path, note.sha256) for note in stored), keep_demo)
