@@ -212,6 +212,9 @@ def fact_problem(text: str, path: Sequence[str], source: str) -> str | None:
 
 _WORD = re.compile(r"[^\W\d_]{5,}")
 SUBSTITUTION_LENGTH = 8  # shorter words one letter apart are often two real words
+# 'almacenieminto' for 'almacenamiento': two slips (three with a long opening in common), in a
+# long word only; shorter words two slips apart are often two words ('disjuntos', 'distintos').
+TWO_SLIPS_LENGTH = 12
 _INFLECTIONS = ("s", "es", "d", "ed", "n", "r", "y", "a", "e", "o")
 
 
@@ -231,6 +234,9 @@ class TypoSpotter:
         self._counts = counts
         self._common = {word for word, count in counts.items() if count >= common}
         self._by_deletion: dict[str, set[str]] = {}
+        self._by_opening: dict[str, list[str]] = {}
+        for word in sorted(self._common):
+            self._by_opening.setdefault(word[:3], []).append(word)
         for word in self._common:
             for variant in self._deletions(word):
                 self._by_deletion.setdefault(variant, set()).add(word)
@@ -243,9 +249,11 @@ class TypoSpotter:
     def _inflected(short: str, long: str) -> bool:
         return any(long == short + end for end in _INFLECTIONS)
 
-    def typo(self, word: str) -> str | None:
+    def typo(self, word: str, deep: bool = False) -> str | None:
         """The common word ``word`` looks like a slip of (a letter dropped, added or two
-        swapped), or None."""
+        swapped), or None. ``deep`` looks two or three slips away too: for Spanish lines, whose
+        long words are regular enough ('almacenieminto'); English has real pairs that close
+        ('translation', 'transition')."""
         folded = word.casefold()
         if self._counts.get(folded, 0) > 1 or len(folded) < 5:
             return None
@@ -266,7 +274,36 @@ class TypoSpotter:
                     same_length = len(common) == len(folded) and common[i] != folded[i]
                     if same_length and common[:i] + common[i + 1 :] == variant:
                         return common
+        if deep and len(folded) >= TWO_SLIPS_LENGTH:
+            return self._two_slips(folded)
         return None
 
-    def has_typo(self, text: str) -> bool:
-        return any(self.typo(word) for word in _WORD.findall(text))
+    def _two_slips(self, word: str) -> str | None:
+        """A common word two edits away (three after a long common opening), the slips inside
+        it: same opening and ending, so a different ending ('replication', 'replicated') is a
+        different word, not a typo."""
+        for common in self._by_opening.get(word[:3], ()):
+            if abs(len(common) - len(word)) > 2 or word[-2:] != common[-2:]:
+                continue
+            allowed = 2
+            if word[:5] == common[:5]:
+                allowed = 3
+            if _edit_distance(word, common, allowed) <= allowed:
+                return common
+        return None
+
+    def has_typo(self, text: str, deep: bool = False) -> bool:
+        return any(self.typo(word, deep) for word in _WORD.findall(text))
+
+
+def _edit_distance(first: str, second: str, bound: int) -> int:
+    """Levenshtein distance, giving up (returning ``bound + 1``) once it must exceed ``bound``."""
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i]
+        for j, b in enumerate(second, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return previous[-1]
