@@ -97,6 +97,9 @@ def test_a_list_item_beside_the_one_titling_the_chunk_is_not_under_that_title():
     reserved = _line_with(lines, "Reserved - 75%")
     assert reserved.beside_title
     assert subject_prefix(reserved, "75%", frozenset({"aws notes"})) == "[Reserved] "
+    flat = text.replace("- Reserved:\n  ", "")  # the sibling item itself, nested under nothing
+    spot = _line_with(note_lines([_chunk(flat, ("aws notes", "On Demand"))]), "Reserved - 75%")
+    assert subject_prefix(spot, "75%", frozenset({"aws notes"})) is None
 
 
 def test_a_shelf_word_over_a_line_does_not_replace_a_heading_that_names_the_subject():
