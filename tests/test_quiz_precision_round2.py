@@ -175,3 +175,18 @@ def test_a_compare_property_of_fewer_than_three_content_words_is_not_asked():
     lines = note_lines([_chunk(text, ("Aurora",), "en")])
     asked = [candidate.item.question for candidate in compare_candidates(lines)]
     assert asked and not any("“no fees”" in question for question in asked)
+
+
+def test_a_slip_made_a_few_times_beside_a_far_commoner_word_is_a_typo():
+    spotter = TypoSpotter(["CloudWatch " * 60 + "CloudWath " * 5])
+    assert spotter.typo("CloudWath") == "cloudwatch"
+    even = TypoSpotter(["Athena " * 5 + "Athens " * 5])
+    assert even.typo("Athens") is None  # as common as the other: a word of its own
+
+
+def test_a_dropped_accent_is_a_typo_in_a_spanish_line_only():
+    spotter = TypoSpotter(["límite " * 4 + "limite"])
+    assert spotter.typo("limite", deep=True) == "límite"
+    assert spotter.typo("limite") is None
+    both = TypoSpotter(["publicó " * 40 + "publico " * 3])
+    assert both.typo("publico", deep=True) is None  # both spellings common: two words

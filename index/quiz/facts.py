@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from index.lang import lang_scores
@@ -215,6 +216,9 @@ SUBSTITUTION_LENGTH = 8  # shorter words one letter apart are often two real wor
 # 'almacenieminto' for 'almacenamiento': two slips (three with a long opening in common), in a
 # long word only; shorter words two slips apart are often two words ('disjuntos', 'distintos').
 TWO_SLIPS_LENGTH = 12
+# 'CloudWath' five times beside 'CloudWatch' sixty: a slip made again, ten times rarer at least.
+MAX_REPEATED_TYPO = 5
+RARITY_RATIO = 10
 _INFLECTIONS = ("s", "es", "d", "ed", "n", "r", "y", "a", "e", "o")
 
 
@@ -235,6 +239,11 @@ class TypoSpotter:
         self._common = {word for word, count in counts.items() if count >= common}
         self._by_deletion: dict[str, set[str]] = {}
         self._by_opening: dict[str, list[str]] = {}
+        self._by_plain: dict[str, list[str]] = {}
+        for word in sorted(self._common):
+            plain = _without_accents(word)
+            if plain != word and plain not in self._common:
+                self._by_plain.setdefault(plain, []).append(word)
         for word in sorted(self._common):
             self._by_opening.setdefault(word[:3], []).append(word)
         for word in self._common:
@@ -255,8 +264,26 @@ class TypoSpotter:
         long words are regular enough ('almacenieminto'); English has real pairs that close
         ('translation', 'transition')."""
         folded = word.casefold()
-        if self._counts.get(folded, 0) > 1 or len(folded) < 5:
+        uses = self._counts.get(folded, 0)
+        if uses > MAX_REPEATED_TYPO or len(folded) < 5:
             return None
+        common = self._slip_of(folded, deep)
+        if common is None and deep:
+            common = self._unaccented(folded)
+        if common is None:
+            return None
+        if uses > 1 and self._counts.get(common, 0) < RARITY_RATIO * uses:
+            return None  # written alike several times and not much rarer: a word of its own
+        return common
+
+    def _unaccented(self, word: str) -> str | None:
+        """'limite' for 'límite': the accent dropped from a common word (Spanish lines only)."""
+        for common in self._by_plain.get(word, ()):
+            if common != word:
+                return common
+        return None
+
+    def _slip_of(self, folded: str, deep: bool) -> str | None:
         for common in sorted(self._by_deletion.get(folded, ())):  # a letter dropped
             if not self._inflected(folded, common):
                 return common
@@ -307,3 +334,8 @@ def _edit_distance(first: str, second: str, bound: int) -> int:
             return bound + 1
         previous = current
     return previous[-1]
+
+
+def _without_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
