@@ -14,7 +14,7 @@ from index.model import Chunk
 from index.quiz import QuizItem
 from index.quiz.candidates import note_lines
 from index.quiz.conditional import condition_candidates
-from index.quiz.facts import TypoSpotter
+from index.quiz.facts import TypoSpotter, fact_problem
 from index.quiz.giveaway import derivable_number
 from index.quiz.kinds import subject_prefix
 from index.quiz.rules import problems
@@ -190,3 +190,17 @@ def test_a_dropped_accent_is_a_typo_in_a_spanish_line_only():
     assert spotter.typo("limite") is None
     both = TypoSpotter(["publicó " * 40 + "publico " * 3])
     assert both.typo("publico", deep=True) is None  # both spellings common: two words
+
+
+@pytest.mark.parametrize(
+    ("text", "boast"),
+    [
+        ("Performance: 10x performance vs other data warehousing, compression", True),
+        ("Aurora is 5x faster than MySQL on the same hardware", True),
+        ("Cheaper than other storage classes for cold data", True),
+        ("EFS costs 3x gp2, paid per use", False),
+        ("Scales to 10x the provisioned throughput of the table", False),
+    ],
+)
+def test_a_vendors_boast_against_others_is_an_opinion(text, boast):
+    assert (fact_problem(text, ("Redshift",), "notes.txt") == "opinion") is boast

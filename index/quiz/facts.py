@@ -120,9 +120,18 @@ def lab_step(text: str) -> bool:
     return bool(_VOSEO.search(text.casefold()))
 
 
+# "10x performance vs other data warehousing": a vendor's boast against unnamed rivals.
+_BOAST = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?x\s+(?:the\s+)?(?:performance|faster|better|cheaper|throughput|"
+    r"m[aá]s)\b|\b(?:vs\.?|versus|than|que)\s+(?:other|others|otros|otras|the competition|"
+    r"la competencia)\b",
+    re.IGNORECASE,
+)
+
+
 def opinion(text: str) -> bool:
     """Opinion, marketing or first-person narrative."""
-    return bool(_OPINION.search(text))
+    return bool(_OPINION.search(text) or _BOAST.search(text))
 
 
 _ARROW = re.compile(r"->|=>|<-|→")
