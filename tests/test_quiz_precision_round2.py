@@ -7,11 +7,14 @@ Each test fails when its rule is switched off."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
+from index.chunker import load_chunks
 from index.model import Chunk
-from index.quiz import QuizItem
+from index.quiz import QuizItem, build_question_bank
+from index.quiz.acronym_items import title_line_above
 from index.quiz.candidates import note_lines
 from index.quiz.conditional import condition_candidates
 from index.quiz.facts import TypoSpotter, fact_problem
@@ -20,6 +23,7 @@ from index.quiz.kinds import subject_prefix
 from index.quiz.rules import problems
 from index.quiz.structured import compare_candidates, thin_property
 
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DERIVABLE = "the other numbers of the question give the answer"
 NUMERIC = QuizItem(
     id="0123456789abcdef",
@@ -204,3 +208,24 @@ def test_a_dropped_accent_is_a_typo_in_a_spanish_line_only():
 )
 def test_a_vendors_boast_against_others_is_an_opinion(text, boast):
     assert (fact_problem(text, ("Redshift",), "notes.txt") == "opinion") is boast
+
+
+def test_an_acronym_belongs_to_the_short_line_above_that_names_it_not_the_chunks_title():
+    text = (
+        "S3 Access logs\n"
+        "Los logs se pueden analizar con Athena.\n"
+        "S3 Replication (CRR & SRR)\n"
+        "Replicación asincrónica entre buckets.\n"
+        "Same Region Replication (SRR)\n"
+    )
+    lines = note_lines([_chunk(text, ("Apuntes", "S3 Access logs"))])
+    srr = _line_with(lines, "Same Region Replication")
+    assert title_line_above(lines, srr, "SRR") == "S3 Replication (CRR & SRR)"
+    assert title_line_above(lines, srr, "CRR") == "S3 Replication (CRR & SRR)"
+    assert title_line_above(lines, _line_with(lines, "Los logs"), "SRR") is None
+
+
+def test_no_acronym_item_of_the_shipped_notes_is_headed_by_the_access_logs_section():
+    bank = build_question_bank(load_chunks(CORPUS))
+    replication = [item for item in bank if item.kind == "acronym" and "RR?" in item.question]
+    assert replication and not any("S3 Access logs" in item.question for item in replication)
