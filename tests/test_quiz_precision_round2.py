@@ -229,3 +229,26 @@ def test_no_acronym_item_of_the_shipped_notes_is_headed_by_the_access_logs_secti
     bank = build_question_bank(load_chunks(CORPUS))
     replication = [item for item in bank if item.kind == "acronym" and "RR?" in item.question]
     assert replication and not any("S3 Access logs" in item.question for item in replication)
+
+
+@pytest.mark.parametrize(
+    ("word", "typo"),
+    [
+        ("configuracion", True),
+        ("Volumenes", True),
+        ("imagenes", True),
+        ("configuración", False),
+        ("aplicaciones", False),
+        ("permission", False),
+    ],
+)
+def test_a_spanish_ending_written_without_its_accent_is_a_typo(word, typo):
+    spotter = TypoSpotter(["notas sin nada en común"])
+    assert (spotter.typo(word, deep=True) is not None) is typo
+    assert spotter.typo(word) is None  # English lines: 'version', 'region' are words
+
+
+def test_a_spanish_heading_without_its_accent_sets_its_lines_aside():
+    text = "- Pequeños GP2 pueden llegar a un pico de IOPS de 3000.\n"
+    lines = note_lines([_chunk(text, ("Apuntes", "Tipos de Volumenes EBS"))])
+    assert _line_with(lines, "Pequeños").problem == "typo in its heading"

@@ -176,7 +176,8 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                     text, problem = before_math, None
             if problem is None and typos.has_typo(text, deep=lang == "es"):
                 problem = "typo"
-            if problem is None and chunk.path and typos.has_typo(chunk.path[-1]):
+            heading_deep = chunk_lang == "es"
+            if problem is None and chunk.path and typos.has_typo(chunk.path[-1], heading_deep):
                 problem = "typo in its heading"  # "AWS CloudWath Alarms" would head the stem
             lines.append(
                 NoteLine(chunk, index, line_no, text, lang, problem, bullet, parent, beside)

@@ -276,6 +276,8 @@ class TypoSpotter:
         uses = self._counts.get(folded, 0)
         if uses > MAX_REPEATED_TYPO or len(folded) < 5:
             return None
+        if deep and _MISSING_ACCENT.search(folded):
+            return _MISSING_ACCENT.sub(_accented, folded)  # 'configuracion', 'volumenes'
         common = self._slip_of(folded, deep)
         if common is None and deep:
             common = self._unaccented(folded)
@@ -343,6 +345,24 @@ def _edit_distance(first: str, second: str, bound: int) -> int:
             return bound + 1
         previous = current
     return previous[-1]
+
+
+# Spanish endings that always carry an accent: 'configuracion' and 'volumenes' are typos
+# whatever else the notes write ('-ciones', 'imágenes' and the like are spelt right).
+_MISSING_ACCENT = re.compile(r"(?<=[a-z]{2})(cion|(?<!s)sion|umenes|amenes|imenes|agenes|igenes)$")
+_ACCENTED = {
+    "cion": "ción",
+    "sion": "sión",
+    "umenes": "úmenes",
+    "amenes": "ámenes",
+    "imenes": "ímenes",
+    "agenes": "ágenes",
+    "igenes": "ígenes",
+}
+
+
+def _accented(match: re.Match[str]) -> str:
+    return _ACCENTED[match.group(1)]
 
 
 def _without_accents(word: str) -> str:
