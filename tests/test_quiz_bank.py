@@ -77,8 +77,10 @@ def test_bank_is_healthy_in_every_kind_and_language(bank):
     assert len(bank) >= 65, kinds
     assert kinds["numeric"] >= 40, kinds
     # 9 before; the IO1-for-"IOPS" match and the "___ Hardware appliance" cloze were BAD
-    assert kinds["match"] + kinds["cloze"] + kinds["define"] >= 6, kinds
-    assert kinds["compare"] >= 3 and kinds["not_in_list"] >= 1, kinds
+    # 6 before round 2, whose accent rule set aside the FAIR "[Tipos de Volumenes EBS]" cloze
+    assert kinds["match"] + kinds["cloze"] + kinds["define"] >= 5, kinds
+    # 3 compare before the round-2 grading; "which one matches 'no fees'" was too vague to ask
+    assert kinds["compare"] >= 2 and kinds["not_in_list"] >= 1, kinds
     assert langs["en"] >= 30 and langs["es"] >= 20, langs
     assert {item.source for item in bank} == {"aws-sa-pro-notes.txt", "aws-saa-apuntes.txt"}
 

@@ -125,7 +125,11 @@ def acronym_candidates(
         if len(distractors) < 3:
             continue
         answer = " ".join(words)
-        prefix = subject_prefix(line, answer, skip[line.chunk.source], own_subject=False) or ""
+        title = title_line_above(lines, line, acronym)
+        if title is not None:
+            prefix = f"[{title}] "  # "S3 Replication (CRR & SRR)" just above, not the chunk's
+        else:
+            prefix = subject_prefix(line, answer, skip[line.chunk.source], own_subject=False) or ""
         option_stems = {
             stem(w.casefold()) for option in (answer, *distractors) for w in option.split()
         }
@@ -135,6 +139,25 @@ def acronym_candidates(
         question = prefix + template.format(acronym=acronym)
         out.append(Candidate(_item("acronym", line, question, answer, distractors), 2.6, line))
     return out
+
+
+TITLE_LOOKBACK = 4  # lines above an acronym's line where its own title line may stand
+MAX_TITLE_WORDS = 6
+
+
+def title_line_above(lines: Sequence[NoteLine], line: NoteLine, acronym: str) -> str | None:
+    """A short line just above, in the same chunk, that names the acronym without expanding
+    it ("S3 Replication (CRR & SRR)" over "Same Region Replication (SRR)"): in notes without
+    headings, that line and not the chunk's first line is what the acronym belongs to."""
+    pattern = re.compile(r"(?<![\w-])" + re.escape(acronym) + r"s?(?![\w-])")
+    index = lines.index(line)
+    for above in reversed(lines[max(0, index - TITLE_LOOKBACK) : index]):
+        if above.chunk_index != line.chunk_index:
+            break
+        text = above.text.strip().rstrip(":")
+        if len(text.split()) <= MAX_TITLE_WORDS and pattern.search(text) and text[-1:] != ".":
+            return text
+    return None
 
 
 def _line_of(lines: Sequence[NoteLine], acronym: str, expansion: str) -> NoteLine | None:

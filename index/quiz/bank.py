@@ -139,7 +139,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     out += heading_candidates(lines)
     known = [d.term for d in defs] + list(vocab.values())
     out += genus_candidates(lines, known)
-    out += condition_candidates(lines, known)
+    out += condition_candidates(lines, known, [chunk.text for chunk in chunks])
     out += acronym_candidates(lines, expansions, skip)
     defined_lines = {definition.line.position for definition in defs}
     for definition in defs:

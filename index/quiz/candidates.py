@@ -34,6 +34,12 @@ class NoteLine:
     lang: str
     problem: str | None = None  # why the line is not a fact to ask about (see facts.py)
     bullet: bool = False  # a list item in the notes
+    # The outline line this one is nested under, in the same chunk ("Amazon Glacier" over
+    # "  - Cada item en Glacier …"), or None at the top level.
+    parent: str | None = None
+    # Under a top-level list item beside the one the chunk is titled by ("On Demand - …"
+    # titling "Reserved:" and its "Reserved - 75% discount"): the title is a sibling, not a cover.
+    beside_title: bool = False
 
     @property
     def position(self) -> tuple[str, int, int]:
@@ -138,12 +144,25 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
         span = chunk.line_end - chunk.line_start + 1
         exact = len(raw_lines) == span
         chunk_lang: Lang = "es" if chunk.lang == "es" else "en"
+        outline: list[tuple[int, str, int]] = []  # (indent, text, offset) of open outline levels
+        title_indent = _title_item_indent(chunk, raw_lines)
         for offset, raw, bullet in _logical_lines(raw_lines):
             if len(raw) > MAX_LINE or is_meta_line(raw):
                 continue
             text = clean_line(raw)
+            indent = _indent(raw)
+            while outline and outline[-1][0] >= indent:
+                outline.pop()
+            parent = outline[-1][1] if outline else None
+            top_indent, top_offset = (outline[0][0], outline[0][2]) if outline else (indent, offset)
+            if text:
+                outline.append((indent, text, offset))
             if len(text) < 8 or is_meta_line(text):
                 continue
+            # under (or being) a list item beside the one the chunk's title was taken from
+            beside = (
+                title_indent == top_indent and top_offset > 0 and (bullet or parent is not None)
+            )
             line_no = (
                 chunk.line_start + offset
                 if exact
@@ -155,18 +174,38 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                 before_math = without_trailing_math(text)
                 if before_math and fact_problem(before_math, chunk.path, chunk.source) is None:
                     text, problem = before_math, None
-            if problem is None and typos.has_typo(text):
+            if problem is None and typos.has_typo(text, deep=lang == "es"):
                 problem = "typo"
-            if problem is None and chunk.path and typos.has_typo(chunk.path[-1]):
+            heading_deep = chunk_lang == "es"
+            if problem is None and chunk.path and typos.has_typo(chunk.path[-1], heading_deep):
                 problem = "typo in its heading"  # "AWS CloudWath Alarms" would head the stem
-            lines.append(NoteLine(chunk, index, line_no, text, lang, problem, bullet))
+            lines.append(
+                NoteLine(chunk, index, line_no, text, lang, problem, bullet, parent, beside)
+            )
     return lines
+
+
+def _indent(raw: str) -> int:
+    stripped = raw.lstrip(" \t")
+    return len(raw[: len(raw) - len(stripped)].replace("\t", "    "))
+
+
+def _title_item_indent(chunk: Chunk, raw_lines: Sequence[str]) -> int | None:
+    """The indent of the chunk's first line when that line is a list item its title was taken
+    from ("- On Demand - Se paga …" titled "On Demand"), else None."""
+    first = next((raw for raw in raw_lines if raw.strip()), "")
+    if not chunk.path or not _BULLET_START.match(first):
+        return None
+    title = normalise(chunk.path[-1])
+    if not title or not normalise(clean_line(first)).startswith(title):
+        return None
+    return _indent(first)
 
 
 # --- terms -----------------------------------------------------------------------------------
 
 # Generic labels that head note lines ("Pros: …", "Operations: …"): never answers.
-_LABELS = frozenset(
+LABELS = frozenset(
     normalise(word)
     for word in word_list(
         "pros cons use case use cases use casds caso de uso casos de uso operations security "
@@ -258,7 +297,7 @@ def looks_like_term(term: str) -> bool:
     if not all(_TERM_TOKEN.match(word) for word in words):
         return False
     norm = normalise(term)
-    if not norm or norm in _LABELS or norm.replace(" ", "").isdigit():
+    if not norm or norm in LABELS or norm.replace(" ", "").isdigit():
         return False
     if words[0].casefold() in _FUNCTION_WORDS or words[-1].casefold() in _FUNCTION_WORDS:
         return False

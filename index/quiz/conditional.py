@@ -95,15 +95,65 @@ def _words_of_nouns(
         # "Grafo plano" (Spanish: noun first), "integral flow" (English: noun last)
         for noun, word in ((parts[0], parts[1]), (parts[1], parts[0])):
             key = singular(noun)
+            if word[:1].isupper() and not noun[:1].isupper():
+                continue  # "Hilbert system": a name, not a property of systems
             if key in nouns and word.isalpha():
                 words[key].setdefault(word.casefold(), False)
     return words
 
 
-def condition_candidates(lines: Sequence[NoteLine], known: Iterable[str] = ()) -> list[Candidate]:
-    """'Complete the definition: A graph is ___ if every pair of vertices is joined by an edge.'"""
+_WORD = re.compile(r"[^\W\d_]+")
+_NEGATION = r"(?:not|no|non|ni|nor|never|nunca)"
+_DISJUNCTION = r"(?:or|o|u|vs\.?|versus|nor|ni|/)"
+
+
+class Cooccurrence:
+    """Which words the notes write on one line, looked up in the raw lines (formulas and
+    links included: "un grafo conexo … $n$ … [[…|grafo completo]]" counts)."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._lines = [raw.casefold() for text in texts for raw in text.split("\n")]
+        self._by_word: dict[str, set[int]] = defaultdict(set)
+        for index, raw in enumerate(self._lines):
+            for word in _WORD.findall(raw):
+                self._by_word[word].add(index)
+
+    def together(self, first: str, second: str, noun: str) -> bool:
+        """Some line applies both words to the noun ("un grafo conexo … un grafo completo",
+        "Overdetermined systems are usually inconsistent"), so they may hold together: the
+        other word would make the definition a true sentence too. A line that opposes them
+        ("consistent if it is not inconsistent", "consistent or inconsistent") says the
+        opposite; one without the noun may be about another thing of the same name."""
+        a, b = first.casefold(), second.casefold()
+        shared = self._by_word.get(a, set()) & self._by_word.get(b, set())
+        return any(
+            noun in self._lines[index] and not self._opposed(self._lines[index], a, b)
+            for index in shared
+        )
+
+    @staticmethod
+    def _opposed(line: str, a: str, b: str) -> bool:
+        for word in (a, b):
+            if re.search(rf"\b{_NEGATION}[\s-]+(?:\w+\s+)?{re.escape(word)}\b", line):
+                return True
+        for x, y in ((a, b), (b, a)):
+            if re.search(rf"\b{re.escape(x)}\W+{_DISJUNCTION}\W+(?:\w+\W+)?{re.escape(y)}\b", line):
+                return True
+        return False
+
+
+def condition_candidates(
+    lines: Sequence[NoteLine], known: Iterable[str] = (), texts: Iterable[str] = ()
+) -> list[Candidate]:
+    """'Complete the definition: A graph is ___ if every pair of vertices is joined by an edge.'
+
+    A distractor must exclude the key: a word the notes write together with it ("conexo" for
+    "completo": every complete graph is connected) is left out. ``texts`` are the notes' chunk
+    texts, where that is looked up.
+    """
     defs = conditional_definitions(lines)
     words = _words_of_nouns(defs, known)
+    together = Cooccurrence(texts).together
     out: list[Candidate] = []
     for definition in defs:
         answer = definition.word
@@ -115,7 +165,10 @@ def condition_candidates(lines: Sequence[NoteLine], known: Iterable[str] = ()) -
             (
                 word
                 for word, defined in words[definition.noun].items()
-                if not are_variants(word, answer) and not contains_phrase(body, word)
+                if not are_variants(word, answer)
+                and not contains_phrase(body, word)
+                and not together(word, answer, definition.noun)
+                and words[definition.noun][word]  # defined by a condition of its own too
             ),
             key=lambda word: (not words[definition.noun][word], word),
         )

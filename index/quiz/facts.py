@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from index.lang import lang_scores
@@ -119,9 +120,18 @@ def lab_step(text: str) -> bool:
     return bool(_VOSEO.search(text.casefold()))
 
 
+# "10x performance vs other data warehousing": a vendor's boast against unnamed rivals.
+_BOAST = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?x\s+(?:the\s+)?(?:performance|faster|better|cheaper|throughput|"
+    r"m[aá]s)\b|\b(?:vs\.?|versus|than|que)\s+(?:other|others|otros|otras|the competition|"
+    r"la competencia)\b",
+    re.IGNORECASE,
+)
+
+
 def opinion(text: str) -> bool:
     """Opinion, marketing or first-person narrative."""
-    return bool(_OPINION.search(text))
+    return bool(_OPINION.search(text) or _BOAST.search(text))
 
 
 _ARROW = re.compile(r"->|=>|<-|→")
@@ -212,6 +222,12 @@ def fact_problem(text: str, path: Sequence[str], source: str) -> str | None:
 
 _WORD = re.compile(r"[^\W\d_]{5,}")
 SUBSTITUTION_LENGTH = 8  # shorter words one letter apart are often two real words
+# 'almacenieminto' for 'almacenamiento': two slips (three with a long opening in common), in a
+# long word only; shorter words two slips apart are often two words ('disjuntos', 'distintos').
+TWO_SLIPS_LENGTH = 12
+# 'CloudWath' five times beside 'CloudWatch' sixty: a slip made again, ten times rarer at least.
+MAX_REPEATED_TYPO = 5
+RARITY_RATIO = 10
 _INFLECTIONS = ("s", "es", "d", "ed", "n", "r", "y", "a", "e", "o")
 
 
@@ -231,6 +247,14 @@ class TypoSpotter:
         self._counts = counts
         self._common = {word for word, count in counts.items() if count >= common}
         self._by_deletion: dict[str, set[str]] = {}
+        self._by_opening: dict[str, list[str]] = {}
+        self._by_plain: dict[str, list[str]] = {}
+        for word in sorted(self._common):
+            plain = _without_accents(word)
+            if plain != word and plain not in self._common:
+                self._by_plain.setdefault(plain, []).append(word)
+        for word in sorted(self._common):
+            self._by_opening.setdefault(word[:3], []).append(word)
         for word in self._common:
             for variant in self._deletions(word):
                 self._by_deletion.setdefault(variant, set()).add(word)
@@ -243,12 +267,34 @@ class TypoSpotter:
     def _inflected(short: str, long: str) -> bool:
         return any(long == short + end for end in _INFLECTIONS)
 
-    def typo(self, word: str) -> str | None:
+    def typo(self, word: str, deep: bool = False) -> str | None:
         """The common word ``word`` looks like a slip of (a letter dropped, added or two
-        swapped), or None."""
+        swapped), or None. ``deep`` looks two or three slips away too: for Spanish lines, whose
+        long words are regular enough ('almacenieminto'); English has real pairs that close
+        ('translation', 'transition')."""
         folded = word.casefold()
-        if self._counts.get(folded, 0) > 1 or len(folded) < 5:
+        uses = self._counts.get(folded, 0)
+        if uses > MAX_REPEATED_TYPO or len(folded) < 5:
             return None
+        if deep and _MISSING_ACCENT.search(folded):
+            return _MISSING_ACCENT.sub(_accented, folded)  # 'configuracion', 'volumenes'
+        common = self._slip_of(folded, deep)
+        if common is None and deep:
+            common = self._unaccented(folded)
+        if common is None:
+            return None
+        if uses > 1 and self._counts.get(common, 0) < RARITY_RATIO * uses:
+            return None  # written alike several times and not much rarer: a word of its own
+        return common
+
+    def _unaccented(self, word: str) -> str | None:
+        """'limite' for 'límite': the accent dropped from a common word (Spanish lines only)."""
+        for common in self._by_plain.get(word, ()):
+            if common != word:
+                return common
+        return None
+
+    def _slip_of(self, folded: str, deep: bool) -> str | None:
         for common in sorted(self._by_deletion.get(folded, ())):  # a letter dropped
             if not self._inflected(folded, common):
                 return common
@@ -266,7 +312,59 @@ class TypoSpotter:
                     same_length = len(common) == len(folded) and common[i] != folded[i]
                     if same_length and common[:i] + common[i + 1 :] == variant:
                         return common
+        if deep and len(folded) >= TWO_SLIPS_LENGTH:
+            return self._two_slips(folded)
         return None
 
-    def has_typo(self, text: str) -> bool:
-        return any(self.typo(word) for word in _WORD.findall(text))
+    def _two_slips(self, word: str) -> str | None:
+        """A common word two edits away (three after a long common opening), the slips inside
+        it: same opening and ending, so a different ending ('replication', 'replicated') is a
+        different word, not a typo."""
+        for common in self._by_opening.get(word[:3], ()):
+            if abs(len(common) - len(word)) > 2 or word[-2:] != common[-2:]:
+                continue
+            allowed = 2
+            if word[:5] == common[:5]:
+                allowed = 3
+            if _edit_distance(word, common, allowed) <= allowed:
+                return common
+        return None
+
+    def has_typo(self, text: str, deep: bool = False) -> bool:
+        return any(self.typo(word, deep) for word in _WORD.findall(text))
+
+
+def _edit_distance(first: str, second: str, bound: int) -> int:
+    """Levenshtein distance, giving up (returning ``bound + 1``) once it must exceed ``bound``."""
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i]
+        for j, b in enumerate(second, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return previous[-1]
+
+
+# Spanish endings that always carry an accent: 'configuracion' and 'volumenes' are typos
+# whatever else the notes write ('-ciones', 'imágenes' and the like are spelt right).
+_MISSING_ACCENT = re.compile(r"(?<=[a-z]{2})(cion|(?<!s)sion|umenes|amenes|imenes|agenes|igenes)$")
+_ACCENTED = {
+    "cion": "ción",
+    "sion": "sión",
+    "umenes": "úmenes",
+    "amenes": "ámenes",
+    "imenes": "ímenes",
+    "agenes": "ágenes",
+    "igenes": "ígenes",
+}
+
+
+def _accented(match: re.Match[str]) -> str:
+    return _ACCENTED[match.group(1)]
+
+
+def _without_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")

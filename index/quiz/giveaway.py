@@ -198,3 +198,49 @@ def code_letters_leak(question: str, answer: str, distractors: Sequence[str]) ->
         return any(word.casefold().startswith(letters) for word in re.findall(r"\w+", question))
 
     return leaks(answer) and not any(leaks(option) for option in distractors)
+
+
+_STEM_NUMBER = re.compile(r"(?<![\w.,])\d[\d.,]*\d|(?<![\w.,])\d")
+DERIVABLE_TOLERANCE = 0.02  # 16.000 / 5.334 = 2.9996: "3 IOPS per GB" is worked out, not learnt
+_SCALES = (1.0, 1000.0, 1024.0, 1 / 1000, 1 / 1024)  # MB ↔ GB ↔ TB, written either way
+# "10Gbps (___ per day)": a data rate per second and a total per period, one from the other.
+_RATE = re.compile(r"\d\s?(?:[kmgt]?bps|[kmgt]i?b/s)\b", re.IGNORECASE)
+_PER_PERIOD = re.compile(
+    r"\d\s?[kmgtp]i?b\s*(?:per|a|/|por|al|cada)\s*"
+    r"(?:day|d[ií]a|hour|hora|month|mes|week|semana|year|año)",
+    re.IGNORECASE,
+)
+
+
+def _stem_numbers(question: str) -> list[float]:
+    from index.quiz.distractors import parse_number  # distractors imports this module
+
+    values: list[float] = []
+    for match in _STEM_NUMBER.finditer(question.replace("___", " ")):
+        parsed = parse_number(match.group(0).rstrip(".,"))
+        if parsed is not None:
+            values.append(parsed[0])
+    return values
+
+
+def derivable_number(question: str, answer: float, written: str) -> bool:
+    """True when the stem's other numbers give the key: a product or quotient of two of them
+    (any MB/GB/TB scale) within 2 %, or a rate per second and a total per day asked for.
+
+    "Max IOPS 16.000, ___ IOPs por GB … 5.334 GB" keyed 3, "10Gbps (___ per day)" keyed
+    100TB (or the other way round): arithmetic, not recall. ``written`` is the key as the
+    option shows it. Factors of 0 or 1 prove nothing and are left out.
+    """
+    filled = question.replace("___", written)
+    if _RATE.search(filled) and _PER_PERIOD.search(filled):
+        return True
+    if answer <= 0:
+        return False
+    others = [value for value in _stem_numbers(question) if value not in (0.0, 1.0)]
+    for i, first in enumerate(others):
+        for second in others[i + 1 :]:
+            for result in (first * second, first / second, second / first):
+                for scale in _SCALES:
+                    if abs(result * scale - answer) <= DERIVABLE_TOLERANCE * answer:
+                        return True
+    return False

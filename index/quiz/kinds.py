@@ -7,7 +7,14 @@ import re
 from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
 
-from index.quiz.candidates import Definition, NoteLine, NumberFact, term_shape, unit_family
+from index.quiz.candidates import (
+    LABELS,
+    Definition,
+    NoteLine,
+    NumberFact,
+    term_shape,
+    unit_family,
+)
 from index.quiz.distractors import TermPool, numeric_options
 from index.quiz.facts import dangling_start, example_or_hypothetical
 from index.quiz.item import MAX_QUESTION, QuizItem, explanation_for, item_id, place_answer
@@ -119,6 +126,35 @@ def _usable_title(title: str, answer: str, skip: Set[str]) -> bool:
     return normalise(answer).replace(" ", "") not in normalise(title).replace(" ", "")
 
 
+MAX_OUTLINE_TITLE_WORDS = 5
+
+
+def _outline_title(parent: str | None) -> str | None:
+    """The outline line a line is nested under, when it is a short name ("Amazon Glacier",
+    "Reserved:"), not a sentence or a generic label: it covers the line better than the
+    chunk's heading does."""
+    if parent is None:
+        return None
+    name = parent.strip().rstrip(":").strip()
+    words = name.split()
+    if not 1 <= len(words) <= MAX_OUTLINE_TITLE_WORDS or re.search(r"[.;:!?,()]", name):
+        return None
+    if not name[:1].isupper() or dangling_start(name) is not None:
+        return None
+    if normalise(name) in GENERIC_TITLES or normalise(name) in LABELS:
+        return None
+    return name
+
+
+def _names_something(title: str) -> bool:
+    """'Amazon Glacier', 'RDS backups', 'CloudWatch': a name, not a shelf word ('Deployment',
+    'Atributos') that says less than the heading above it."""
+    words = title.split()
+    if len(words) >= 2:
+        return True
+    return term_shape(title) == "acronym" or _proper_name(title)
+
+
 def subject_prefix(
     line: NoteLine, answer: str, skip: Set[str] = frozenset(), *, own_subject: bool = True
 ) -> str | None:
@@ -133,7 +169,13 @@ def subject_prefix(
     if own and (contains_phrase(answer, own) or normalise(own) in normalise(answer)):
         own = None  # the blank is the subject itself: the heading must name the topic
     verb_first = dangling_start(line.text) == "verb"
-    for raw_title in reversed(line.chunk.path or (line.chunk.title,)):
+    titles = list(line.chunk.path or (line.chunk.title,))
+    if line.beside_title:
+        titles = titles[:-1]  # "[On Demand]" over "Reserved - 75% discount": a sibling item
+    outline_title = _outline_title(line.parent)
+    if outline_title is not None and (line.beside_title or _names_something(outline_title)):
+        titles.append(outline_title)  # "Amazon Glacier" over "Cada item en Glacier …"
+    for raw_title in reversed(titles):
         title = _clean_title(raw_title)
         if not _usable_title(title, answer, skip):
             continue

@@ -10,6 +10,7 @@ from index.quiz.candidates import term_shape
 from index.quiz.distractors import are_variants, lengths_compatible, odd_one_out, parse_number
 from index.quiz.giveaway import (
     code_letters_leak,
+    derivable_number,
     derivable_power,
     enumerates_count,
     initials_leak,
@@ -317,6 +318,8 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
                 found.append("the question lists what it asks to count")
             if whole and derivable_power(item.question, int(answer_value)):
                 found.append("the question gives the bits the answer is two to the power of")
+            if derivable_number(item.question, answer_value, answer):
+                found.append("the other numbers of the question give the answer")
             if not unit and _ONE_FOR_EACH.search(item.question):
                 found.append("a count of one per something the question does not give")
             if lone_precise_number(numbers, item.answer):

@@ -17,7 +17,7 @@ from index.quiz.giveaway import initials_leak, odd_form, shared_stem
 from index.quiz.groups import Group
 from index.quiz.item import MAX_OPTION, MAX_QUESTION, explanation_for
 from index.quiz.kinds import Candidate, _item, _names_own_subject, subject_prefix
-from index.quiz.text import contains_phrase, normalise
+from index.quiz.text import contains_phrase, normalise, word_list
 
 DEFINE_FRAME = {"en": "Which describes “{term}”?", "es": "¿Qué describe a «{term}»?"}
 NOT_IN_LIST_FRAME = {
@@ -30,6 +30,14 @@ COMPARE_FRAME = {
 }
 MAX_OUTSIDER_DISTANCE = 150  # lines between a list and the list its outsider comes from
 MAX_DESCRIPTION_RATIO = 2.2  # a much longer or shorter right answer stands out
+MIN_PROPERTY_WORDS = 3  # "no fees", "more expensive": too vague to tell two things apart by
+_PROPERTY_WORD = re.compile(r"[^\W\d_]{3,}")
+_PROPERTY_STOP = frozenset(
+    word_list(
+        "the and for with from that this are was can has have not but its para por con los las "
+        "una del que como más mas sin sus son está esta"
+    )
+)
 
 
 def _pick(key: str, count: int) -> int:
@@ -196,6 +204,12 @@ _COMPARED = re.compile(
 )
 
 
+def thin_property(prop: str) -> bool:
+    """Fewer than three content words ("no fees"): a property too vague to ask about."""
+    words = [w for w in _PROPERTY_WORD.findall(prop) if w.casefold() not in _PROPERTY_STOP]
+    return len(words) < MIN_PROPERTY_WORDS
+
+
 def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
     """From an 'X vs Y' line followed by 'p vs q' lines: which of X and Y has p (or q)?"""
     out: list[tuple[str, Candidate]] = []
@@ -215,7 +229,7 @@ def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
             side = _pick(line.text, 2)
             prop = sides[side].strip(" .;,")
             answer = (x, y)[side]
-            if len(prop.split()) < 2 or contains_phrase(prop, x) or contains_phrase(prop, y):
+            if thin_property(prop) or contains_phrase(prop, x) or contains_phrase(prop, y):
                 continue
             if fact_problem(prop[:1].upper() + prop[1:], (), "") not in (None,):
                 continue
