@@ -43,6 +43,9 @@ class _Atom:
     first: int
     last: int
     blank_before: bool
+    # (line of ``text``, its line in the file) where the numbering jumps; () when the lines
+    # run on from ``first``
+    starts: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(slots=True)
@@ -59,17 +62,33 @@ class _Piece:
     length: int = 0
     absorbed: list[str] = field(default_factory=list)  # titles of tiny sections merged in
     sections: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # see Chunk
+    runs: list[tuple[int, int]] = field(default_factory=list)  # (text line, file line) jumps
+    line_count: int = 0  # lines in the text so far
+
+    def _run(self, offset: int, number: int) -> None:
+        if self.runs:
+            at, then = self.runs[-1]
+            if then + (offset - at) == number:
+                return  # the numbering runs on
+        self.runs.append((offset, number))
+
     part: int = 0  # index of this piece within its section
 
     def add(self, atom: _Atom) -> None:
+        base = 0
         if self.parts:
             joiner = "\n\n" if atom.blank_before else "\n"
             self.parts.append(joiner)
             self.length += len(joiner)
+            base = self.line_count + len(joiner) - 1
         else:
             self.first = atom.first
+        self._run(base, atom.first)
+        for offset, number in atom.starts:
+            self._run(base + offset, number)
         self.parts.append(atom.text)
         self.length += len(atom.text)
+        self.line_count = base + atom.text.count("\n") + 1
         self.last = atom.last
 
     def cost_with(self, atom: _Atom) -> int:
@@ -252,7 +271,12 @@ def _unit_atoms(unit: list[Line], blank_before: bool) -> Iterator[_Atom]:
     rendered = [line.render() for line in unit]
     last = max(unit[-1].number, unit[-1].last)
     if sum(len(text) + 1 for text in rendered) - 1 <= MAX_CHARS:
-        yield _Atom("\n".join(rendered), unit[0].number, last, blank_before)
+        starts, offset = [], 0
+        for line, text in zip(unit, rendered, strict=True):
+            if offset and line.number != unit[0].number + offset:
+                starts.append((offset, line.number))
+            offset += text.count("\n") + 1
+        yield _Atom("\n".join(rendered), unit[0].number, last, blank_before, tuple(starts))
         return
     for index, (line, text) in enumerate(zip(unit, rendered, strict=True)):
         first_blank = blank_before and index == 0
@@ -364,16 +388,25 @@ def _merge_sections(previous: _Piece, piece: _Piece) -> None:
 
 
 def _absorb(piece: _Piece, tail: _Piece) -> None:
+    base = piece.line_count + 1
+    for offset, number in tail.runs:
+        piece._run(base + offset, number)
     piece.parts.append("\n\n")
     piece.parts.extend(tail.parts)
     piece.length += 2 + tail.length
+    piece.line_count = base + tail.line_count
     piece.last = tail.last
 
 
 def _to_chunk(source: str, piece: _Piece, keywords: tuple[str, ...] = ()) -> Chunk | None:
-    text = _dedent("".join(piece.parts)).strip()
+    joined = _dedent("".join(piece.parts))
+    text = joined.strip()
     if not text:
         return None
+    dropped = joined[: len(joined) - len(joined.lstrip())].count("\n")  # leading blank lines
+    runs = [(max(0, offset - dropped), number) for offset, number in piece.runs]
+    if runs == [(0, piece.first)]:
+        runs = []  # the plain case: text line i is file line first + i
     absorbed = tuple(title for title in piece.absorbed if title not in piece.path)
     return Chunk(
         id="",
@@ -387,6 +420,7 @@ def _to_chunk(source: str, piece: _Piece, keywords: tuple[str, ...] = ()) -> Chu
         keywords=(*absorbed, *keywords),
         part=piece.part,
         sections=tuple(piece.sections),
+        line_runs=tuple(runs),
     )
 
 

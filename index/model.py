@@ -26,6 +26,19 @@ class Chunk:
     # ((first line, path), ...) in line order; empty when the chunk is one section
     sections: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
+    # where the file's line numbering jumps inside ``text`` (a heading or a blank line left
+    # out): ((line of text, line of the file), ...); empty when text line i is line_start + i
+    line_runs: tuple[tuple[int, int], ...] = ()
+
+    def source_line(self, offset: int) -> int:
+        """The line of the note file that line ``offset`` (0-based) of ``text`` came from."""
+        at, number = 0, self.line_start
+        for run_at, run_number in self.line_runs:
+            if run_at > offset:
+                break
+            at, number = run_at, run_number
+        return max(self.line_start, min(number + offset - at, self.line_end))
+
     def path_at(self, line: int) -> tuple[str, ...]:
         """The heading path that covers ``line`` of the note (a merged section's own)."""
         covering = self.path

@@ -155,6 +155,7 @@ def chunk_to_json(chunk: Chunk) -> dict:
             if chunk.sections
             else {}
         ),
+        **({"runs": [list(run) for run in chunk.line_runs]} if chunk.line_runs else {}),
     }
 
 
@@ -170,6 +171,7 @@ def chunk_from_json(data: dict) -> Chunk:
         lang=data["lang"],
         keywords=tuple(data.get("keywords", ())),
         part=int(data.get("part", 0)),
+        line_runs=tuple((int(at), int(line)) for at, line in data.get("runs", ())),
         sections=tuple((int(first), tuple(path)) for first, path in data.get("sections", ())),
     )
 

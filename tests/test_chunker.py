@@ -310,3 +310,23 @@ def test_small_sections_merged_into_one_chunk_keep_the_heading_of_each_line():
     from index.store import chunk_from_json, chunk_to_json
 
     assert chunk_from_json(chunk_to_json(chunk)) == chunk
+
+
+def test_each_line_of_a_chunk_knows_the_file_line_it_came_from():
+    text = (
+        "# Cell biology\n\n## Mitochondria\nThey make ATP.\n\n\n## Ribosomes\nThey make proteins.\n"
+    )
+    [chunk] = chunk_text("cells.md", text)
+    lines = text.split("\n")
+    for offset, line in enumerate(chunk.text.split("\n")):
+        if line.strip():
+            assert lines[chunk.source_line(offset) - 1] == line, (offset, line)
+    # over the shipped notes: a line of text that starts with a word is on the line it names
+    checked = missed = 0
+    for chunk in load_chunks(CORPUS):
+        file_lines = (CORPUS / chunk.source).read_text(encoding="utf-8").split("\n")
+        for offset, line in enumerate(chunk.text.split("\n")):
+            if len(line) >= 12 and line[:6].isalpha():
+                checked += 1
+                missed += line[:6] not in file_lines[chunk.source_line(offset) - 1]
+    assert checked > 500 and missed <= checked // 100, (checked, missed)

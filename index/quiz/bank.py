@@ -124,7 +124,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
         if line.chunk_index in titled:
             continue  # one place per chunk is enough for a heading term
         titled.add(line.chunk_index)
-        for title in line.chunk.path[-1:]:
+        for title in line.path[-1:]:
             key = normalise(tidy_term(title))
             if key in vocab and key not in defined:
                 pool.add(vocab[key], line)

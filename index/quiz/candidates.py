@@ -45,6 +45,11 @@ class NoteLine:
     def position(self) -> tuple[str, int, int]:
         return (self.chunk.source, self.chunk_index, self.line_no)
 
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The heading path over this line (a small section merged into the chunk has its own)."""
+        return self.chunk.path_at(self.line_no)
+
 
 @dataclass(frozen=True, slots=True)
 class Definition:
@@ -141,8 +146,6 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
     typos = TypoSpotter([chunk.text for chunk in chunks])
     for index, chunk in enumerate(chunks):
         raw_lines = chunk.text.split("\n")
-        span = chunk.line_end - chunk.line_start + 1
-        exact = len(raw_lines) == span
         chunk_lang: Lang = "es" if chunk.lang == "es" else "en"
         outline: list[tuple[int, str, int]] = []  # (indent, text, offset) of open outline levels
         title_indent = _title_item_indent(chunk, raw_lines)
@@ -163,11 +166,7 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
             beside = (
                 title_indent == top_indent and top_offset > 0 and (bullet or parent is not None)
             )
-            line_no = (
-                chunk.line_start + offset
-                if exact
-                else min(chunk.line_start + offset, max(chunk.line_end, chunk.line_start))
-            )
+            line_no = chunk.source_line(offset)
             lang = detect_lang_or(text, chunk_lang)
             problem = fact_problem(text, chunk.path, chunk.source)
             if problem == "code or markup":

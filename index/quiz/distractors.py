@@ -62,7 +62,7 @@ class TermPool:
         entry = self._entries.get(key)
         if entry is None:
             entry = self._entries[key] = TermEntry(term, term_shape(term), self._specific(term))
-        parent = line.chunk.path[:-1] if len(line.chunk.path) > 1 else line.chunk.path
+        parent = line.path[:-1] if len(line.path) > 1 else line.path
         entry.places.append((line.chunk.source, line.chunk_index, line.line_no, parent))
 
     def __len__(self) -> int:
@@ -92,7 +92,7 @@ class TermPool:
         """
         shape = term_shape(answer)
         answer_specific = self._specific(answer)
-        parent = line.chunk.path[:-1] if len(line.chunk.path) > 1 else line.chunk.path
+        parent = line.path[:-1] if len(line.path) > 1 else line.path
         anchors = [(line.chunk.source, line.chunk_index, line.line_no, parent)]
         anchors += [place for place in self.places_of(answer) if place[0] == line.chunk.source][:6]
         banned_list = [answer, *banned]

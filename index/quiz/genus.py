@@ -82,7 +82,7 @@ def fact_line(line: NoteLine) -> bool:
     if line.problem == "fragment":
         text = line.text.strip()
         capital = text[:1].upper() + text[1:]
-        return fact_problem(capital, line.chunk.path, line.chunk.source) is None
+        return fact_problem(capital, line.path, line.chunk.source) is None
     return line.problem is None
 
 
@@ -100,9 +100,9 @@ def genus_definitions(lines: Sequence[NoteLine]) -> list[GenusDefinition]:
             term = tidy_term(match.group("term"))
         else:
             match = _OPENER.match(line.text.strip()) if first_of_section else None
-            if match is None or not line.chunk.path:
+            if match is None or not line.path:
                 continue
-            term = tidy_term(line.chunk.path[-1])
+            term = tidy_term(line.path[-1])
         noun_phrase = match.group("np").split()
         # the head noun: last in English ("a flow network"), first in Spanish ("matriz cuadrada")
         genus = singular(noun_phrase[0] if line.lang == "es" else noun_phrase[-1])
@@ -150,7 +150,7 @@ def _class_members(
         if 1 <= len(term.split()) <= MAX_TERM_WORDS and _term_like(term):
             titles.setdefault(normalise(term), _capitalised(term))
     for line in lines:
-        for title in line.chunk.path:
+        for title in line.path:
             title = tidy_term(title)
             if not 1 <= len(title.split()) <= MAX_TERM_WORDS:
                 continue

@@ -169,7 +169,7 @@ def subject_prefix(
     if own and (contains_phrase(answer, own) or normalise(own) in normalise(answer)):
         own = None  # the blank is the subject itself: the heading must name the topic
     verb_first = dangling_start(line.text) == "verb"
-    titles = list(line.chunk.path or (line.chunk.title,))
+    titles = list(line.path or (line.chunk.title,))
     if line.beside_title:
         titles = titles[:-1]  # "[On Demand]" over "Reserved - 75% discount": a sibling item
     outline_title = _outline_title(line.parent)
@@ -233,7 +233,7 @@ def _item(
         answer=position,
         explanation=explanation_for(line.text, line.chunk.source, line.line_no),
         source=line.chunk.source,
-        path=tuple(line.chunk.path),
+        path=tuple(line.path),
         chunk_id=line.chunk.id,
         line=line.line_no,
     )

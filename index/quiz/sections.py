@@ -162,7 +162,7 @@ def _not_headings(line: NoteLine) -> set[str]:
 def _title_prefix(line: NoteLine, answer: str, skip: Set[str]) -> str:
     """'[Heading] ' from the innermost usable heading; a note's own title is fine here (a table
     sits in one note), a folder or a generic title is not."""
-    path = line.chunk.path or (line.chunk.title,)
+    path = line.path or (line.chunk.title,)
     folders = _not_headings(line)
     for raw_title in reversed(path):
         title = _clean_title(raw_title)
@@ -189,7 +189,7 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
                 desc = cells[column]
                 source = line.chunk.source
                 bad = line.problem in _BAD_LINE or line.problem == "opinion"
-                if bad or not _description(desc, line.chunk.path, source):
+                if bad or not _description(desc, line.path, source):
                     continue
                 others = [
                     i
@@ -249,7 +249,7 @@ def _table_define(
         cell = cells[column]
         if i == index or normalise(cell) == normalise(answer) or other_line.problem in _BAD_LINE:
             continue
-        if not _description(cell, other_line.chunk.path, other_line.chunk.source):
+        if not _description(cell, other_line.path, other_line.chunk.source):
             continue
         if any(contains_phrase(cell, term) for term in terms):
             continue  # "makes up the footer": it describes another row, a student rules it out
@@ -298,7 +298,7 @@ def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
     first_lines = set(seen.items())
     found: list[HeadingDefinition] = []
     for line in lines:
-        last = line.chunk.path[-1] if line.chunk.path else ""
+        last = line.path[-1] if line.path else ""
         heading = _clean_title(re.sub(r"\s*\([^)]*\)\s*$", "", last))
         opens_section = (line.chunk_index, line.line_no) in first_lines
         match = _DEFINES.match(line.text)
@@ -333,7 +333,7 @@ def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
         if len(content) < (2 if ended else 4) or re.search(r"\d{6,}", desc):
             continue  # "a graph": too little; "un 1706782930-grafo": a link's file name
         capital = desc[:1].upper() + desc[1:]
-        if fact_problem(capital, line.chunk.path, line.chunk.source) is not None:
+        if fact_problem(capital, line.path, line.chunk.source) is not None:
             continue
         is_heading = term == heading
         found.append(HeadingDefinition(term[:1].upper() + term[1:], desc, line, is_heading))
@@ -437,8 +437,8 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
         families.update(_families(folder_defs))
     sibling_headings: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for line in lines:
-        if len(line.chunk.path) >= 3:  # under a heading of the note, not only its title
-            heading = _clean_title(line.chunk.path[-1])
+        if len(line.path) >= 3:  # under a heading of the note, not only its title
+            heading = _clean_title(line.path[-1])
             known = sibling_headings[_parent_key(line)]
             if heading not in known:
                 known.append(heading)
@@ -503,7 +503,7 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
 
 
 def _parent_key(line: NoteLine) -> tuple[str, tuple[str, ...]]:
-    return line.chunk.source, tuple(line.chunk.path[:-1])
+    return line.chunk.source, tuple(line.path[:-1])
 
 
 def _fair_sibling_heading(
@@ -529,7 +529,7 @@ def _fair_sibling_heading(
 def _title_prefix_above(line: NoteLine, answer: str) -> str:
     """'[Parent] ' from the headings above the defined one; '' when none is usable."""
     folders = _not_headings(line)
-    for raw_title in reversed(line.chunk.path[:-1]):
+    for raw_title in reversed(line.path[:-1]):
         title = _clean_title(raw_title)
         if normalise(title) in folders or set(normalise(title).split()) & GENERIC_TITLES:
             continue

@@ -190,7 +190,7 @@ def _outsider(
             if any(are_variants(term, mine) for mine in group.terms):
                 continue
             distance = abs(first.line_no - here.line_no)
-            if distance > MAX_OUTSIDER_DISTANCE or first.chunk.path[:1] != here.chunk.path[:1]:
+            if distance > MAX_OUTSIDER_DISTANCE or first.path[:1] != here.path[:1]:
                 continue  # far away or under another top heading: likely another kind of thing
             if best is None or (distance, term) < best:
                 best = (distance, term)
