@@ -213,13 +213,16 @@ LABELS = frozenset(
         "estrategias default others otros good to know flow phases supports features e.g eg "
         "i.e ie step paso tip important importante why how what when where answer question "
         "result output input source target destination type types tipo tipos option options "
-        "opcion usado para used for cuando si no yes sirve"
+        "opcion usado para used for cuando si no yes sirve "
+        # a student's labels for their own work, not names of things: "Pendiente: pasar en limpio"
+        "pendiente pendientes todo to do pending por hacer ojo duda dudas ver see also links "
+        "enlaces referencias references ref refs fuente fuentes bibliografia bibliography"
     )
 ) | frozenset(
     normalise(phrase.replace("_", " "))
     for phrase in word_list(
         "use_case use_cases caso_de_uso casos_de_uso good_to_know e.g i.e usado_para used_for "
-        "se_usa sirve_para cosas_a_saber access_controls"
+        "se_usa sirve_para cosas_a_saber access_controls to_do por_hacer see_also ver_también"
     )
 )
 _FUNCTION_WORDS = frozenset(

@@ -8,10 +8,11 @@ import random
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from index.quiz.candidates import NoteLine, term_shape
 from index.quiz.giveaway import is_power_of_two
-from index.quiz.text import contains_phrase, normalise, stem_words
+from index.quiz.text import contains_phrase, normalise, stem_words, word_list
 
 MAX_OPTION = 100
 MAX_LEN_RATIO = 2.5
@@ -401,14 +402,67 @@ def _match_case(word: str, like: str) -> str:
     return word.capitalize() if like[:1].isupper() else word
 
 
+_MONTHS = frozenset(
+    word_list(
+        "enero ene febrero feb marzo mar abril abr mayo may junio jun julio jul agosto ago "
+        "septiembre setiembre sept sep set octubre oct noviembre nov diciembre dic january jan "
+        "february march april june july august aug september october november december dec"
+    )
+)
+_WORD_AFTER_BLANK = re.compile(r"___\s*(?:de\s+|of\s+)?([^\W\d_]+)")
+_WORD_BEFORE_BLANK = re.compile(r"([^\W\d_]+)\.?\s+(?:de\s+)?___")
+_YEAR_CUES = frozenset(
+    word_list("en in año year años years desde since hasta until circa del año ca antes before")
+)
+_DAY_STEPS = (3, -3, 5, -5, 7, -7, 2, -2, 10, -10, 12, -12)
+_YEAR_STEPS = (4, -4, 8, -8, 12, -12, 2, -2, 20, -20, 30, -30)
+
+
+def calendar_kind(number: str, unit: str, question: str) -> str | None:
+    """``"day"`` for a day of the month ("___ feb 1812", "July ___, 1776"), ``"year"`` for a
+    year (a bare 4-digit number from 1000 to 2100 after "in"/"desde"/a month, or beside another
+    year), else None: their wrong options must be days and years too, never "48 julio" or the
+    year 3000."""
+    if unit or not number.isdigit():
+        return None
+    value = int(number)
+    after = _WORD_AFTER_BLANK.search(question)
+    before = _WORD_BEFORE_BLANK.search(question)
+    month_next = after is not None and after.group(1).casefold() in _MONTHS
+    month_before = before is not None and before.group(1).casefold() in _MONTHS
+    if 1 <= value <= 31 and (month_next or month_before):
+        return "day"
+    if len(number) != 4 or not 1000 <= value <= 2100 or is_power_of_two(value):
+        return None
+    cue = before is not None and before.group(1).casefold() in _YEAR_CUES
+    other_year = any(1000 <= int(y) <= 2100 for y in re.findall(r"(?<!\d)\d{4}(?!\d)", question))
+    return "year" if cue or month_before or other_year else None
+
+
+def _calendar_values(value: int, kind: str) -> list[int]:
+    if kind == "day":
+        return [value + step for step in _DAY_STEPS if 1 <= value + step <= 28]
+    latest = max(value, date.today().year)
+    return [value + step for step in _YEAR_STEPS if value + step <= latest]
+
+
 def numeric_options(
     number: str, unit: str, joiner: str, family: str, nearby: Sequence[str], question: str, key: str
 ) -> list[str] | None:
-    """Three wrong numbers in the answer's unit, written like the answer, or None when none fit."""
+    """Three wrong numbers in the answer's unit, written like the answer, or None when none fit.
+    Days of the month and years get other days and years near them."""
     parsed = parse_number(number)
     if parsed is None:
         return None
     value, style = parsed
+    calendar = calendar_kind(number, unit, question)
+    if calendar is not None:
+        rng = _seeded(key)
+        picks = [str(v) for v in _calendar_values(int(value), calendar)]
+        picks = [p for p in picks if not re.search(rf"(?<!\d){p}(?!\d)", question)]
+        top = picks[:6]
+        rng.shuffle(top)
+        return top[:3] if len(top) >= 3 else None
     answer_text = number + joiner + unit
     chosen: list[str] = []
     seen = {normalise(answer_text)}

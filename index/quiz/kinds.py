@@ -62,6 +62,9 @@ def _clean_title(title: str) -> str:
     title = re.sub(r"\s*\(\d{1,2}:\d{2}\)\s*$", "", title).strip(" #")
     title = re.sub(r"^\[[^\]]*\]\s*", "", title)
     title = re.sub(r"\s*[-–]?\s*PART\s*[\d,\s]+$", "", title, flags=re.IGNORECASE)
+    title = re.sub(r"^(?:\d{1,2}|[IVX]{1,4})[.)]\s+(?=\S)", "", title)  # "3. Ciclo de Krebs"
+    if len(title) > 45:  # "Ciclo de Krebs (= ciclo del ácido cítrico = …)": the name before
+        title = re.sub(r"\s*\([^()]*\)\s*$", "", title)
     return title.strip(" -–")
 
 

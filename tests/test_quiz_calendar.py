@@ -1,0 +1,57 @@
+"""Wrong options for days of the month and years are days and years ("48 julio" and the year
+3000 gave the answer away in a blind grading), and a student's own labels ("Pendiente: …")
+are not terms to ask about."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.quiz.candidates import looks_like_term
+from index.quiz.distractors import calendar_kind, numeric_options
+
+
+@pytest.mark.parametrize(
+    ("number", "question", "kind"),
+    [
+        ("28", "Completa: ___ julio 1821: declara la independencia del Perú", "day"),
+        ("4", "Complete: July ___, 1776: the Declaration is adopted", "day"),
+        ("23", "Completa: Cepeda: ___ de octubre de 1859", "day"),
+        ("1800", "12th Amendment (1804): after the ___ Jefferson–Burr tie", "year"),
+        ("1853", "Completa: la Constitución se sanciona en ___", "year"),
+        ("2048", "Complete: RSA keys of ___ bits in 2015", None),  # a power of two: a size
+        ("1500", "Complete: the pool holds ___ connections", None),  # no year beside it
+        ("40", "Complete: ___ julio hay que entregar", None),  # no such day
+    ],
+)
+def test_days_and_years_are_told_from_other_numbers(number, question, kind):
+    assert calendar_kind(number, "", question) == kind
+
+
+def test_a_day_of_the_month_gets_other_days():
+    question = "[San Martín] Completa: ___ julio 1821: declara la independencia del Perú"
+    options = numeric_options("28", "", "", "count", (), question, "seed")
+    assert options is not None and len(options) == 3
+    assert all(1 <= int(option) <= 31 and option != "28" for option in options)
+
+
+def test_a_year_gets_other_years_not_far_and_not_in_the_future():
+    question = "12th Amendment (1804): separate votes (after the ___ Jefferson–Burr tie)"
+    options = numeric_options("1800", "", "", "count", (), question, "seed")
+    assert options is not None and len(options) == 3
+    assert all(1770 <= int(option) <= 1830 and option != "1804" for option in options)
+
+
+@pytest.mark.parametrize("label", ["Pendiente", "TODO", "Ver también", "Referencias", "Links"])
+def test_a_students_own_labels_are_not_terms(label):
+    assert not looks_like_term(label)
+
+
+def test_a_numbered_or_long_heading_still_names_its_section():
+    from index.quiz.kinds import _clean_title
+
+    long = "3. Ciclo de Krebs (= ciclo del ácido cítrico = ciclo de los ácidos tricarboxílicos)"
+    assert _clean_title(long) == "Ciclo de Krebs"
+    assert _clean_title("IV) Mitosis") == "Mitosis"
+    assert (
+        _clean_title("Amazon S3 (Simple Storage Service)") == "Amazon S3 (Simple Storage Service)"
+    )
