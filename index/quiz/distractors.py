@@ -457,12 +457,10 @@ def numeric_options(
     value, style = parsed
     calendar = calendar_kind(number, unit, question)
     if calendar is not None:
-        rng = _seeded(key)
         picks = [str(v) for v in _calendar_values(int(value), calendar)]
-        picks = [p for p in picks if not re.search(rf"(?<!\d){p}(?!\d)", question)]
-        top = picks[:6]
-        rng.shuffle(top)
-        return top[:3] if len(top) >= 3 else None
+        nearest = [p for p in picks if not re.search(rf"(?<!\d){p}(?!\d)", question)][:6]
+        _seeded(key).shuffle(nearest)
+        return nearest[:3] if len(nearest) >= 3 else None
     answer_text = number + joiner + unit
     chosen: list[str] = []
     seen = {normalise(answer_text)}
