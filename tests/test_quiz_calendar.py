@@ -55,3 +55,24 @@ def test_a_numbered_or_long_heading_still_names_its_section():
     assert (
         _clean_title("Amazon S3 (Simple Storage Service)") == "Amazon S3 (Simple Storage Service)"
     )
+
+
+def test_a_stem_that_shares_a_long_words_root_with_the_key_gives_it_away():
+    from index.quiz.giveaway import shared_stem
+
+    stem = "¿Qué término corresponde a: «partículas grandes; forma un fagosoma»?"
+    options = ["Pinocitosis", "Exocitosis", "Endocitosis"]
+    assert shared_stem(stem, "Fagocitosis", options) == "fagocitosis"
+    assert shared_stem(stem.replace("fagosoma", "vesícula"), "Fagocitosis", options) is None
+
+
+def test_a_short_line_that_starts_its_own_entry_is_not_joined_to_the_line_above():
+    from index.quiz.candidates import _logical_lines
+
+    raw = [
+        "      29 julio 1966: Noche de los Bastones Largos (intervención universidades)",
+        "      mayo 1969: Cordobazo",
+        "      the long line above would otherwise continue here, as wrapped prose does",
+    ]
+    texts = [text.strip() for _, text, _ in _logical_lines(raw)]
+    assert texts[:2] == [raw[0].strip(), "mayo 1969: Cordobazo"]

@@ -76,6 +76,9 @@ _BULLET_START = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)])\s+")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 
 
+_ENTRY_START = re.compile(r"^[^\W_][\w .'/-]{0,30}:\s")
+
+
 def _logical_lines(raw_lines: Sequence[str]) -> list[tuple[int, str, bool]]:
     """(offset, text, is a list item) per logical line: code fences left out, and a paragraph
     hard-wrapped over several lines joined back into one."""
@@ -92,7 +95,8 @@ def _logical_lines(raw_lines: Sequence[str]) -> list[tuple[int, str, bool]]:
             continue
         bullet = bool(_BULLET_START.match(raw))
         stripped = raw.strip()
-        if previous_open and not bullet and stripped[:1].islower() and out:
+        entry = bool(_ENTRY_START.match(stripped))  # "mayo 1969: Cordobazo": its own line
+        if previous_open and not bullet and not entry and stripped[:1].islower() and out:
             first_offset, text, was_bullet = out[-1]
             out[-1] = (first_offset, text.rstrip() + " " + stripped, was_bullet)
         else:

@@ -75,6 +75,8 @@ def shared_stem(question: str, answer: str, distractors: Sequence[str]) -> str |
                 len(part) > 2 and (same_stem(part, word) or part == word + "s")
             ):
                 return part
+            if min(len(part), len(word)) >= 8 and _common_prefix(part, word) >= 4:
+                return part  # a shared root: "fagosoma" in the stem, "Fagocitosis" the key
     return None
 
 
