@@ -286,18 +286,92 @@ def _strip_plural(acronym: str) -> str:
 
 
 def mine_acronyms(texts: Iterable[str], most: int | None = 3) -> dict[str, list[str]]:
-    """Folded acronym → its expansions (most frequent first, at most ``most``), from all texts."""
+    """Folded acronym → its expansions, from all texts.
+
+    Spellings of one sense ("Service Control Policy", "Service Control Policies", a typo) are
+    grouped; senses come first, the one defined in the most texts first (then the most often),
+    at most ``most`` of them, and their other spellings follow, so a caller that takes the first
+    two gets two senses rather than one sense twice.
+    """
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    places: dict[str, Counter[str]] = defaultdict(Counter)
     spelling: dict[str, str] = {}
     for text in texts:
+        here: set[tuple[str, str]] = set()
         for acronym, expansion in mine_text(text):
-            key = fold(expansion)
-            counts[fold(acronym)][key] += 1
+            key, folded = fold(expansion), fold(acronym)
+            counts[folded][key] += 1
+            here.add((folded, key))
             spelling.setdefault(key, expansion)
-    return {
-        acronym: [spelling[key] for key, _ in counter.most_common(most)]
-        for acronym, counter in sorted(counts.items())
-    }
+        for folded, key in here:
+            places[folded][key] += 1
+    table: dict[str, list[str]] = {}
+    for acronym, counter in sorted(counts.items()):
+        ranked = sorted(counter, key=lambda k: (-places[acronym][k], -counter[k]))
+        senses = _senses(ranked)
+        heads = [spelling[sense[0]] for sense in senses[:most]]
+        rest = [spelling[key] for sense in senses[:most] for key in sense[1:]]
+        table[acronym] = heads + rest
+    return table
+
+
+def _senses(ranked: list[str]) -> list[list[str]]:
+    """Folded expansions grouped into senses, in the given order (best spelling first)."""
+    senses: list[list[str]] = []
+    for key in ranked:
+        words = _sense_words(key)
+        for sense in senses:
+            if _same_sense(words, _sense_words(sense[0])):
+                sense.append(key)
+                break
+        else:
+            senses.append([key])
+    return senses
+
+
+def _sense_words(expansion: str) -> list[str]:
+    words = [s.lower() for w in expansion.split() for s in _segments(w)]
+    return [_singular(w) for w in words if w not in SKIPPABLE]
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _same_sense(one: list[str], other: list[str]) -> bool:
+    """Word by word alike: equal, one typo apart, or one long stem ("Manager", "Management")."""
+    if len(one) != len(other):
+        return False
+    for a, b in zip(one, other, strict=True):
+        if a == b:
+            continue
+        prefix = len(_common_prefix(a, b))
+        if prefix >= 6 or (min(len(a), len(b)) >= 4 and _one_edit(a, b)):
+            continue
+        return False
+    return True
+
+
+def _common_prefix(a: str, b: str) -> str:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return a[:i]
+    return a[: min(len(a), len(b))]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when one insertion, deletion or substitution turns ``a`` into ``b``."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    prefix = len(_common_prefix(a, b))
+    a, b = a[prefix:], b[prefix:]
+    if len(a) == len(b):
+        return a[1:] == b[1:]
+    return a[1:] == b if len(a) > len(b) else b[1:] == a
 
 
 def mine_chunks(chunks: Iterable[Chunk]) -> dict[str, list[str]]:

@@ -127,3 +127,27 @@ def test_real_notes_yield_the_expected_table():
     for acronym, expansions in table.items():
         for expansion in expansions:
             assert expansion[0].lower() == acronym[0], (acronym, expansion)
+
+
+def test_spellings_of_one_sense_follow_the_senses():
+    texts = [
+        "Service Control Policy (SCP)",
+        "Service Control Policies (SCP)",
+        "Servise Control Policy (SCP)",
+        "SCP - Secure Copy Protocol",
+    ]
+    table = mine_acronyms(texts)
+    # Two senses first, so the search's first two expansions are not one sense twice.
+    assert [e.lower() for e in table["scp"][:2]] == [
+        "service control policy",
+        "secure copy protocol",
+    ]
+    assert set(table["scp"][2:]) == {"Service Control Policies", "Servise Control Policy"}
+
+
+def test_the_sense_defined_in_more_places_comes_first():
+    one_note = "Instruction Count (IC). IC - Instruction Count. Instruction Count (IC)."
+    others = ["Integrated Circuit (IC) chips", "an Integrated Circuit (IC)"]
+    table = mine_acronyms([one_note, *others])
+    assert table["ic"][0] == "Integrated Circuit"
+    assert table["ic"][1] == "Instruction Count"
