@@ -166,3 +166,13 @@ def test_a_short_code_written_small_is_given_away_by_the_words_it_abbreviates():
     assert initials_leak("[Fields] Which term matches: “register destination operand”?", "rd")
     assert initials_leak("Which term matches: “1st register source operand”?", "rs")
     assert not initials_leak("Which term matches: “basic operation of the instruction”?", "op")
+
+
+def test_a_key_compounded_from_a_word_of_the_stem_is_given_away():
+    stem = "[Mitocondria] ¿Qué término corresponde a: «la zona entre las dos membranas»?"
+    options = ["Matriz mitocondrial", "Crestas mitocondriales", "Espacio perinuclear"]
+    assert shared_stem(stem, "Espacio intermembrana", options) == "intermembrana"
+    assert shared_stem(stem.replace("membranas", "capas"), "Espacio intermembrana", options) is None
+    # a distractor built on the same word takes the hint away
+    rivals = ["Membrana interna", "Crestas mitocondriales", "Espacio perinuclear"]
+    assert shared_stem(stem, "Espacio intermembrana", rivals) is None

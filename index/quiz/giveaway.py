@@ -77,7 +77,21 @@ def shared_stem(question: str, answer: str, distractors: Sequence[str]) -> str |
                 return part
             if min(len(part), len(word)) >= 8 and _common_prefix(part, word) >= 4:
                 return part  # a shared root: "fagosoma" in the stem, "Fagocitosis" the key
+            if _compounds(part, word, other_parts):
+                return part  # "entre las dos membranas" in the stem, "intermembrana" the key
     return None
+
+
+MIN_COMPOUNDED = 6  # a shorter word inside a longer one is often chance ('red' in 'hered')
+
+
+def _compounds(part: str, word: str, other_parts: set[str]) -> bool:
+    """The answer's word is the question's word with a prefix or suffix stuck on
+    ('intermembrana' ⊃ 'membrana', 'subsection' ⊃ 'section') and no distractor contains it."""
+    core = stem(word)
+    if len(core) < MIN_COMPOUNDED or len(part) < len(core) + 3 or core not in part:
+        return False
+    return not any(core in other for other in other_parts)
 
 
 def _letters(answer: str) -> str:
