@@ -129,6 +129,25 @@ _BOAST = re.compile(
 )
 
 
+# A figure of a moment ("currently 15 minutes", "hoy en día") or of one course ("el profe dijo
+# 30-32", "in lecture"): true when written, or for one class, not a fact to learn for good.
+_DATED_OR_COURSE = re.compile(
+    r"\b(?:currently(?!\s+\w+ing\b)|at the moment|at present|as of|nowadays|these days|"
+    r"today|this year|last year|recently|not yet|for now|coming soon|in preview|actualmente|"
+    r"hoy en d[ií]a|"
+    r"hoy|a la fecha|a d[ií]a de hoy|este a[ñn]o|el a[ñn]o pasado|recientemente|por ahora|"
+    r"todav[ií]a no|a[uú]n no|por el momento|profe|profes|profesor|profesora|professor|prof|"
+    r"teacher|lecturer|docente|catedr[aá]tico|in class|in lecture|en clase|la clase|"
+    r"this course|este curso|el curso|syllabus|temario|midterm|parcial|final exam)\b",
+    re.IGNORECASE,
+)
+
+
+def dated_or_course(text: str) -> bool:
+    """A fact of a moment or of one course: 'currently', 'hoy en día', 'el profe dijo'."""
+    return bool(_DATED_OR_COURSE.search(text))
+
+
 def opinion(text: str) -> bool:
     """Opinion, marketing or first-person narrative."""
     return bool(_OPINION.search(text) or _BOAST.search(text))
@@ -213,6 +232,8 @@ def fact_problem(text: str, path: Sequence[str], source: str) -> str | None:
         return "lab step"
     if opinion(text):
         return "opinion"
+    if dated_or_course(text):
+        return "dated or course-specific"
     if fragment(text):
         return "fragment"
     if mixed_language(text) or mixed_clauses(text):
