@@ -24,6 +24,7 @@ from index.quiz.candidates import (
     vocabulary,
 )
 from index.quiz.conditional import condition_candidates
+from index.quiz.conflicts import FigureIndex
 from index.quiz.distractors import TermPool
 from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
@@ -94,6 +95,7 @@ def _candidates(
     lines = note_lines(chunks)
     expansions = acronym_expansions(lines)
     brands = brand_words(chunk.text for chunk in chunks)
+    figures = FigureIndex(lines)
     judge = TermJudge(lines)
     defs = definitions(lines, judge)
     pool = TermPool(judge.specific, brands)
@@ -161,6 +163,8 @@ def _candidates(
         if line.problem is not None:
             continue
         for fact in number_facts(line):
+            if figures.disputed(fact):
+                continue  # another line gives the same thing another figure
             if unit_family(fact.unit) == "count" and not fact.unit and len(fact.number) > 6:
                 continue
             nearby = _nearby_numbers(lines, index, fact.unit)
