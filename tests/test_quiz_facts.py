@@ -85,6 +85,17 @@ def test_lines_that_are_not_facts_are_never_asked(line, reason):
     assert questions_for(line) == []
 
 
+def test_notes_to_study_for_an_exam_are_notes_and_an_exam_is_practice():
+    assert practice_section(("Examen parcial matemática discreta 2022",), "notes.md")
+    assert practice_section(("Quiz 3",), "notes.md")
+    assert practice_section(("Cells", "Solutions to problem set 2"), "notes.md")
+    assert not practice_section(("General Chemistry - exam 1 review",), "notes.md")
+    assert not practice_section(("Biología celular - apuntes parcial 2",), "notes.md")
+    assert not practice_section(("Historia constitucional (parcial)",), "notes.md")
+    assert not practice_section(("EC2 for solutions architects",), "notes.md")
+    assert questions_for(CLEAN, path=("Midterm review", "Retention")) != []
+
+
 def test_currently_before_a_participle_is_not_a_date():
     line = "The queue lists the currently waiting messages, kept for 14 days"
     assert fact_problem(line, ("Queues", "Retention"), "notes.txt") is None

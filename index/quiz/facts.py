@@ -14,10 +14,22 @@ _PRACTICE_WORDS = frozenset(
     word_list(
         "demo demos lab labs laboratorio laboratorios exercise exercises ejercicio ejercicios "
         "example examples ejemplo ejemplos problema problemas hoja homework hw practica practicas "
-        "examen examenes exam exams quiz parcial solucion soluciones solution solutions worked "
-        "tarea tareas ejercitacion walkthrough"
+        "worked tarea tareas ejercitacion walkthrough"
     )
 )
+# An exam's heading is its questions ("Examen parcial 2022"), unless it heads notes to study
+# for one ("Exam 1 review", "Teoría examen final", "Apuntes parcial 2"): 'parcial' alone is
+# also 'partial' ("Historia constitucional (parcial)").
+_EXAM_WORDS = frozenset(word_list("examen examenes exam exams quiz midterm"))
+_STUDY_WORDS = frozenset(
+    word_list(
+        "review repaso teoria theory apuntes notes notas resumen summary guide guia cheatsheet "
+        "preparation preparacion study estudio"
+    )
+)
+# Answers to exercises open their heading ("Soluciones hoja 2", "Solutions"); elsewhere the
+# word is of the subject ("EC2 for solutions architects").
+_SOLUTION_WORDS = frozenset(word_list("solucion soluciones solution solutions"))
 # Markers that open an example or a hypothetical anywhere in a line.
 _EXAMPLE = re.compile(
     r"(?<![\w.])(?:e\.\s?g\b\.?|eg\b\.|i\.\s?e\b\.?|for (?:example|instance)|such as|"
@@ -96,8 +108,13 @@ _FUNCTION_END = frozenset(
 def practice_section(path: Sequence[str], source: str) -> bool:
     """True under a demo, lab, exercise or example heading, or in a file named like one."""
     for heading in (*path, source.rsplit("/", 1)[-1]):
-        words = set(normalise(heading).replace("_", " ").split())
+        ordered = re.sub(r"[\d_-]+", " ", normalise(heading)).split()
+        words = set(ordered)
         if words & _PRACTICE_WORDS or "demo" in heading.casefold():
+            return True
+        if words & _EXAM_WORDS and not words & _STUDY_WORDS:
+            return True
+        if ordered and ordered[0] in _SOLUTION_WORDS:
             return True
     return False
 
