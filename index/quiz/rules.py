@@ -16,6 +16,7 @@ from index.quiz.giveaway import (
     initials_leak,
     is_power_of_two,
     lone_precise_number,
+    number_word_leak,
     odd_form,
     shared_stem,
 )
@@ -370,6 +371,8 @@ def problems(
         part = shared_stem(item.question, answer, distractors)
         if part is not None:
             found.append(f"question shares the stem of the answer's {part!r}")
+        if number_word_leak(item.question, answer, distractors):
+            found.append("the answer spells out a figure of the question")
         if item.kind != "acronym" and initials_leak(item.question, answer):
             found.append("question spells out the answer's initials")
         if item.kind == "acronym" and not _all_spell_the_acronym(item):
