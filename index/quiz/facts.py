@@ -155,7 +155,7 @@ _DATED_OR_COURSE = re.compile(
     r"hoy|a la fecha|a d[ií]a de hoy|este a[ñn]o|el a[ñn]o pasado|recientemente|por ahora|"
     r"todav[ií]a no|a[uú]n no|por el momento|profe|profes|profesor|profesora|professor|prof|"
     r"teacher|lecturer|docente|catedr[aá]tico|in class|in lecture|en clase|la clase|"
-    r"this course|este curso|el curso|syllabus|temario|midterm|parcial|final exam)\b",
+    r"this course|este curso|el curso|syllabus|temario|midterm|final exam)\b",
     re.IGNORECASE,
 )
 
