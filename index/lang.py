@@ -76,3 +76,9 @@ def paragraph_langs(text: str, default: Lang) -> list[tuple[Lang, str]]:
         for paragraph in _PARAGRAPH_BREAK.split(text)
         if paragraph.strip()
     ]
+
+
+def function_word(word: str) -> bool:
+    """'the', 'de', 'para': a word of the language itself, not of the subject."""
+    folded = word.casefold()
+    return folded in _ENGLISH_WORDS or folded in _SPANISH_WORDS

@@ -74,11 +74,31 @@ def test_a_clean_fact_is_asked():
         ("messages are kept for 14 days in the queue", "fragment"),
         ("Both are kept for 14 days in the queue", "dangling first word"),
         ("Messages are kept for 14 días en la cola", "mixed language"),
+        ("Messages are currently kept for 14 days in the queue", "dated or course-specific"),
+        ("Hoy en día los mensajes se guardan 14 días en la cola", "dated or course-specific"),
+        ("El profe dijo que los mensajes se guardan 14 días", "dated or course-specific"),
+        ("In lecture, messages were kept for 14 days in the queue", "dated or course-specific"),
     ],
 )
 def test_lines_that_are_not_facts_are_never_asked(line, reason):
     assert fact_problem(clean_line(line), ("Queues", "Retention"), "notes.txt") == reason
     assert questions_for(line) == []
+
+
+def test_notes_to_study_for_an_exam_are_notes_and_an_exam_is_practice():
+    assert practice_section(("Examen parcial matemática discreta 2022",), "notes.md")
+    assert practice_section(("Quiz 3",), "notes.md")
+    assert practice_section(("Cells", "Solutions to problem set 2"), "notes.md")
+    assert not practice_section(("General Chemistry - exam 1 review",), "notes.md")
+    assert not practice_section(("Biología celular - apuntes parcial 2",), "notes.md")
+    assert not practice_section(("Historia constitucional (parcial)",), "notes.md")
+    assert not practice_section(("EC2 for solutions architects",), "notes.md")
+    assert questions_for(CLEAN, path=("Midterm review", "Retention")) != []
+
+
+def test_currently_before_a_participle_is_not_a_date():
+    line = "The queue lists the currently waiting messages, kept for 14 days"
+    assert fact_problem(line, ("Queues", "Retention"), "notes.txt") is None
 
 
 def test_practice_sections_and_files_are_never_asked():

@@ -13,6 +13,7 @@ from index.quiz.giveaway import (
     enumerates_count,
     initials_leak,
     is_power_of_two,
+    number_word_leak,
     odd_form,
     shared_stem,
     word_parts,
@@ -166,3 +167,25 @@ def test_a_short_code_written_small_is_given_away_by_the_words_it_abbreviates():
     assert initials_leak("[Fields] Which term matches: “register destination operand”?", "rd")
     assert initials_leak("Which term matches: “1st register source operand”?", "rs")
     assert not initials_leak("Which term matches: “basic operation of the instruction”?", "op")
+
+
+def test_a_key_compounded_from_a_word_of_the_stem_is_given_away():
+    stem = "[Mitocondria] ¿Qué término corresponde a: «la zona entre las dos membranas»?"
+    options = ["Matriz mitocondrial", "Crestas mitocondriales", "Espacio perinuclear"]
+    assert shared_stem(stem, "Espacio intermembrana", options) == "intermembrana"
+    assert shared_stem(stem.replace("membranas", "capas"), "Espacio intermembrana", options) is None
+    # a distractor built on the same word takes the hint away
+    rivals = ["Membrana interna", "Crestas mitocondriales", "Espacio perinuclear"]
+    assert shared_stem(stem, "Espacio intermembrana", rivals) is None
+
+
+def test_an_answer_spelling_out_the_questions_figures_is_given_away():
+    question = "[Early government] Which term matches: “counted 3/5 of enslaved people”?"
+    rivals = ["Great Compromise", "Articles of Confederation", "Bill of Rights"]
+    assert number_word_leak(question, "Three-Fifths Compromise", rivals)
+    assert not number_word_leak(question.replace("3/5", "most"), "Three-Fifths Compromise", rivals)
+    # among other numbered options the number word tells nothing
+    numbered = ["First Amendment", "Great Compromise", "Bill of Rights"]
+    assert not number_word_leak(question, "Three-Fifths Compromise", numbered)
+    leaky = item(question=question, options=("Three-Fifths Compromise", *rivals), answer=0)
+    assert "the answer spells out a figure of the question" in problems(leaky)

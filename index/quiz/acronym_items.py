@@ -21,11 +21,12 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 # words that do not name anything, whatever expansion they sit in ("Set Less Than")
 _NOT_SWAPPABLE = frozenset(
     word_list(
-        "than that this with from into over under upon about after before between amazon aws "
-        "microsoft google azure tollens ponens para sobre entre desde hasta less least more most "
+        "than that this with from into over under upon about after before between tollens "
+        "ponens para sobre entre desde hasta less least more most "
         "much many same side other another"
     )
 )
+NAME_LOWERCASE = 0.1  # 'Cognito' once in 32 in lower case is a name; 'capacity' is a word
 MIN_USES = 2  # a swapped-in word the notes write at least this often: no one-off typo
 # lines whose facts are not to be learnt, even an acronym's meaning
 _BAD_LINE = frozenset({"typo", "typo in its heading", "practice section", "code or markup"})
@@ -79,8 +80,12 @@ def acronym_candidates(
     lines: Sequence[NoteLine],
     expansions: Mapping[str, Set[str]],
     skip: Mapping[str, Set[str]],
+    brands: Set[str] = frozenset(),
 ) -> list[Candidate]:
-    """One 'What does X stand for?' per acronym with a single plain expansion in the notes."""
+    """One 'What does X stand for?' per acronym with a single plain expansion in the notes.
+
+    ``brands`` (index.quiz.brands) are never swapped: "Amazon" names no part of a thing."""
+    not_swappable = _NOT_SWAPPABLE | brands
     plain: dict[str, list[str]] = {}
     for acronym, phrases in expansions.items():
         if len(phrases) != 1 or not acronym.isalpha() or not acronym.isupper():
@@ -91,6 +96,10 @@ def acronym_candidates(
     uses: Counter[str] = Counter(
         word.casefold() for line in lines for word in _WORD.findall(line.text)
     )
+    lowercase: Counter[str] = Counter(
+        word for line in lines for word in _WORD.findall(line.text) if word.islower()
+    )
+    names = {word for word, count in uses.items() if lowercase[word] <= NAME_LOWERCASE * count}
     plain = {
         acronym: words
         for acronym, words in plain.items()
@@ -111,7 +120,7 @@ def acronym_candidates(
             continue
         for index, word in enumerate(words):
             folded = word.casefold()
-            if len(word) >= MIN_WORD and folded not in _NOT_SWAPPABLE and uses[folded] >= MIN_USES:
+            if len(word) >= MIN_WORD and folded not in not_swappable and uses[folded] >= MIN_USES:
                 place = (source_of[acronym], index == len(words) - 1, word[0].casefold())
                 pool[place].add(folded)
     out: list[Candidate] = []
@@ -121,7 +130,7 @@ def acronym_candidates(
             continue
         source = source_of[acronym]
         here = {(last, initial): found for (f, last, initial), found in pool.items() if f == source}
-        distractors = _distractors(acronym, words, here, real)
+        distractors = _distractors(acronym, words, here, real, names)
         if len(distractors) < 3:
             continue
         answer = " ".join(words)
@@ -172,9 +181,16 @@ def _line_of(lines: Sequence[NoteLine], acronym: str, expansion: str) -> NoteLin
 
 
 def _distractors(
-    acronym: str, words: list[str], pool: Mapping[tuple[bool, str], set[str]], real: Set[str]
+    acronym: str,
+    words: list[str],
+    pool: Mapping[tuple[bool, str], set[str]],
+    real: Set[str],
+    names: Set[str] = frozenset(),
 ) -> list[str]:
-    """Up to three wrong expansions of ``acronym``, each one word away from the right one."""
+    """Up to three wrong expansions of ``acronym``, each one word away from the right one.
+
+    A name (a word the notes hardly ever write in lower case, in ``names``) swaps only with a
+    name, a common word only with a common word: "Read Cognito Units" for RCU is no rival."""
     by_place: list[list[str]] = []
     for index, word in enumerate(words):
         if len(word) < MIN_WORD:
@@ -188,6 +204,7 @@ def _distractors(
             if stem(other) != own
             and other[:4] != word.casefold()[:4]
             and not any(_alike(other, kept) for kept in words)
+            and (other in names) == (word.casefold() in names)
         )
         variants = []
         for other in swaps:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from index.model import Chunk
 from index.quiz.acronym_items import acronym_candidates
+from index.quiz.brands import brand_words
 from index.quiz.candidates import (
     GENERIC_TERMS,
     NoteLine,
@@ -23,6 +24,7 @@ from index.quiz.candidates import (
     vocabulary,
 )
 from index.quiz.conditional import condition_candidates
+from index.quiz.conflicts import FigureIndex
 from index.quiz.distractors import TermPool
 from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
@@ -86,12 +88,17 @@ def file_titles(chunks: Sequence[Chunk]) -> dict[str, frozenset[str]]:
     return titles
 
 
-def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set[str]]]:
+def _candidates(
+    chunks: Sequence[Chunk],
+) -> tuple[list[Candidate], dict[str, set[str]], frozenset[str]]:
+    """Every candidate item, the acronyms' expansions and the notes' name prefixes (brands)."""
     lines = note_lines(chunks)
     expansions = acronym_expansions(lines)
+    brands = brand_words(chunk.text for chunk in chunks)
+    figures = FigureIndex(lines)
     judge = TermJudge(lines)
     defs = definitions(lines, judge)
-    pool = TermPool(judge.specific)
+    pool = TermPool(judge.specific, brands)
     for definition in defs:
         pool.add(definition.term, definition.line)
     runs = definition_runs(defs)
@@ -140,7 +147,7 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
     known = [d.term for d in defs] + list(vocab.values())
     out += genus_candidates(lines, known)
     out += condition_candidates(lines, known, [chunk.text for chunk in chunks])
-    out += acronym_candidates(lines, expansions, skip)
+    out += acronym_candidates(lines, expansions, skip, brands)
     defined_lines = {definition.line.position for definition in defs}
     for definition in defs:
         only = siblings.get(normalise(definition.term))
@@ -156,6 +163,8 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
         if line.problem is not None:
             continue
         for fact in number_facts(line):
+            if figures.disputed(fact):
+                continue  # another line gives the same thing another figure
             if unit_family(fact.unit) == "count" and not fact.unit and len(fact.number) > 6:
                 continue
             nearby = _nearby_numbers(lines, index, fact.unit)
@@ -187,15 +196,17 @@ def _candidates(chunks: Sequence[Chunk]) -> tuple[list[Candidate], dict[str, set
                     best = candidate
         if best is not None:
             out.append(best)
-    return out, expansions
+    return out, expansions, brands
 
 
-def _select(candidates: list[Candidate], expansions: dict[str, set[str]]) -> list[QuizItem]:
+def _select(
+    candidates: list[Candidate], expansions: dict[str, set[str]], brands: frozenset[str]
+) -> list[QuizItem]:
     """Keep good candidates only: above the kind's bar, passing every rule, one item per line."""
     best_per_line: dict[tuple[str, int, str], Candidate] = {}
     for candidate in candidates:
         item = candidate.item
-        if candidate.score < MIN_SCORE[item.kind] or not passes(item, expansions):
+        if candidate.score < MIN_SCORE[item.kind] or not passes(item, expansions, brands):
             continue
         key = (item.source, item.line, normalise(candidate.line.text))
         current = best_per_line.get(key)
@@ -209,8 +220,8 @@ def _select(candidates: list[Candidate], expansions: dict[str, set[str]]) -> lis
 
 @lru_cache(maxsize=4)
 def _bank(chunks: tuple[Chunk, ...]) -> tuple[QuizItem, ...]:
-    candidates, expansions = _candidates(chunks)
-    return tuple(_select(candidates, expansions))
+    candidates, expansions, brands = _candidates(chunks)
+    return tuple(_select(candidates, expansions, brands))
 
 
 def build_question_bank(chunks: Sequence[Chunk]) -> list[QuizItem]:

@@ -6,7 +6,7 @@ import hashlib
 import math
 import random
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,9 +36,12 @@ class TermPool:
     specific distractors, so "Kinesis" is not offered next to "Database".
     """
 
-    def __init__(self, specific: Callable[[str], bool] = lambda term: True) -> None:
+    def __init__(
+        self, specific: Callable[[str], bool] = lambda term: True, brands: Set[str] = frozenset()
+    ) -> None:
         self._entries: dict[str, TermEntry] = {}
         self._specific = specific
+        self._brands = brands  # the notes' name prefixes (index.quiz.brands)
         self._mentions: dict[str, frozenset[int]] = {}
 
     def learn_mentions(self, chunk_texts: Sequence[str]) -> None:
@@ -135,7 +138,9 @@ class TermPool:
                 continue
             if contains_phrase(question, term):
                 continue
-            if len(chosen) == count - 1 and odd_one_out(answer, [*(c for c, _ in chosen), term]):
+            if len(chosen) == count - 1 and odd_one_out(
+                answer, [*(c for c, _ in chosen), term], self._brands
+            ):
                 continue  # the last pick must not leave the answer the odd one out
             if not lengths_compatible([answer, *(c for c, _ in chosen), term]):
                 continue
@@ -146,23 +151,27 @@ class TermPool:
         return chosen
 
 
-def _form(option: str) -> dict[str, bool]:
+def _form(option: str, brands: Set[str]) -> dict[str, bool]:
+    words = option.split()
     return {
-        "one word": " " not in option.strip(),
-        "AWS/Amazon prefix": bool(re.match(r"(?:aws|amazon)\b", option, re.IGNORECASE)),
+        "one word": len(words) == 1,
+        "brand prefix": len(words) > 1 and words[0].casefold() in brands,
     }
 
 
-def odd_one_out(answer: str, distractors: Sequence[str]) -> str | None:
+def odd_one_out(
+    answer: str, distractors: Sequence[str], brands: Set[str] = frozenset()
+) -> str | None:
     """The form that sets the answer apart from every distractor, if any.
 
     "DynamoDB" among "NoSQL Database", "Scalar Types", "Object Storage" is the only one-word
-    name, and "AWS SDK" the only AWS-prefixed one: a test-wise student picks them unread.
+    name, and "AWS SDK" the only one opening with a word that opens many of the notes' names
+    (``brands``, from index.quiz.brands): a test-wise student picks them unread.
     """
     if len(distractors) < 2:
         return None
-    answer_form = _form(answer)
-    forms = [_form(option) for option in distractors]
+    answer_form = _form(answer, brands)
+    forms = [_form(option, brands) for option in distractors]
     for name, value in answer_form.items():
         if all(form[name] != value for form in forms):
             return name

@@ -14,10 +14,22 @@ _PRACTICE_WORDS = frozenset(
     word_list(
         "demo demos lab labs laboratorio laboratorios exercise exercises ejercicio ejercicios "
         "example examples ejemplo ejemplos problema problemas hoja homework hw practica practicas "
-        "examen examenes exam exams quiz parcial solucion soluciones solution solutions worked "
-        "tarea tareas ejercitacion walkthrough"
+        "worked tarea tareas ejercitacion walkthrough"
     )
 )
+# An exam's heading is its questions ("Examen parcial 2022"), unless it heads notes to study
+# for one ("Exam 1 review", "Teoría examen final", "Apuntes parcial 2"): 'parcial' alone is
+# also 'partial' ("Historia constitucional (parcial)").
+_EXAM_WORDS = frozenset(word_list("examen examenes exam exams quiz midterm"))
+_STUDY_WORDS = frozenset(
+    word_list(
+        "review repaso teoria theory apuntes notes notas resumen summary guide guia cheatsheet "
+        "preparation preparacion study estudio"
+    )
+)
+# Answers to exercises open their heading ("Soluciones hoja 2", "Solutions"); elsewhere the
+# word is of the subject ("EC2 for solutions architects").
+_SOLUTION_WORDS = frozenset(word_list("solucion soluciones solution solutions"))
 # Markers that open an example or a hypothetical anywhere in a line.
 _EXAMPLE = re.compile(
     r"(?<![\w.])(?:e\.\s?g\b\.?|eg\b\.|i\.\s?e\b\.?|for (?:example|instance)|such as|"
@@ -96,8 +108,13 @@ _FUNCTION_END = frozenset(
 def practice_section(path: Sequence[str], source: str) -> bool:
     """True under a demo, lab, exercise or example heading, or in a file named like one."""
     for heading in (*path, source.rsplit("/", 1)[-1]):
-        words = set(normalise(heading).replace("_", " ").split())
+        ordered = re.sub(r"[\d_-]+", " ", normalise(heading)).split()
+        words = set(ordered)
         if words & _PRACTICE_WORDS or "demo" in heading.casefold():
+            return True
+        if words & _EXAM_WORDS and not words & _STUDY_WORDS:
+            return True
+        if ordered and ordered[0] in _SOLUTION_WORDS:
             return True
     return False
 
@@ -127,6 +144,25 @@ _BOAST = re.compile(
     r"la competencia)\b",
     re.IGNORECASE,
 )
+
+
+# A figure of a moment ("currently 15 minutes", "hoy en día") or of one course ("el profe dijo
+# 30-32", "in lecture"): true when written, or for one class, not a fact to learn for good.
+_DATED_OR_COURSE = re.compile(
+    r"\b(?:currently(?!\s+\w+ing\b)|at the moment|at present|as of|nowadays|these days|"
+    r"today|this year|last year|recently|not yet|for now|coming soon|in preview|actualmente|"
+    r"hoy en d[ií]a|"
+    r"hoy|a la fecha|a d[ií]a de hoy|este a[ñn]o|el a[ñn]o pasado|recientemente|por ahora|"
+    r"todav[ií]a no|a[uú]n no|por el momento|profe|profes|profesor|profesora|professor|prof|"
+    r"teacher|lecturer|docente|catedr[aá]tico|in class|in lecture|en clase|la clase|"
+    r"this course|este curso|el curso|syllabus|temario|midterm|final exam)\b",
+    re.IGNORECASE,
+)
+
+
+def dated_or_course(text: str) -> bool:
+    """A fact of a moment or of one course: 'currently', 'hoy en día', 'el profe dijo'."""
+    return bool(_DATED_OR_COURSE.search(text))
 
 
 def opinion(text: str) -> bool:
@@ -213,6 +249,8 @@ def fact_problem(text: str, path: Sequence[str], source: str) -> str | None:
         return "lab step"
     if opinion(text):
         return "opinion"
+    if dated_or_course(text):
+        return "dated or course-specific"
     if fragment(text):
         return "fragment"
     if mixed_language(text) or mixed_clauses(text):

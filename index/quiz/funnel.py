@@ -44,14 +44,14 @@ def funnel(chunks: Sequence[Chunk]) -> Funnel:
     lines = note_lines(chunks)
     result.lines = len(lines)
     result.line_rejections.update(line.problem for line in lines if line.problem is not None)
-    candidates, expansions = _candidates(chunks)
+    candidates, expansions, brands = _candidates(chunks)
     for candidate in candidates:
         kind = candidate.item.kind
         result.candidates[kind] += 1
         if candidate.score < MIN_SCORE[kind]:
             result.below_bar[kind] += 1
             continue
-        broken = problems(candidate.item, expansions)
+        broken = problems(candidate.item, expansions, brands)
         if broken:
             result.rule_rejections[rule_name(broken[0])] += 1
     result.shipped.update(item.kind for item in build_question_bank(chunks))

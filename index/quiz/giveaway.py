@@ -77,7 +77,21 @@ def shared_stem(question: str, answer: str, distractors: Sequence[str]) -> str |
                 return part
             if min(len(part), len(word)) >= 8 and _common_prefix(part, word) >= 4:
                 return part  # a shared root: "fagosoma" in the stem, "Fagocitosis" the key
+            if _compounds(part, word, other_parts):
+                return part  # "entre las dos membranas" in the stem, "intermembrana" the key
     return None
+
+
+MIN_COMPOUNDED = 6  # a shorter word inside a longer one is often chance ('red' in 'hered')
+
+
+def _compounds(part: str, word: str, other_parts: set[str]) -> bool:
+    """The answer's word is the question's word with a prefix or suffix stuck on
+    ('intermembrana' ⊃ 'membrana', 'subsection' ⊃ 'section') and no distractor contains it."""
+    core = stem(word)
+    if len(core) < MIN_COMPOUNDED or len(part) < len(core) + 3 or core not in part:
+        return False
+    return not any(core in other for other in other_parts)
 
 
 def _letters(answer: str) -> str:
@@ -246,3 +260,36 @@ def derivable_number(question: str, answer: float, written: str) -> bool:
                     if abs(result * scale - answer) <= DERIVABLE_TOLERANCE * answer:
                         return True
     return False
+
+
+# Number words, English and Spanish, by value: cardinals, ordinals and fraction names.
+_NUMBER_WORDS: dict[int, frozenset[str]] = {
+    value: frozenset(word_list(words))
+    for value, words in {
+        1: "one first uno primero primera primer",
+        2: "two second half halves dos segundo segunda mitad",
+        3: "three third thirds tres tercero tercera tercer tercio tercios",
+        4: "four fourth fourths quarter quarters cuatro cuarto cuarta cuartos",
+        5: "five fifth fifths cinco quinto quinta quintos",
+        6: "six sixth sixths seis sexto sexta sextos",
+        7: "seven seventh siete septimo septima",
+        8: "eight eighth ocho octavo octava",
+        9: "nine ninth nueve noveno novena",
+        10: "ten tenth diez decimo decima",
+    }.items()
+}
+
+
+def _number_values(text: str) -> set[int]:
+    words = set(re.split(r"[\s-]+", normalise(text)))
+    return {value for value, names in _NUMBER_WORDS.items() if words & names}
+
+
+def number_word_leak(question: str, answer: str, distractors: Sequence[str]) -> bool:
+    """The answer spells out figures the question gives in digits ("counted 3/5 of …" →
+    Three-Fifths Compromise), and no distractor has a number word to hide it among."""
+    spelt = _number_values(answer)
+    if not spelt or any(_number_values(option) for option in distractors):
+        return False
+    given = {int(n) for n in re.findall(r"(?<![\d.,])\d{1,2}(?![\d.,]\d)", question)}
+    return spelt <= given

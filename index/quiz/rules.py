@@ -16,14 +16,13 @@ from index.quiz.giveaway import (
     initials_leak,
     is_power_of_two,
     lone_precise_number,
+    number_word_leak,
     odd_form,
     shared_stem,
 )
 from index.quiz.item import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION, QuizItem
 from index.quiz.text import contains_phrase, normalise, stem_words
 
-# Words too common in AWS names to give an answer away ("AWS Batch" vs a question about AWS).
-_SHARED_WORDS = frozenset({"aws", "amazon", "service", "servicio"})
 KINDS = frozenset(
     {
         "cloze",
@@ -139,15 +138,19 @@ def _same_word(first: str, second: str) -> bool:
     return common >= max(5, shortest - 2)
 
 
-def giveaway_word(question: str, answer: str, distractors: list[str]) -> str | None:
+def giveaway_word(
+    question: str, answer: str, distractors: list[str], brands: Set[str] = frozenset()
+) -> str | None:
     """A distinctive word of the answer (not shared by any distractor) that the question repeats.
 
-    "Jobs are submitted to a queue" gives "Job Queue" away when no other option says queue.
+    "Jobs are submitted to a queue" gives "Job Queue" away when no other option says queue. A
+    brand that opens many of the notes' names ("AWS Batch" in a question about AWS) tells
+    nothing.
     """
     question_words = stem_words(question)
     other_words = {word for option in distractors for word in stem_words(option)}
     for word in stem_words(answer):
-        if len(word) < 4 or word in _SHARED_WORDS:
+        if len(word) < 4 or word in brands:
             continue
         if any(_same_word(word, other) for other in other_words):
             continue
@@ -267,8 +270,13 @@ def _all_spell_the_acronym(item: QuizItem) -> bool:
     )
 
 
-def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -> list[str]:
-    """Every rule ``item`` breaks; an empty list means it may be shipped."""
+def problems(
+    item: QuizItem,
+    expansions: Mapping[str, Set[str]] | None = None,
+    brands: Set[str] = frozenset(),
+) -> list[str]:
+    """Every rule ``item`` breaks; an empty list means it may be shipped. ``brands`` are the
+    notes' name prefixes (index.quiz.brands)."""
     expansions = expansions or {}
     found: list[str] = []
     if item.kind not in KINDS:
@@ -354,15 +362,17 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
         if item.kind != "acronym" and answer_leaks(item.question, answer, expansions):
             found.append("answer appears in the question")
         distractors = [o for i, o in enumerate(item.options) if i != item.answer]
-        form = odd_one_out(answer, distractors)
+        form = odd_one_out(answer, distractors, brands)
         if form is not None:
             found.append(f"the answer alone differs from the distractors in form ({form})")
-        word = giveaway_word(item.question, answer, distractors)
+        word = giveaway_word(item.question, answer, distractors, brands)
         if word is not None:
             found.append(f"question repeats the answer's word {word!r}")
         part = shared_stem(item.question, answer, distractors)
         if part is not None:
             found.append(f"question shares the stem of the answer's {part!r}")
+        if number_word_leak(item.question, answer, distractors):
+            found.append("the answer spells out a figure of the question")
         if item.kind != "acronym" and initials_leak(item.question, answer):
             found.append("question spells out the answer's initials")
         if item.kind == "acronym" and not _all_spell_the_acronym(item):
@@ -384,5 +394,9 @@ def problems(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -
     return found
 
 
-def passes(item: QuizItem, expansions: Mapping[str, Set[str]] | None = None) -> bool:
-    return not problems(item, expansions)
+def passes(
+    item: QuizItem,
+    expansions: Mapping[str, Set[str]] | None = None,
+    brands: Set[str] = frozenset(),
+) -> bool:
+    return not problems(item, expansions, brands)
