@@ -24,7 +24,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from index.acronyms import SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
 from index.chunk_records import ChunkRecords
-from index.cognates import cognates_of
+from index.cognates import cognates_of, pack_cognates
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
 from index.postings import EAGER_LIMIT, PostingsTable
@@ -99,7 +99,8 @@ class _Snapshot:
     speller: SpellingCorrector
     # snippets' analysis, by chunk id: the most recently shown ones only
     prepared: OrderedDict[str, PreparedText] = field(default_factory=OrderedDict)
-    cognates: dict[str, list[str]] = field(default_factory=dict)  # root → "lang:word" (cognates.py)
+    # root → its "lang:word" entries, one per line (cognates.pack_cognates)
+    cognates: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> _Snapshot:
@@ -127,7 +128,11 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
     records = ChunkRecords((generation / "chunks.json").read_bytes())
     acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
     cognates_file = generation / "cognates.json"
-    cognates = json.loads(cognates_file.read_text("utf-8")) if cognates_file.exists() else {}
+    cognates = (
+        pack_cognates(json.loads(cognates_file.read_text("utf-8")))
+        if cognates_file.exists()
+        else {}
+    )
     ix = storage.open_index()
     reader = ix.reader()  # stays open only where posting lists are read on demand
     by_docnum = array("i", [-1]) * reader.doc_count_all()
