@@ -59,6 +59,10 @@ _BROKEN = ".broken-"  # prefix of a generation set aside after failing its check
 _WRITER_LIMIT_MB = 48
 # Posting blocks stored uncompressed: a tenth off a 200 KB notebook's build, for 18% more disk.
 _CODEC = W3Codec(compression=0)
+# No per-term minimum and maximum field lengths (Whoosh's block-quality shortcuts for its own
+# scorer, which is never used: index.postings scores), so committing does not look up a
+# document's length for every posting; the lengths themselves are still stored.
+_CODEC.length_stats = False
 # Every module whose code shapes what is stored: a change to any of them rebuilds the index.
 _CODE_FILES = (
     "analysis.py",
