@@ -102,6 +102,11 @@ class SpellingCorrector:
     def _init(self, words: list[str], counts: Sequence[int]) -> None:
         self._sorted = words
         self._counts = counts
+        # One dict of the words (sharing the list's strings): a correction looks up a thousand
+        # candidates, too many for a bisect each within the latency budget.
+        self._frequencies = {
+            word: count for word, count in zip(words, counts, strict=True) if count
+        }
         letters: Counter[str] = Counter()
         for word, count in zip(words, counts, strict=True):
             if count and word.isalpha():
@@ -112,10 +117,7 @@ class SpellingCorrector:
 
     def frequency(self, word: str) -> int:
         """How many passages have ``word`` (0: not a vocabulary word)."""
-        at = bisect.bisect_left(self._sorted, word)
-        if at < len(self._sorted) and self._sorted[at] == word:
-            return self._counts[at]
-        return 0
+        return self._frequencies.get(word, 0)
 
     def completions(self, prefix: str, limit: int = 5) -> list[str]:
         """The most common vocabulary words that start with ``prefix`` (for half-typed words)."""
@@ -154,13 +156,9 @@ class SpellingCorrector:
 
     def _best_neighbour(self, word: str, min_frequency: int) -> str | None:
         best: tuple[int, str] | None = None
-        words, counts, size = self._sorted, self._counts, len(self._sorted)
-        find = bisect.bisect_left
+        frequencies = self._frequencies
         for candidate in set(one_edit(word, self._alphabet)):
-            at = find(words, candidate)
-            if at == size or words[at] != candidate:
-                continue
-            frequency = counts[at]
+            frequency = frequencies.get(candidate, 0)
             if frequency < min_frequency or len(candidate) < _MIN_LENGTH:
                 continue
             if not candidate.isalpha() or not plausible_typo(word, candidate):
