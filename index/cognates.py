@@ -144,14 +144,14 @@ def pack_cognates(table: Mapping[str, list[str]]) -> dict[str, str]:
     return {root: "\n".join(tagged) for root, tagged in table.items()}
 
 
-def cognates_of(word: str, table: Mapping[str, str]) -> list[str]:
+def cognates_of(word: str, table: Mapping[str, str | list[str]]) -> list[str]:
     """Words of the other language that share ``word``'s root (all of them when the word is not
-    in the notes), never ``word`` itself; ``table`` as ``pack_cognates`` makes it."""
+    in the notes), never ``word`` itself; ``table`` as mined, or as ``pack_cognates`` packs it."""
     root = cognate_root(word)
     if root is None:
         return []
-    packed = table.get(root)
-    bucket = packed.split("\n") if packed else []
+    entry = table.get(root) or []
+    bucket = entry.split("\n") if isinstance(entry, str) else entry
     own_lang = next((t[:2] for t in bucket if t[3:] == word), None)
     found = []
     for tagged in bucket:
