@@ -3,8 +3,8 @@
 Finds vocabulary words within one edit (or one swap of neighbours, "presigend" → "presigned")
 of an unknown word, preferring the most frequent. The candidates are generated from the typed
 word (every delete, swap, replacement and insertion over the vocabulary's letters) and looked
-up, so no neighbourhood index is kept: a notebook's speller costs only its word counts, held as a
-sorted word list (shared with the postings, see ``PostingsTable.term_counts``) and an array.
+up, so no neighbourhood index is kept: a notebook's speller costs only its word counts (the
+postings' own sorted term list, see ``PostingsTable.term_counts``, and one dict over its strings).
 """
 
 from __future__ import annotations
