@@ -31,6 +31,8 @@ _FORWARD_OR = re.compile(
     rf"(?<![\w(])(?P<acr>{_ACRONYM}),[ ]+(?:o|u|or|i\.e\.|es decir|that is)[ ]+"
     rf"(?P<exp>[^\n]{{3,80}})"
 )
+# the characters without which a forward pattern cannot match
+_FORWARD_MARKS = ((_FORWARD_PAREN, "("), (_FORWARD_DASH, "-–:"), (_FORWARD_OR, ","))
 SKIPPABLE = {
     "of",
     "and",
@@ -257,11 +259,16 @@ def mine_text(text: str) -> list[tuple[str, str]]:
     """(acronym, expansion) pairs found in one text, in order, validated."""
     found: list[tuple[str, str]] = []
     for line in text.splitlines():
-        for match in _BACKWARD.finditer(line):
-            expansion = _first_expansion(match.group("acr"), match.group(1), _expansion_before)
-            if expansion:
-                found.append((_strip_plural(match.group("acr")), expansion))
-        for pattern in (_FORWARD_PAREN, _FORWARD_DASH, _FORWARD_OR):
+        # Each pattern needs its punctuation: a line without it is not scanned (most lines).
+        if "(" in line:
+            for match in _BACKWARD.finditer(line):
+                acronym = match.group("acr")
+                expansion = _first_expansion(acronym, match.group(1), _expansion_before)
+                if expansion:
+                    found.append((_strip_plural(acronym), expansion))
+        for pattern, marks in _FORWARD_MARKS:
+            if not any(mark in line for mark in marks):
+                continue
             for match in pattern.finditer(line):
                 expansion = _first_expansion(
                     match.group("acr"), match.group("exp"), _expansion_after

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
+from whoosh.formats import Frequency
 from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.system import pack_uint
 
 # Bump when tokenisation, stemming or the schema changes: the stored index is then rebuilt.
 ANALYSIS_VERSION = 6
@@ -191,6 +194,14 @@ class NotesTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(("NotesTokenizer", self.stemmed))
 
+    def _texts(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        return _stemmed_tokens(tokens) if self.stemmed else tokens[:1]
+
+    def texts(self, value: str) -> Iterator[str]:
+        """The terms of ``value``, as the tokens would carry them (no Token objects)."""
+        for _, tokens, _, _ in _analysed(value):
+            yield from self._texts(tokens)
+
     def __call__(
         self,
         value: str,
@@ -205,7 +216,7 @@ class NotesTokenizer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         for pos, tokens, start, end in _analysed(value):
-            for text in _stemmed_tokens(tokens) if self.stemmed else tokens[:1]:
+            for text in self._texts(tokens):
                 token = Token(positions, chars, removestops=removestops, mode=mode)
                 token.text = text
                 token.boost = 1.0
@@ -218,6 +229,21 @@ class NotesTokenizer(Tokenizer):
                     token.startchar = start_char + start
                     token.endchar = start_char + end
                 yield token
+
+
+class NotesFrequency(Frequency):
+    """Whoosh's ``Frequency`` format that counts a ``NotesTokenizer``'s terms directly, with no
+    Token object per word; the postings are the same."""
+
+    def word_values(
+        self, value: object, analyzer: object, **kwargs: object
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        if not isinstance(analyzer, NotesTokenizer) or not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for text, frequency in Counter(analyzer.texts(value)).items():
+            yield text, frequency, frequency * boost, pack_uint(frequency)
 
 
 def exact_analyzer() -> NotesTokenizer:

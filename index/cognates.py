@@ -11,7 +11,7 @@ pairs the two languages' vocabularies; nothing here is subject-specific.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 MIN_WORD = 5  # shorter words are too often false friends ("once", "red", "sin")
 MIN_ROOT = 4
@@ -138,13 +138,20 @@ def mine_cognates(words_by_lang: dict[str, Counter[str]]) -> dict[str, list[str]
     return table
 
 
-def cognates_of(word: str, table: dict[str, list[str]]) -> list[str]:
+def pack_cognates(table: Mapping[str, list[str]]) -> dict[str, str]:
+    """``table`` (root → "lang:word" list, as mined) with each list joined by newlines: one
+    string per root, which is what an opened notebook keeps."""
+    return {root: "\n".join(tagged) for root, tagged in table.items()}
+
+
+def cognates_of(word: str, table: Mapping[str, str | list[str]]) -> list[str]:
     """Words of the other language that share ``word``'s root (all of them when the word is not
-    in the notes), never ``word`` itself."""
+    in the notes), never ``word`` itself; ``table`` as mined, or as ``pack_cognates`` packs it."""
     root = cognate_root(word)
     if root is None:
         return []
-    bucket = table.get(root, ())
+    entry = table.get(root) or []
+    bucket = entry.split("\n") if isinstance(entry, str) else entry
     own_lang = next((t[:2] for t in bucket if t[3:] == word), None)
     found = []
     for tagged in bucket:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # weak: decoded on demand, see chunk_records
 class Chunk:
     """One answer-sized passage of the notes: a lecture or topic, or a piece of a long one."""
 

@@ -3,12 +3,14 @@
 A notebook of the usual size (up to ``EAGER_LIMIT`` passages) has every posting of every field
 read from the Whoosh reader when a generation is opened, and the reader is closed; a query then
 only adds up precomputed weights. A bigger one keeps the reader and reads posting lists on first
-use. Lists are packed arrays (4-byte document numbers, 4-byte weights), not Python objects, so an
-opened notebook costs a few times its text (see the bench's RSS column).
+use. Lists are packed arrays (2- or 4-byte document numbers, 4-byte weights), not Python objects,
+and once read the four fields share one sorted term list (a lookup is a bisect), so an opened
+notebook costs about its text again (see the bench's RSS column).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 from array import array
@@ -46,9 +48,11 @@ class PostingsTable:
         self._norms: dict[str, tuple[float, list[float]]] = {}
         self._frequencies: dict[str, dict[str, int]] = {}
         self._cache: dict[str, dict[str, PostingList]] = {}
-        # After warm(): field → (term → ordinal, list starts, document numbers, weights), every
-        # list of a field in one array (no object per list)
-        self._packed: dict[str, tuple[dict[str, int], array, memoryview, memoryview]] = {}
+        # After warm(): every term of every field, sorted (a term's position is its ordinal in
+        # each field), and field → (list starts by ordinal, document numbers, weights): no dict
+        # and no object per term or list
+        self._terms: list[str] = []
+        self._packed: dict[str, tuple[array, memoryview, memoryview]] = {}
         for fieldname in fields:
             lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
             average = (sum(lengths) / n) or 1.0
@@ -64,16 +68,25 @@ class PostingsTable:
     def warm(self) -> None:
         """Read every posting list now, so no query pays for a first read, and close the reader
         (nothing is left to read; the index files can be freed)."""
-        for fieldname, terms in self._frequencies.items():
-            ordinals: dict[str, int] = {}
-            starts, docnums, weights = array("I", [0]), array("I"), array("f")
-            for ordinal, (term, df) in enumerate(terms.items()):
-                plist = self._cache[fieldname].pop(term, None) or self._read(fieldname, term, df)
-                docnums.extend(plist.docnums)
-                weights.extend(plist.weights)
+        vocabulary: set[str] = set()
+        for terms in self._frequencies.values():
+            vocabulary.update(terms)
+        self._terms = sorted(vocabulary)
+        del vocabulary
+        # 2-byte document numbers when they fit (a notebook rarely has 65536 passages)
+        docnum_code = "H" if self.doc_count <= 1 << 16 else "I"
+        for fieldname, frequencies in self._frequencies.items():
+            starts, docnums, weights = array("I", [0]), array(docnum_code), array("f")
+            for term in self._terms:
+                df = frequencies.get(term)
+                if df is not None:
+                    plist = self._cache[fieldname].pop(term, None) or self._read(
+                        fieldname, term, df
+                    )
+                    docnums.extend(array(docnum_code, plist.docnums))
+                    weights.extend(plist.weights)
                 starts.append(len(docnums))
-                ordinals[term] = ordinal
-            self._packed[fieldname] = (ordinals, starts, memoryview(docnums), memoryview(weights))
+            self._packed[fieldname] = (starts, memoryview(docnums), memoryview(weights))
             self._cache[fieldname].clear()
         self._frequencies.clear()  # the packed lists tell the frequencies now
         with self._lock:
@@ -99,14 +112,23 @@ class PostingsTable:
                 matcher.next()
         return PostingList(docnums, weights)
 
+    def _ordinal(self, term: str) -> int | None:
+        """The term's position in the shared sorted term list, or None."""
+        at = bisect.bisect_left(self._terms, term)
+        if at < len(self._terms) and self._terms[at] == term:
+            return at
+        return None
+
     def get(self, fieldname: str, term: str) -> PostingList | None:
         packed = self._packed.get(fieldname)
         if packed is not None:
-            ordinals, starts, docnums, weights = packed
-            ordinal = ordinals.get(term)
+            starts, docnums, weights = packed
+            ordinal = self._ordinal(term)
             if ordinal is None:
                 return None
             start, end = starts[ordinal], starts[ordinal + 1]
+            if start == end:  # another field's term
+                return None
             return PostingList(docnums[start:end], weights[start:end])
         cache = self._cache[fieldname]
         plist = cache.get(term)
@@ -120,13 +142,36 @@ class PostingsTable:
     def has(self, fieldname: str, term: str) -> bool:
         packed = self._packed.get(fieldname)
         if packed is not None:
-            return term in packed[0]
+            ordinal = self._ordinal(term)
+            return ordinal is not None and packed[0][ordinal] < packed[0][ordinal + 1]
         return term in self._frequencies[fieldname]
 
     def document_frequencies(self, fieldname: str) -> dict[str, int]:
         """term → number of documents that have it, for one field."""
         packed = self._packed.get(fieldname)
         if packed is not None:
-            ordinals, starts, _, _ = packed
-            return {term: starts[i + 1] - starts[i] for term, i in ordinals.items()}
+            starts = packed[0]
+            return {
+                term: starts[i + 1] - starts[i]
+                for i, term in enumerate(self._terms)
+                if starts[i + 1] > starts[i]
+            }
         return self._frequencies[fieldname]
+
+    def term_counts(self, fields: Sequence[str]) -> tuple[list[str], array]:
+        """Every term, sorted, and how many documents have it in ``fields`` together (0 for a
+        term only other fields have); once read, the list is the table's own, not a copy."""
+        if self._packed:
+            terms = self._terms
+            counts = array("I", bytes(4 * len(terms)))
+            for fieldname in fields:
+                starts = self._packed[fieldname][0]
+                for i in range(len(terms)):
+                    counts[i] += starts[i + 1] - starts[i]
+            return terms, counts
+        summed: dict[str, int] = {}
+        for fieldname in fields:
+            for term, df in self._frequencies[fieldname].items():
+                summed[term] = summed.get(term, 0) + df
+        terms = sorted(summed)
+        return terms, array("I", (summed[term] for term in terms))

@@ -13,8 +13,9 @@ import json
 import logging
 import threading
 import time
+from array import array
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,13 +23,14 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from index.acronyms import SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
-from index.cognates import cognates_of
+from index.chunk_records import ChunkRecords
+from index.cognates import cognates_of, pack_cognates
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
 from index.postings import EAGER_LIMIT, PostingsTable
 from index.snippet import PreparedText, make_snippet, prepare
 from index.spelling import SpellingCorrector
-from index.store import chunk_from_json, current_generation
+from index.store import current_generation
 
 log = logging.getLogger(__name__)
 
@@ -87,22 +89,23 @@ class _Snapshot:
     """One loaded generation: postings from its Whoosh index and everything derived from it."""
 
     generation: str
-    chunks: list[Chunk]
-    by_id: dict[str, Chunk]
-    by_docnum: list[Chunk | None]
+    records: ChunkRecords  # the chunks, decoded when asked for
+    by_docnum: array  # docnum → position in ``records`` (-1: none)
     continuation: frozenset[int]  # docnums of the later pieces of a long section
     postings: PostingsTable | None
     acronyms: dict[str, list[str]]
     expansions: dict[str, list[tuple[tuple[str, ...], str]]]  # first word's stem → (words, acronym)
-    vocabulary: Collection[str]
+    vocabulary: Container[str]
     speller: SpellingCorrector
     # snippets' analysis, by chunk id: the most recently shown ones only
     prepared: OrderedDict[str, PreparedText] = field(default_factory=OrderedDict)
-    cognates: dict[str, list[str]] = field(default_factory=dict)  # root → "lang:word" (cognates.py)
+    # root → its "lang:word" entries, one per line (cognates.pack_cognates)
+    cognates: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> _Snapshot:
-        return cls("", [], {}, [], frozenset(), None, {}, {}, frozenset(), SpellingCorrector({}))
+        speller = SpellingCorrector({})
+        return cls("", ChunkRecords(b"[]"), array("i"), frozenset(), None, {}, {}, speller, speller)
 
 
 FIELDS = ("head", "head_stem", "body", "body_stem")
@@ -122,23 +125,28 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
         for path in generation.iterdir():
             if path.is_file() and not path.name.endswith(".json"):
                 storage.files[path.name] = path.read_bytes()
-    chunks = [
-        chunk_from_json(c) for c in json.loads((generation / "chunks.json").read_text("utf-8"))
-    ]
+    records = ChunkRecords((generation / "chunks.json").read_bytes())
     acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
     cognates_file = generation / "cognates.json"
-    cognates = json.loads(cognates_file.read_text("utf-8")) if cognates_file.exists() else {}
+    cognates = (
+        pack_cognates(json.loads(cognates_file.read_text("utf-8")))
+        if cognates_file.exists()
+        else {}
+    )
     ix = storage.open_index()
     reader = ix.reader()  # stays open only where posting lists are read on demand
-    by_id = {chunk.id: chunk for chunk in chunks}
-    by_docnum: list[Chunk | None] = [None] * reader.doc_count_all()
+    by_docnum = array("i", [-1]) * reader.doc_count_all()
     for docnum, stored in reader.iter_docs():
-        by_docnum[docnum] = by_id.get(stored["id"])
+        position = records.position(stored["id"])
+        by_docnum[docnum] = -1 if position is None else position
+    continuations = set(records.continuations())
     postings = PostingsTable(reader, FIELDS)
-    frequencies: dict[str, int] = {}
-    for fieldname in ("body", "head"):
-        for term, df in postings.document_frequencies(fieldname).items():
-            frequencies[term] = frequencies.get(term, 0) + df
+    if eager:
+        # The notes' size: read everything now (well under a second) and close the reader, so
+        # no query pays for a first read; bigger corpora read posting lists on demand.
+        postings.warm()
+    # The speller's words are the exact fields' terms, in the postings' own sorted list.
+    speller = SpellingCorrector.from_counts(*postings.term_counts(("body", "head")))
     expansions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for acronym, forms in acronyms.items():
         for form in forms:
@@ -146,24 +154,18 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
             if len(key) >= 2:
                 for stem in stems(key[0]):
                     expansions.setdefault(stem, []).append((key, acronym))
-    snapshot = _Snapshot(
+    return _Snapshot(
         generation=generation.name,
-        chunks=chunks,
-        by_id=by_id,
+        records=records,
         by_docnum=by_docnum,
-        continuation=frozenset(d for d, c in enumerate(by_docnum) if c is not None and c.part),
+        continuation=frozenset(d for d, p in enumerate(by_docnum) if p in continuations),
         postings=postings,
         acronyms=acronyms,
         expansions=expansions,
-        vocabulary=frequencies.keys(),
-        speller=SpellingCorrector(frequencies),
+        vocabulary=speller,
+        speller=speller,
         cognates=cognates,
     )
-    if eager:
-        # The notes' size: read everything now (well under a second) and close the reader, so
-        # no query pays for a first read; bigger corpora read posting lists on demand.
-        postings.warm()
-    return snapshot
 
 
 def _main_words(text: str) -> list[str]:
@@ -333,11 +335,11 @@ class Searcher:
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         self._maybe_refresh()
-        return self._snapshot.by_id.get(chunk_id)
+        return self._snapshot.records.by_id(chunk_id)
 
     def chunks(self) -> list[Chunk]:
         self._maybe_refresh()
-        return list(self._snapshot.chunks)
+        return self._snapshot.records.all()
 
     # -- search --------------------------------------------------------------------------------
 
@@ -383,9 +385,10 @@ class Searcher:
         hits: list[Hit] = []
         highlight = [c.highlight_keys() for c in concepts]
         for final, docnum in best:
-            chunk = snapshot.by_docnum[docnum]
-            if chunk is None:
+            position = snapshot.by_docnum[docnum]
+            if position < 0:
                 continue
+            chunk = snapshot.records.chunk(position)
             snippet = make_snippet(self._prepared(snapshot, chunk), highlight)
             hits.append(Hit(rank=len(hits) + 1, score=final, chunk=chunk, snippet=snippet))
         return SearchResult(query=text, hits=hits, suggestion=suggestion)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -32,9 +33,13 @@ class PreparedText:
     """A passage ready for snippets: tidied text, word spans, and word positions by token/stem."""
 
     text: str
-    spans: tuple[tuple[int, int], ...]
-    positions: dict[str, tuple[int, ...]]  # token or stem → indexes into ``spans``
+    # Packed (a notebook keeps hundreds of these): word i spans text[spans[2i]:spans[2i + 1]]
+    spans: array
+    positions: dict[str, array]  # token or stem → word indexes, in order
     code: tuple[tuple[int, int, str], ...] = ()  # code blocks in ``text``: start, end, language
+
+    def span(self, word_index: int) -> tuple[int, int]:
+        return self.spans[2 * word_index], self.spans[2 * word_index + 1]
 
 
 def _segments(text: str) -> list[tuple[str, str | None]]:
@@ -89,18 +94,16 @@ def prepare(text: str) -> PreparedText:
         text = "".join(parts)
     else:
         text = tidy(text)
-    spans: list[tuple[int, int]] = []
+    spans = array("I")
     positions: dict[str, list[int]] = {}
     for index, (_, tokens, start, end) in enumerate(iter_words(text)):
-        spans.append((start, end))
+        spans.extend((start, end))
         keys = set(tokens)
         for token in tokens:
             keys.update(stems(token))
         for key in keys:
             positions.setdefault(key, []).append(index)
-    return PreparedText(
-        text, tuple(spans), {k: tuple(v) for k, v in positions.items()}, tuple(code)
-    )
+    return PreparedText(text, spans, {k: array("I", v) for k, v in positions.items()}, tuple(code))
 
 
 def make_snippet(
@@ -125,7 +128,7 @@ def make_snippet(
     spans: list[tuple[int, int, int]] = []  # (start, end, concept)
     last_end = -1
     for word_index in sorted(owner):
-        start, end = prepared.spans[word_index]
+        start, end = prepared.span(word_index)
         if start < last_end:  # parts of one compound share its span
             continue
         spans.append((start, end, owner[word_index]))

@@ -3,14 +3,16 @@
 Finds vocabulary words within one edit (or one swap of neighbours, "presigend" → "presigned")
 of an unknown word, preferring the most frequent. The candidates are generated from the typed
 word (every delete, swap, replacement and insertion over the vocabulary's letters) and looked
-up, so no neighbourhood index is kept: a notebook's speller costs only its word counts.
+up, so no neighbourhood index is kept: a notebook's speller costs only its word counts (the
+postings' own sorted term list, see ``PostingsTable.term_counts``, and one dict over its strings).
 """
 
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 _MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 _MIN_PREFIX = 3  # a half-typed word needs this many letters to be completed
@@ -87,48 +89,76 @@ class SpellingCorrector:
     """Suggests the vocabulary word closest to an unknown word."""
 
     def __init__(self, frequencies: Mapping[str, int]) -> None:
-        self.frequencies = dict(frequencies)
-        self._sorted = sorted(self.frequencies)
-        letters = Counter(ch for word in self.frequencies if word.isalpha() for ch in word)
+        words = sorted(word for word, count in frequencies.items() if count > 0)
+        self._init(words, array("I", (frequencies[word] for word in words)))
+
+    @classmethod
+    def from_counts(cls, words: list[str], counts: Sequence[int]) -> SpellingCorrector:
+        """Over sorted ``words`` and their counts (a count of 0: not a word), both kept as given."""
+        corrector = cls.__new__(cls)
+        corrector._init(words, counts)
+        return corrector
+
+    def _init(self, words: list[str], counts: Sequence[int]) -> None:
+        self._sorted = words
+        self._counts = counts
+        # One dict of the words (sharing the list's strings): a correction looks up a thousand
+        # candidates, too many for a bisect each within the latency budget.
+        self._frequencies = {
+            word: count for word, count in zip(words, counts, strict=True) if count
+        }
+        letters: Counter[str] = Counter()
+        for word, count in zip(words, counts, strict=True):
+            if count and word.isalpha():
+                letters.update(word)
         # Bounded: a script with thousands of letters must not make a lookup cost thousands.
-        self._alphabet = "".join(sorted(ch for ch, _ in letters.most_common(_MAX_LETTERS)))
+        common = sorted(letters.items(), key=lambda item: (-item[1], item[0]))[:_MAX_LETTERS]
+        self._alphabet = "".join(sorted(ch for ch, _ in common))
+
+    def frequency(self, word: str) -> int:
+        """How many passages have ``word`` (0: not a vocabulary word)."""
+        return self._frequencies.get(word, 0)
 
     def completions(self, prefix: str, limit: int = 5) -> list[str]:
         """The most common vocabulary words that start with ``prefix`` (for half-typed words)."""
         if len(prefix) < _MIN_PREFIX:
             return []
         found: list[str] = []
+        counts: dict[str, int] = {}
         index = bisect.bisect_left(self._sorted, prefix)
         while index < len(self._sorted) and self._sorted[index].startswith(prefix):
-            if self._sorted[index] != prefix:
-                found.append(self._sorted[index])
+            word, count = self._sorted[index], self._counts[index]
+            if count and word != prefix:
+                found.append(word)
+                counts[word] = count
             index += 1
             if len(found) >= _MAX_PREFIX_SCAN:
                 break
-        found.sort(key=lambda word: (-self.frequencies[word], word))
+        found.sort(key=lambda word: (-counts[word], word))
         return found[:limit]
 
-    def __contains__(self, word: str) -> bool:
-        return word in self.frequencies
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.frequency(word) > 0
 
     def correct(self, word: str) -> str | None:
         """The best vocabulary word one edit away from an unknown ``word``, or None."""
-        if len(word) < _MIN_LENGTH or not word.isalpha() or word in self.frequencies:
+        if len(word) < _MIN_LENGTH or not word.isalpha() or word in self:
             return None
         return self._best_neighbour(word, min_frequency=1)
 
     def more_common_spelling(self, word: str) -> str | None:
         """For a rare known word (the notes have typos too: "permision"), a far more common
         word one edit away ("permission"), or None."""
-        frequency = self.frequencies.get(word, 0)
+        frequency = self.frequency(word)
         if len(word) < _MIN_LENGTH + 3 or not word.isalpha() or not 0 < frequency <= _RARE:
             return None
         return self._best_neighbour(word, min_frequency=max(_COMMON, frequency * _COMMON))
 
     def _best_neighbour(self, word: str, min_frequency: int) -> str | None:
         best: tuple[int, str] | None = None
+        frequencies = self._frequencies
         for candidate in set(one_edit(word, self._alphabet)):
-            frequency = self.frequencies.get(candidate, 0)
+            frequency = frequencies.get(candidate, 0)
             if frequency < min_frequency or len(candidate) < _MIN_LENGTH:
                 continue
             if not candidate.isalpha() or not plausible_typo(word, candidate):

@@ -36,7 +36,13 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 
 from index.acronyms import mine_acronyms
-from index.analysis import ANALYSIS_VERSION, exact_analyzer, stemmed_analyzer, words
+from index.analysis import (
+    ANALYSIS_VERSION,
+    NotesFrequency,
+    exact_analyzer,
+    stemmed_analyzer,
+    words,
+)
 from index.cognates import count_words, mine_cognates
 from index.corpus import NoteLimits, discover_note_files, note_digest
 from index.integrity import has_checksums, verify_generation, write_checksums
@@ -53,6 +59,10 @@ _BROKEN = ".broken-"  # prefix of a generation set aside after failing its check
 _WRITER_LIMIT_MB = 48
 # Posting blocks stored uncompressed: a tenth off a 200 KB notebook's build, for 18% more disk.
 _CODEC = W3Codec(compression=0)
+# No per-term minimum and maximum field lengths (Whoosh's block-quality shortcuts for its own
+# scorer, which is never used: index.postings scores), so committing does not look up a
+# document's length for every posting; the lengths themselves are still stored.
+_CODEC.length_stats = False
 # Every module whose code shapes what is stored: a change to any of them rebuilds the index.
 _CODE_FILES = (
     "analysis.py",
@@ -129,13 +139,16 @@ class IndexInfo:
 
 def build_schema() -> Schema:
     """Heading fields (path + title) and body fields, each exact and EN+ES stemmed."""
-    return Schema(
+    schema = Schema(
         id=ID(stored=True, unique=True),
         head=TEXT(analyzer=exact_analyzer(), phrase=False),
         head_stem=TEXT(analyzer=stemmed_analyzer(), phrase=False),
         body=TEXT(analyzer=exact_analyzer(), phrase=False),
         body_stem=TEXT(analyzer=stemmed_analyzer(), phrase=False),
     )
+    for name in ("head", "head_stem", "body", "body_stem"):
+        schema[name].format = NotesFrequency(field_boost=schema[name].format.field_boost)
+    return schema
 
 
 def chunk_to_json(chunk: Chunk) -> dict:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from index.examples import example_queries
 from tests.botfakes import make_chunk
 
 
 def _chunk(cid: str, title: str, source: str, lang: str = "en"):
     chunk = make_chunk(cid, title, f"{title} is explained here.")
-    return type(chunk)(
-        **{**{s: getattr(chunk, s) for s in chunk.__slots__}, "source": source, "lang": lang}
-    )
+    return replace(chunk, source=source, lang=lang)
 
 
 def test_examples_are_short_titles_of_the_notes_spread_across_files():

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from whoosh.formats import Frequency
+
 from index.analysis import (
     QUERY_STOP_WORDS,
     STOP_WORDS,
+    NotesFrequency,
     NotesTokenizer,
+    exact_analyzer,
     fold,
     iter_words,
+    stemmed_analyzer,
     stems,
     words,
 )
@@ -123,3 +128,11 @@ def test_completions_prefer_common_words_and_need_three_letters():
     assert corrector.completions("auro") == ["aurora", "auroradb"]
     assert corrector.completions("au") == []
     assert corrector.completions("zzz") == []
+
+
+def test_the_notes_format_counts_the_same_postings_as_whooshs_own():
+    text = "S3 Lifecycle rules move objects; lifecycle rules expire objects. ¿Cuántas réplicas?"
+    for analyzer in (exact_analyzer(), stemmed_analyzer()):
+        ours = sorted(NotesFrequency(field_boost=1.5).word_values(text, analyzer))
+        whooshs = sorted(Frequency(field_boost=1.5).word_values(text, analyzer))
+        assert ours == whooshs and any(freq == 2 for _, freq, _, _ in ours)

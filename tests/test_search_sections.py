@@ -1,14 +1,17 @@
-"""Long sections cut into several chunks, packed postings, and per-paragraph language."""
+"""Long sections cut into several chunks, packed postings, chunk records decoded on demand, and
+per-paragraph language."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from index.chunk_records import ChunkRecords
 from index.chunker import chunk_text
 from index.lang import paragraph_langs
 from index.search import open_searcher
 from index.spelling import SpellingCorrector, one_edit
-from index.store import ensure_index
+from index.store import chunk_to_json, current_generation, ensure_index, load_index_chunks
 
 _FILLER = "Queues hold items in arrival order and release them one by one to workers. "
 
@@ -62,6 +65,49 @@ def test_an_opened_notebook_reads_every_list_then_closes_its_reader(tmp_path):
     assert postings.get("body", "nowhere-in-the-notes") is None
     assert postings.document_frequencies("body")["clockwise"] == 1
     assert searcher.search("clockwise").hits  # still answers with the reader gone
+
+
+def test_the_four_fields_share_one_term_list_and_keep_their_own_lists(tmp_path):
+    _long_section_notes(tmp_path / "notes")
+    ensure_index(tmp_path / "notes", tmp_path / "index")
+    postings = open_searcher(tmp_path / "index")._snapshot.postings
+    assert postings is not None
+    assert postings.has("body", "hashing") and postings.has("head", "hashing")
+    body, head = postings.document_frequencies("body"), postings.document_frequencies("head")
+    stem_only = sorted(set(postings.document_frequencies("body_stem")) - set(body))
+    assert stem_only  # a stem the notes never spell out: in the shared list, not in "body"
+    assert postings.has("body_stem", stem_only[0]) and postings.get("body", stem_only[0]) is None
+    assert not postings.has("body", stem_only[0])
+    terms, counts = postings.term_counts(("body", "head"))
+    assert terms == sorted(terms)
+    for term, count in zip(terms, counts, strict=True):
+        assert count == body.get(term, 0) + head.get(term, 0)
+
+
+def test_chunk_records_decode_the_chunks_the_index_was_built_from(tmp_path):
+    _long_section_notes(tmp_path / "notes")
+    ensure_index(tmp_path / "notes", tmp_path / "index")
+    expected = load_index_chunks(tmp_path / "index")
+    generation = current_generation(tmp_path / "index")
+    assert generation is not None
+    records = ChunkRecords((generation / "chunks.json").read_bytes())
+    assert records.all() == expected and len(expected) > 2
+    assert records.by_id(expected[1].id) == expected[1]
+    assert records.by_id("no-such-chunk") is None
+    assert records.continuations() == [i for i, c in enumerate(expected) if c.part]
+    held = records.chunk(0)
+    assert records.chunk(0) is held  # one decoded copy while someone holds it
+    # a chunks.json laid out otherwise (pretty-printed) reads the same
+    pretty = json.dumps([chunk_to_json(c) for c in expected], indent=2).encode()
+    assert ChunkRecords(pretty).all() == expected
+    assert ChunkRecords(b"[]").all() == [] and ChunkRecords(b"[\n]").all() == []
+
+
+def test_a_speller_over_shared_terms_ignores_terms_counted_zero():
+    corrector = SpellingCorrector.from_counts(["queu", "queue", "queues"], [0, 4, 2])
+    assert "queue" in corrector and "queu" not in corrector
+    assert corrector.completions("que") == ["queue", "queues"]
+    assert corrector.frequency("queu") == 0 and corrector.frequency("queues") == 2
 
 
 def test_a_lazy_searcher_keeps_its_reader_and_answers_the_same(tmp_path):
