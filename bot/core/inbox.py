@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.services import AppServices
 from bot.db.inbox import DEAD, DONE, Mark, mark_done_in
+from bot.db.notebook_files import NotesRead
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class Handling:
     retry_error: BaseException | None = None  # a transient failure: try again
     failure: str | None = None  # a failure apologised for: set aside
     done_in_effect: bool = False  # marked done by the effect's own transaction
+    notes_read: NotesRead | None = None  # the chat's notes as its claim read them (until used)
 
     def begin_attempt(self) -> None:
         self.position = 0
@@ -63,6 +65,16 @@ _CURRENT: ContextVar[Handling | None] = ContextVar("studybot_handling", default=
 def current_handling() -> Handling | None:
     """The update the running task handles (None outside an update: jobs, the terminal)."""
     return _CURRENT.get()
+
+
+def take_notes_read(chat_id: int) -> NotesRead | None:
+    """The stored notes of ``chat_id`` that the current update's claim read, once (None: not
+    read with it, or taken already: a retry or a later request asks the database)."""
+    handling = _CURRENT.get()
+    if handling is None or handling.notes_read is None:
+        return None
+    read, handling.notes_read = handling.notes_read, None
+    return read if read.chat_id == chat_id else None
 
 
 def start_handling(handling: Handling) -> None:

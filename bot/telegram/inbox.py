@@ -106,7 +106,7 @@ class InboxQueue(asyncio.Queue[object]):
         )
         if not claim.first_time:
             return None
-        return Receipt(Handling(self.bot_id, update.update_id), claim)
+        return Receipt(Handling(self.bot_id, update.update_id, notes_read=claim.notes), claim)
 
     def take(self, update_id: int) -> Receipt | None:
         return self.receipts.pop(update_id, None)
