@@ -97,6 +97,17 @@ async def reply_sent(services: AppServices, handling: Handling) -> None:
         written.add_done_callback(_log_failed_mark)
 
 
+async def save_button_searches(services: AppServices) -> None:
+    """Save the searches behind the buttons about to be sent. While an update is handled, they
+    go with the record of its next reply (bot.db.marks: one transaction, so a reply recorded
+    sent has its buttons' searches saved, and one not recorded is sent again, with them, on
+    replay); elsewhere (jobs, the terminal) they are written now."""
+    handling = current_handling()
+    if handling is not None and not handling.done_in_effect:
+        return
+    await services.searches.save(services.db)
+
+
 def _log_failed_mark(written: asyncio.Future[None]) -> None:
     if not written.cancelled() and written.exception() is not None:
         log.warning("could not record a reply sent: %s", written.exception())
@@ -114,6 +125,7 @@ async def finish(services: AppServices, handling: Handling) -> None:
     """Handled: done, or dead with the failure it was apologised for."""
     state, error = (DEAD, handling.failure) if handling.failure is not None else (DONE, None)
     if state == DONE and handling.done_in_effect:
+        await services.searches.save(services.db)  # no mark to carry them (usually none)
         return  # the effect's transaction marked it done
     await services.inbox_marks.mark(
         Mark(handling.bot_id, handling.update_id, handling.replies_sent, state, error)

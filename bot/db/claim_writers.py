@@ -37,6 +37,7 @@ from bot.db.inbox import (
 )
 from bot.db.models import InboxUpdate
 from bot.db.notebook_files import CHATS_NOTES, StoredNote
+from bot.db.searches import SearchesToSave, save_on_postgres, save_on_sqlite
 from bot.db.users import _language_code, _user_name
 
 if TYPE_CHECKING:
@@ -230,16 +231,25 @@ class SqliteClaimWriter:
             connection.execute(_SQLITE_PRUNE, old)
         return first_times, languages, notes
 
-    async def write_marks(self, marks: Sequence[Mark]) -> None:
-        """Inbox marks (bot.db.marks) in one transaction on the same thread and connection."""
+    async def write_marks(
+        self, marks: Sequence[Mark], searches: SearchesToSave | None = None
+    ) -> None:
+        """Inbox marks (bot.db.marks), and ``searches`` to save with them, in one transaction
+        on the same thread and connection."""
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self.executor, self._write_marks, marks)
+        await loop.run_in_executor(self.executor, self._write_marks, marks, searches)
 
-    def _write_marks(self, marks: Sequence[Mark]) -> None:
+    def _write_marks(self, marks: Sequence[Mark], searches: SearchesToSave | None) -> None:
         connection = self._connect()
         ordered = sorted(marks, key=lambda m: (m.bot_id, m.update_id))
         rows = [_mark_row(mark) for mark in ordered]
-        in_transaction(connection, lambda: connection.executemany(_SQLITE_MARK, rows))
+
+        def write() -> None:
+            connection.executemany(_SQLITE_MARK, rows)
+            if searches is not None:
+                save_on_sqlite(connection, searches, self.stamp)
+
+        in_transaction(connection, write)
 
     def _close(self) -> None:
         if self._connection is not None:
@@ -415,8 +425,11 @@ class PostgresClaimWriter:
             files.append(StoredNote(row["path"], row["size"], row["sha256"], added_at))
         return first_copies(batch, new_keys), languages, notes
 
-    async def write_marks(self, marks: Sequence[Mark]) -> None:
-        """Inbox marks (bot.db.marks) as one statement."""
+    async def write_marks(
+        self, marks: Sequence[Mark], searches: SearchesToSave | None = None
+    ) -> None:
+        """Inbox marks (bot.db.marks) as one statement; with ``searches`` to save, in one
+        transaction with them."""
         rows = [_mark_row(mark) for mark in sorted(marks, key=lambda m: (m.bot_id, m.update_id))]
         columns = (
             [row[3] for row in rows],
@@ -425,7 +438,16 @@ class PostgresClaimWriter:
             [row[1] for row in rows],
             [row[2] for row in rows],
         )
-        await self.run(lambda connection: connection.execute(_POSTGRES_MARKS, *columns))
+        if searches is None:
+            await self.run(lambda connection: connection.execute(_POSTGRES_MARKS, *columns))
+            return
+
+        async def write(connection: Any) -> None:
+            async with connection.transaction():
+                await connection.execute(_POSTGRES_MARKS, *columns)
+                await save_on_postgres(connection, searches, self.stamp)
+
+        await self.run(write)
 
     async def run(self, work: Callable[[Any], Awaitable[T]]) -> T:
         """``await work(connection)`` on this writer's asyncpg connection, in turn with the

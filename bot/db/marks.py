@@ -1,15 +1,17 @@
 """Group commit of inbox marks (replies sent, done, dead): the marks of updates finishing at the
 same moment share one transaction (on the claims' own connection where there is one,
-bot.db.claim_writers); a transient storage failure is retried (bounded) before the
+bot.db.claim_writers), and so do the saved searches behind the buttons of the replies they
+record (``SearchesSource``); a transient storage failure is retried (bounded) before the
 mark is given up, which leaves the update pending for a replay."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.db.inbox import Mark, record_marks
+from bot.db.searches import SearchesToSave, save_in_session
 from bot.db.storage_errors import retry_storage
 
 if TYPE_CHECKING:
@@ -28,12 +30,24 @@ def _merge(old: Mark, new: Mark) -> Mark:
     )
 
 
-class InboxMarks:
-    """``await mark(m)`` returns once ``m`` is committed (or raises after the retry bound)."""
+class SearchesSource(Protocol):
+    """Searches waiting to be saved (bot.core.search_memory), written with each round."""
 
-    def __init__(self, db: Database, *, retry_bound_s: float = 30.0) -> None:
+    def to_save(self) -> SearchesToSave | None: ...
+
+    def saved(self, batch: SearchesToSave) -> None: ...
+
+
+class InboxMarks:
+    """``await mark(m)`` returns once ``m`` is committed (or raises after the retry bound).
+    Each round also writes what ``searches`` has waiting (a failed round leaves it waiting)."""
+
+    def __init__(
+        self, db: Database, *, retry_bound_s: float = 30.0, searches: SearchesSource | None = None
+    ) -> None:
         self.db = db
         self.retry_bound_s = retry_bound_s
+        self.searches = searches
         self.rounds = 0
         self._pending: list[tuple[Mark, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -57,12 +71,15 @@ class InboxMarks:
             for mark, _ in batch:
                 key = (mark.bot_id, mark.update_id)
                 merged[key] = _merge(merged[key], mark) if key in merged else mark
+            searches = self.searches.to_save() if self.searches is not None else None
             try:
                 await retry_storage(
-                    lambda: self._write(list(merged.values())),  # noqa: B023
+                    lambda: self._write(list(merged.values()), searches),  # noqa: B023
                     bound_s=self.retry_bound_s,
                     what="recording inbox progress",
                 )
+                if searches is not None and self.searches is not None:
+                    self.searches.saved(searches)
             except Exception as error:
                 for _, waiter in batch:
                     if not waiter.done():
@@ -77,11 +94,13 @@ class InboxMarks:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    async def _write(self, marks: list[Mark]) -> None:
+    async def _write(self, marks: list[Mark], searches: SearchesToSave | None) -> None:
         writer = self.db.claim_writer()  # one round trip on the claims' own connection
         if writer is not None:
-            await writer.write_marks(marks)
+            await writer.write_marks(marks, searches)
         else:
             async with self.db.session() as session:
                 await record_marks(session, marks)
+                if searches is not None:
+                    await save_in_session(session, searches)
         self.rounds += 1
