@@ -61,3 +61,27 @@ async def test_a_failed_round_leaves_its_searches_waiting_for_the_next(
     await marks.mark(Mark(0, 2, 1, DONE))
     assert await _saved(db, key) == "presigned url"
     assert memory.to_save() is None
+
+
+async def test_a_search_that_cannot_be_saved_never_holds_the_marks_back(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _received(db, 1)
+    memory = SearchMemory()
+    key = memory.remember("poisoned", "demo:5")
+    marks = InboxMarks(db, retry_bound_s=1.0, searches=memory)
+    real_write = marks._write
+
+    async def searches_fail(marks_: list[Mark], searches: object) -> None:
+        if searches is not None:
+            raise ValueError("cannot store this query")
+        await real_write(marks_, None)
+
+    monkeypatch.setattr(marks, "_write", searches_fail)
+    await marks.mark(Mark(0, 1, 1, DONE))  # does not raise: the marks went alone
+    async with db.session() as session:
+        row = await session.get(InboxUpdate, {"bot_id": 0, "update_id": 1})
+    assert row is not None and row.state == DONE
+    assert await _saved(db, key) is None
+    assert memory.recall(key) == "poisoned"  # the button still works in this process
+    assert memory.to_save() is None  # not carried by every round after

@@ -143,6 +143,13 @@ class SearchMemory:
             if entry is not None:
                 entry.saved_at = batch.now
 
+    def given_up(self, batch: SearchesToSave) -> None:
+        """``batch`` could not be written where it went along (bot.db.marks): it is kept in
+        memory, and not carried again until its search is used again."""
+        for key, query in batch.searches.items():
+            if self._unsaved.get(key) == query:
+                del self._unsaved[key]
+
     def _used(self, key: str, entry: _Remembered) -> None:
         self._queries.move_to_end(key)
         stale = entry.saved_at is None or datetime.now(UTC) - entry.saved_at >= REFRESH_SAVED_AFTER

@@ -37,6 +37,8 @@ class SearchesSource(Protocol):
 
     def saved(self, batch: SearchesToSave) -> None: ...
 
+    def given_up(self, batch: SearchesToSave) -> None: ...
+
 
 class InboxMarks:
     """``await mark(m)`` returns once ``m`` is committed (or raises after the retry bound).
@@ -71,15 +73,8 @@ class InboxMarks:
             for mark, _ in batch:
                 key = (mark.bot_id, mark.update_id)
                 merged[key] = _merge(merged[key], mark) if key in merged else mark
-            searches = self.searches.to_save() if self.searches is not None else None
             try:
-                await retry_storage(
-                    lambda: self._write(list(merged.values()), searches),  # noqa: B023
-                    bound_s=self.retry_bound_s,
-                    what="recording inbox progress",
-                )
-                if searches is not None and self.searches is not None:
-                    self.searches.saved(searches)
+                await self._write_round(list(merged.values()))
             except Exception as error:
                 for _, waiter in batch:
                     if not waiter.done():
@@ -93,6 +88,32 @@ class InboxMarks:
             for _, waiter in batch:
                 if not waiter.done():
                     waiter.set_result(None)
+
+    async def _write_round(self, marks: list[Mark]) -> None:
+        """``marks`` with the searches waiting. If that fails and the marks alone then succeed,
+        the searches were the trouble: they are given up (their buttons work in this process
+        only, as when ``SearchMemory.save`` fails), so they never hold the marks back."""
+        source = self.searches
+        searches = source.to_save() if source is not None else None
+        try:
+            await self._retrying(marks, searches)
+        except Exception:
+            if source is None or searches is None:
+                raise
+            await self._retrying(marks, None)
+            count = len(searches.searches)
+            log.warning("could not save %d search(es) with inbox marks", count, exc_info=True)
+            source.given_up(searches)
+            return
+        if source is not None and searches is not None:
+            source.saved(searches)
+
+    async def _retrying(self, marks: list[Mark], searches: SearchesToSave | None) -> None:
+        await retry_storage(
+            lambda: self._write(marks, searches),
+            bound_s=self.retry_bound_s,
+            what="recording inbox progress",
+        )
 
     async def _write(self, marks: list[Mark], searches: SearchesToSave | None) -> None:
         writer = self.db.claim_writer()  # one round trip on the claims' own connection
