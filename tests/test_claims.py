@@ -29,6 +29,7 @@ from bot.db.chats import set_chat_active
 from bot.db.claim_writers import PostgresClaimWriter, SqliteClaimWriter
 from bot.db.claims import ClaimResult, UpdateClaims
 from bot.db.models import Chat, InboxUpdate, User
+from bot.db.notebook_files import put_note_files, set_keep_demo, stored_notes
 from bot.db.seen import SeenChat, SeenUpdate, SeenUser
 from bot.db.users import set_user_language
 
@@ -355,6 +356,26 @@ async def test_within_one_batch_the_last_sighting_of_a_user_or_chat_wins(
     assert (await _chat(db, -7)).title == "New"
 
 
+async def test_a_first_claim_reads_its_chats_notes_in_the_same_transaction(db: Database) -> None:
+    async with db.session() as s:
+        await put_note_files(s, -7, [("b.md", b"beta"), ("a.md", b"alpha")])
+        await set_keep_demo(s, -7, True)
+    claims = UpdateClaims(db)
+    in_group, in_private, repeat = await asyncio.gather(
+        claims.claim(SeenUpdate(1, SeenUser(5, "Ana", "en"), SeenChat(-7, "group", "Study"))),
+        claims.claim(student(2, 6)),
+        claims.claim(SeenUpdate(1, SeenUser(5, "Ana", "en"), SeenChat(-7, "group", "Study"))),
+    )
+    assert claims.rounds == 1
+    files, keep_demo = await stored_notes(db, -7)  # what the chat's notes check would ask
+    assert in_group.notes is not None and in_group.notes.chat_id == -7
+    assert set(in_group.notes.files) == set(files) and len(files) == 2
+    assert in_group.notes.keep_demo and keep_demo
+    assert in_private.notes is not None and in_private.notes.chat_id == 6
+    assert in_private.notes.files == () and not in_private.notes.keep_demo
+    assert not repeat.first_time and repeat.notes is None
+
+
 async def test_the_explicit_language_choice_is_returned(db: Database, direct: bool) -> None:
     async with db.session() as s:
         await set_user_language(s, 5, "es")
@@ -385,7 +406,9 @@ async def test_a_known_language_is_not_read_again_unless_the_row_changes(
     if direct and db.dialect == "postgresql":
         assert len(statements) == 1  # the reading is a branch of the one statement
     else:
-        assert not [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+        # no read of users (the chat's notes are read, for its notes check)
+        reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+        assert not [sql for sql in reads if "FROM users" in sql], reads
     renamed = await claims.claim(replace(student(3, 5, name="Ana M"), wants_language=False))
     assert (renamed.explicit_lang, renamed.language_read) == ("es", True)  # learnt for free
     newcomer = await claims.claim(replace(student(4, 6), wants_language=False))

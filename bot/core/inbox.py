@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.services import AppServices
 from bot.db.inbox import DEAD, DONE, Mark, mark_done_in
+from bot.db.notebook_files import NotesRead
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class Handling:
     retry_error: BaseException | None = None  # a transient failure: try again
     failure: str | None = None  # a failure apologised for: set aside
     done_in_effect: bool = False  # marked done by the effect's own transaction
+    notes_read: NotesRead | None = None  # the chat's notes as its claim read them (until used)
 
     def begin_attempt(self) -> None:
         self.position = 0
@@ -65,6 +67,16 @@ def current_handling() -> Handling | None:
     return _CURRENT.get()
 
 
+def take_notes_read(chat_id: int) -> NotesRead | None:
+    """The stored notes of ``chat_id`` that the current update's claim read, once (None: not
+    read with it, or taken already: a retry or a later request asks the database)."""
+    handling = _CURRENT.get()
+    if handling is None or handling.notes_read is None:
+        return None
+    read, handling.notes_read = handling.notes_read, None
+    return read if read.chat_id == chat_id else None
+
+
 def start_handling(handling: Handling) -> None:
     """From here on, this task (and tasks it starts) handles ``handling``."""
     handling.begin_attempt()
@@ -85,6 +97,17 @@ async def reply_sent(services: AppServices, handling: Handling) -> None:
         written.add_done_callback(_log_failed_mark)
 
 
+async def save_button_searches(services: AppServices) -> None:
+    """Save the searches behind the buttons about to be sent. While an update is handled, they
+    go with the record of its next reply (bot.db.marks: one transaction, so a reply recorded
+    sent has its buttons' searches saved, and one not recorded is sent again, with them, on
+    replay); elsewhere (jobs, the terminal) they are written now."""
+    handling = current_handling()
+    if handling is not None and not handling.done_in_effect:
+        return
+    await services.searches.save(services.db)
+
+
 def _log_failed_mark(written: asyncio.Future[None]) -> None:
     if not written.cancelled() and written.exception() is not None:
         log.warning("could not record a reply sent: %s", written.exception())
@@ -102,6 +125,7 @@ async def finish(services: AppServices, handling: Handling) -> None:
     """Handled: done, or dead with the failure it was apologised for."""
     state, error = (DEAD, handling.failure) if handling.failure is not None else (DONE, None)
     if state == DONE and handling.done_in_effect:
+        await services.searches.save(services.db)  # no mark to carry them (usually none)
         return  # the effect's transaction marked it done
     await services.inbox_marks.mark(
         Mark(handling.bot_id, handling.update_id, handling.replies_sent, state, error)

@@ -96,6 +96,7 @@ class NotebookRegistry:
         self._chat_notes: dict[int, ChatNotes] = {}
         self._open: OrderedDict[str, Notebook] = OrderedDict()  # chat notebooks, oldest use first
         self._checked_at: dict[int, float] = {}  # chat → when its notes were last compared
+        self._changed_at: dict[int, float] = {}  # chat → when its notes last changed here
 
     @classmethod
     def of(
@@ -147,6 +148,7 @@ class NotebookRegistry:
         with self._lock:
             old = self._chat_notes.get(chat_id)
             self._chat_notes[chat_id] = notes
+            self._changed_at[chat_id] = time.monotonic()
             if old is not None and old.notebook_id != notes.notebook_id:
                 self._open.pop(old.notebook_id, None)
             if notebook is not None:
@@ -168,12 +170,21 @@ class NotebookRegistry:
             self._checked_at[chat_id] = now
             return True
 
+    def changed_since(self, chat_id: int, moment: float) -> bool:
+        """Whether ``chat_id``'s notes changed here at or after ``moment`` (time.monotonic()):
+        a read of the database begun at ``moment`` may be older than what the chat studies."""
+        with self._lock:
+            changed = self._changed_at.get(chat_id)
+            return changed is not None and changed >= moment
+
     def switch_if(self, chat_id: int, expected: ChatNotes | None, notes: ChatNotes | None) -> bool:
         """Assign ``notes`` (None: the shipped notes) unless the chat's notes changed here since
         they were ``expected`` (an upload on this instance wins over an older comparison)."""
         with self._lock:
             if self._chat_notes.get(chat_id) != expected:
                 return False
+            if expected != notes:
+                self._changed_at[chat_id] = time.monotonic()
             if expected is not None and expected != notes:
                 self._open.pop(expected.notebook_id, None)
             if notes is None:
@@ -186,6 +197,7 @@ class NotebookRegistry:
         """``chat_id`` has no notes of its own any more: it studies the shipped notes."""
         with self._lock:
             old = self._chat_notes.pop(chat_id, None)
+            self._changed_at[chat_id] = time.monotonic()
             if old is not None:
                 self._open.pop(old.notebook_id, None)
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.db.searches import KEEP_SEARCHES_FOR, save_searches, search_query
+from bot.db.searches import KEEP_SEARCHES_FOR, SearchesToSave, save_searches, search_query
 from bot.db.session import Database
 
 log = logging.getLogger(__name__)
@@ -112,22 +112,43 @@ class SearchMemory:
                 await self._save_pending(db)
 
     async def _save_pending(self, db: Database) -> None:
-        batch = dict(self._unsaved)
+        batch = self.to_save()
+        if batch is None:
+            return
+        try:
+            await save_searches(db, batch.searches, batch.now, batch.prune_before)
+        except Exception:  # SQLAlchemy's, or the driver's on the claims' own connection
+            count = len(batch.searches)
+            log.warning("could not save %d search(es); kept in memory", count, exc_info=True)
+            return
+        self.saved(batch)
+
+    def to_save(self) -> SearchesToSave | None:
+        """What ``save`` would write now (None: nothing), for a write that carries it along
+        (bot.db.marks: the record of the replies whose buttons need it)."""
+        if not self._unsaved:
+            return None
         now = datetime.now(UTC)
         prune = self._pruned_at is None or now - self._pruned_at >= PRUNE_SAVED_EVERY
-        try:
-            await save_searches(db, batch, now, now - KEEP_SEARCHES_FOR if prune else None)
-        except Exception:  # SQLAlchemy's, or the driver's on the claims' own connection
-            log.warning("could not save %d search(es); kept in memory", len(batch), exc_info=True)
-            return
-        if prune:
-            self._pruned_at = now
-        for key, query in batch.items():
+        return SearchesToSave(dict(self._unsaved), now, now - KEEP_SEARCHES_FOR if prune else None)
+
+    def saved(self, batch: SearchesToSave) -> None:
+        """``batch`` (from ``to_save``) is committed."""
+        if batch.prune_before is not None:
+            self._pruned_at = batch.now
+        for key, query in batch.searches.items():
             if self._unsaved.get(key) == query:
                 del self._unsaved[key]
             entry = self._queries.get(key)
             if entry is not None:
-                entry.saved_at = now
+                entry.saved_at = batch.now
+
+    def given_up(self, batch: SearchesToSave) -> None:
+        """``batch`` could not be written where it went along (bot.db.marks): it is kept in
+        memory, and not carried again until its search is used again."""
+        for key, query in batch.searches.items():
+            if self._unsaved.get(key) == query:
+                del self._unsaved[key]
 
     def _used(self, key: str, entry: _Remembered) -> None:
         self._queries.move_to_end(key)

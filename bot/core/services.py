@@ -45,7 +45,9 @@ class AppServices:
 
     def __post_init__(self) -> None:
         self.claims = UpdateClaims(self.db)
-        self.inbox_marks = InboxMarks(self.db, retry_bound_s=self.settings.storage_retry_s)
+        self.inbox_marks = InboxMarks(
+            self.db, retry_bound_s=self.settings.storage_retry_s, searches=self.searches
+        )
 
     def notebook_for(self, chat_id: int) -> Notebook:
         """The notebook ``chat_id`` studies."""

@@ -1,5 +1,6 @@
 """One round trip per claim batch (bot.db.claims): the same writes as bot.db.inbox, users and
-chats make through a session, sent straight to the driver on a connection kept for claims.
+chats make through a session, and the read of the chats' stored notes (bot.db.notebook_files),
+sent straight to the driver on a connection kept for claims.
 
 - SQLite: a plain ``sqlite3`` connection owned by one worker thread; the whole transaction runs
   there, so a batch costs one thread handoff instead of one per statement through aiosqlite.
@@ -35,6 +36,8 @@ from bot.db.inbox import (
     wants_pruning,
 )
 from bot.db.models import InboxUpdate
+from bot.db.notebook_files import CHATS_NOTES, StoredNote
+from bot.db.searches import SearchesToSave, save_on_postgres, save_on_sqlite
 from bot.db.users import _language_code, _user_name
 
 if TYPE_CHECKING:
@@ -42,8 +45,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# (first time per batch entry, /lang choice of the fresh users that were created, changed or read)
-Written = tuple[list[bool], dict[int, str | None]]
+# chat → its stored files (by path) and whether it keeps the demo notes on; a chat read that has
+# no files is absent
+ChatsNotes = dict[int, tuple[list[StoredNote], bool]]
+# (first time per batch entry, /lang choice of the fresh users that were created, changed or read,
+# the notes of the fresh updates' chats: None when not read)
+Written = tuple[list[bool], dict[int, str | None], ChatsNotes | None]
 T = TypeVar("T")
 
 SQLITE_IN_CHUNK = 500  # ids per IN (...) query: far below SQLite's bind limit
@@ -201,8 +208,17 @@ class SqliteClaimWriter:
                 _SQLITE_USER, (user_id, name, code, stamp, stamp)
             ):
                 languages[row_id] = language
-        for chat_id, (kind, title) in _latest_chats(fresh).items():
+        chats = _latest_chats(fresh)
+        for chat_id, (kind, title) in chats.items():
             connection.execute(_SQLITE_CHAT, (chat_id, kind, title, stamp, stamp))
+        notes: ChatsNotes = {}
+        chat_ids = list(chats)
+        for start in range(0, len(chat_ids), SQLITE_IN_CHUNK):
+            chunk = chat_ids[start : start + SQLITE_IN_CHUNK]
+            query = CHATS_NOTES.format(chats=", ".join("?" * len(chunk)))
+            for chat_id, path, size, sha256, added_at, keep in connection.execute(query, chunk):
+                files, _ = notes.setdefault(chat_id, ([], bool(keep)))
+                files.append(StoredNote(path, size, sha256, self.read_time(added_at)))
         unread = sorted(_wanted(fresh) - languages.keys())
         for start in range(0, len(unread), SQLITE_IN_CHUNK):
             chunk = unread[start : start + SQLITE_IN_CHUNK]
@@ -213,18 +229,27 @@ class SqliteClaimWriter:
         if wants_pruning(new_keys):
             old = (self.stamp(now - KEEP_DONE_FOR), self.stamp(now - KEEP_DEAD_FOR))
             connection.execute(_SQLITE_PRUNE, old)
-        return first_times, languages
+        return first_times, languages, notes
 
-    async def write_marks(self, marks: Sequence[Mark]) -> None:
-        """Inbox marks (bot.db.marks) in one transaction on the same thread and connection."""
+    async def write_marks(
+        self, marks: Sequence[Mark], searches: SearchesToSave | None = None
+    ) -> None:
+        """Inbox marks (bot.db.marks), and ``searches`` to save with them, in one transaction
+        on the same thread and connection."""
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self.executor, self._write_marks, marks)
+        await loop.run_in_executor(self.executor, self._write_marks, marks, searches)
 
-    def _write_marks(self, marks: Sequence[Mark]) -> None:
+    def _write_marks(self, marks: Sequence[Mark], searches: SearchesToSave | None) -> None:
         connection = self._connect()
         ordered = sorted(marks, key=lambda m: (m.bot_id, m.update_id))
         rows = [_mark_row(mark) for mark in ordered]
-        in_transaction(connection, lambda: connection.executemany(_SQLITE_MARK, rows))
+
+        def write() -> None:
+            connection.executemany(_SQLITE_MARK, rows)
+            if searches is not None:
+                save_on_sqlite(connection, searches, self.stamp)
+
+        in_transaction(connection, write)
 
     def _close(self) -> None:
         if self._connection is not None:
@@ -307,14 +332,24 @@ pruned AS (
             OR (state = 'dead' AND received_at < $14::timestamp))
         AND EXISTS (SELECT 1 FROM claimed WHERE update_id % $11 = 0)
     RETURNING update_id
+),
+notes AS (
+    SELECT f.chat_id, f.path, f.size, f.sha256, f.added_at, o.keep_demo
+    FROM notebook_files AS f LEFT JOIN notebook_options AS o ON o.chat_id = f.chat_id
+    WHERE f.chat_id IN (SELECT chat_id FROM seen_chats)
 )
-SELECT 'claimed' AS what, update_id AS id, NULL AS language, bot_id FROM claimed
+SELECT 'claimed' AS what, update_id AS id, NULL AS language, bot_id,
+    NULL::text AS path, NULL::integer AS size, NULL::text AS sha256,
+    NULL::timestamp AS added_at, NULL::boolean AS keep_demo
+FROM claimed
 UNION ALL
-SELECT 'user', id, language, NULL FROM recorded_users
+SELECT 'user', id, language, NULL, NULL, NULL, NULL, NULL, NULL FROM recorded_users
 UNION ALL
-SELECT 'user', users.id, users.language, NULL FROM users
+SELECT 'user', users.id, users.language, NULL, NULL, NULL, NULL, NULL, NULL FROM users
 WHERE users.id IN (SELECT user_id FROM fresh WHERE wants_language)
     AND users.id NOT IN (SELECT id FROM recorded_users)
+UNION ALL
+SELECT 'notes', chat_id, NULL, NULL, path, size, sha256, added_at, keep_demo FROM notes
 """
 
 
@@ -327,6 +362,10 @@ FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[])
     AS m(bot_id, update_id, replies_sent, state, error)
 WHERE i.bot_id = m.bot_id AND i.update_id = m.update_id AND i.state = 'pending'
 """
+
+
+def _by_path(row: Any) -> tuple[int, str]:
+    return row["id"], row["path"]
 
 
 class PostgresClaimWriter:
@@ -377,12 +416,20 @@ class PostgresClaimWriter:
             self.stamp(now - KEEP_DEAD_FOR),
         )
         rows = await self._fetch(arguments)
-        new_keys = {(bot_id, row_id) for what, row_id, _, bot_id in rows if what == "claimed"}
-        languages = {row_id: language for what, row_id, language, _ in rows if what == "user"}
-        return first_copies(batch, new_keys), languages
+        new_keys = {(row["bot_id"], row["id"]) for row in rows if row["what"] == "claimed"}
+        languages = {row["id"]: row["language"] for row in rows if row["what"] == "user"}
+        notes: ChatsNotes = {}
+        for row in sorted((row for row in rows if row["what"] == "notes"), key=_by_path):
+            files, _ = notes.setdefault(row["id"], ([], bool(row["keep_demo"])))
+            added_at = self.read_time(row["added_at"])
+            files.append(StoredNote(row["path"], row["size"], row["sha256"], added_at))
+        return first_copies(batch, new_keys), languages, notes
 
-    async def write_marks(self, marks: Sequence[Mark]) -> None:
-        """Inbox marks (bot.db.marks) as one statement."""
+    async def write_marks(
+        self, marks: Sequence[Mark], searches: SearchesToSave | None = None
+    ) -> None:
+        """Inbox marks (bot.db.marks) as one statement; with ``searches`` to save, in one
+        transaction with them."""
         rows = [_mark_row(mark) for mark in sorted(marks, key=lambda m: (m.bot_id, m.update_id))]
         columns = (
             [row[3] for row in rows],
@@ -391,7 +438,16 @@ class PostgresClaimWriter:
             [row[1] for row in rows],
             [row[2] for row in rows],
         )
-        await self.run(lambda connection: connection.execute(_POSTGRES_MARKS, *columns))
+        if searches is None:
+            await self.run(lambda connection: connection.execute(_POSTGRES_MARKS, *columns))
+            return
+
+        async def write(connection: Any) -> None:
+            async with connection.transaction():
+                await connection.execute(_POSTGRES_MARKS, *columns)
+                await save_on_postgres(connection, searches, self.stamp)
+
+        await self.run(write)
 
     async def run(self, work: Callable[[Any], Awaitable[T]]) -> T:
         """``await work(connection)`` on this writer's asyncpg connection, in turn with the

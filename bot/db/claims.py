@@ -1,6 +1,7 @@
 """Group commit of update receipts: the updates arriving at the same moment are stored in the
 inbox (exactly-once: a copy already there is not handled again), their users and chats
-recorded, and the users' /lang choices read, in ONE transaction, since a transaction costs far
+recorded, the users' /lang choices and the chats' stored notes (for the notes check before
+their requests) read, in ONE transaction, since a transaction costs far
 more than the statements in it. On SQLite files and PostgreSQL that transaction is one round
 trip on a connection kept for claims (bot.db.claim_writers); elsewhere it goes through a
 session."""
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.db.base import utcnow
 from bot.db.chats import record_chats
 from bot.db.claim_writers import Written
 from bot.db.inbox import first_copies, receive_updates
+from bot.db.notebook_files import NotesRead
 from bot.db.seen import SeenUpdate
 from bot.db.users import explicit_languages, record_users
 
@@ -32,11 +35,14 @@ class ClaimResult:
     """``first_time``: handle the update (False: a redelivery, drop it).
     ``explicit_lang``: the user's stored /lang choice (None: none), meaningful when
     ``language_read``: read for a first-time update with a user that wanted it, or that the
-    user's row was created or changed in this claim."""
+    user's row was created or changed in this claim.
+    ``notes``: the stored notes of the update's chat, read in the claim's transaction (None:
+    not read there)."""
 
     first_time: bool
     explicit_lang: str | None = None
     language_read: bool = False
+    notes: NotesRead | None = field(default=None, compare=False)  # a moment's read
 
 
 class UpdateClaims:
@@ -89,21 +95,27 @@ class UpdateClaims:
 
     async def _write(self, batch: list[SeenUpdate]) -> list[ClaimResult]:
         writer = self.db.claim_writer() if self.direct else None
+        read_at = time.monotonic()
         if writer is not None:
-            first_times, languages = await writer.write(batch, utcnow())
+            first_times, languages, notes = await writer.write(batch, utcnow())
         else:
-            first_times, languages = await self._write_in_session(batch)
+            first_times, languages, notes = await self._write_in_session(batch)
         self.rounds += 1
         if len(batch) > 1:
             log.debug("claimed %d updates in one transaction", len(batch))
         results = []
         for seen, first in zip(batch, first_times, strict=True):
             read = first and seen.user is not None and seen.user.id in languages
+            chat_notes = None
+            if first and seen.chat is not None and notes is not None:
+                files, keep_demo = notes.get(seen.chat.id, ([], False))
+                chat_notes = NotesRead(seen.chat.id, tuple(files), keep_demo, read_at)
             results.append(
                 ClaimResult(
                     first_time=first,
                     explicit_lang=languages[seen.user.id] if read and seen.user else None,
                     language_read=read,
+                    notes=chat_notes,
                 )
             )
         return results
@@ -121,4 +133,4 @@ class UpdateClaims:
             } - languages.keys()
             if unread:
                 languages.update(await explicit_languages(session, unread))
-        return first_times, languages
+        return first_times, languages, None

@@ -30,6 +30,18 @@ class StoredNote:
     added_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class NotesRead:
+    """A chat's files (``note_files``) and ``keeps_demo`` as read at one moment, by the claim of
+    an update from the chat (bot.db.claims): its notes check needs no query of its own.
+    ``read_at``: ``time.monotonic()`` just before the read."""
+
+    chat_id: int
+    files: tuple[StoredNote, ...]
+    keep_demo: bool
+    read_at: float
+
+
 @asynccontextmanager
 async def reading(db: Database) -> AsyncIterator[AsyncSession]:
     """A session for reads alone: it never commits (it rolls back when closed), so a check made
@@ -52,6 +64,12 @@ _STORED_NOTES = (
     "SELECT f.path, f.size, f.sha256, f.added_at, o.keep_demo FROM notebook_files AS f"
     " LEFT JOIN notebook_options AS o ON o.chat_id = f.chat_id"
     " WHERE f.chat_id = {chat} ORDER BY f.path"
+)
+# the same for several chats at once (the claim of a batch of updates, bot.db.claim_writers)
+CHATS_NOTES = (
+    "SELECT f.chat_id, f.path, f.size, f.sha256, f.added_at, o.keep_demo"
+    " FROM notebook_files AS f LEFT JOIN notebook_options AS o ON o.chat_id = f.chat_id"
+    " WHERE f.chat_id IN ({chats}) ORDER BY f.chat_id, f.path"
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,6 +44,48 @@ _SAVE = (
 _PRUNE = "DELETE FROM saved_searches WHERE last_used_at < {before}"
 
 
+@dataclass(frozen=True, slots=True)
+class SearchesToSave:
+    """Key → query of searches to save (or mark used) at ``now``, and, with ``prune_before``,
+    the pruning of those unused since."""
+
+    searches: Mapping[str, str]
+    now: datetime
+    prune_before: datetime | None = None
+
+
+def save_on_sqlite(connection: sqlite3.Connection, batch: SearchesToSave, stamp: Any) -> None:
+    """``batch`` on the claims' own ``sqlite3`` connection, inside the caller's transaction
+    (``stamp``: how the connection's writer stores an instant)."""
+    now = stamp(batch.now)
+    rows = [(key, query, now, now) for key, query in sorted(batch.searches.items())]
+    connection.executemany(_SAVE.format(rows="VALUES (?, ?, ?, ?)"), rows)
+    if batch.prune_before is not None:
+        connection.execute(_PRUNE.format(before="?"), (stamp(batch.prune_before),))
+
+
+async def save_on_postgres(connection: Any, batch: SearchesToSave, stamp: Any) -> None:
+    """``batch`` on the claims' own asyncpg connection, inside the caller's transaction."""
+    ordered = sorted(batch.searches.items())
+    save = _SAVE.format(
+        rows="SELECT k, q, $3::timestamp, $3::timestamp"
+        " FROM unnest($1::text[], $2::text[]) AS s(k, q)"
+    )
+    keys = [key for key, _ in ordered]
+    queries = [query for _, query in ordered]
+    await connection.execute(save, keys, queries, stamp(batch.now))
+    if batch.prune_before is not None:
+        await connection.execute(_PRUNE.format(before="$1"), stamp(batch.prune_before))
+
+
+async def save_in_session(session: AsyncSession, batch: SearchesToSave) -> None:
+    """``batch`` in the caller's session (keys in order)."""
+    for key, query in sorted(batch.searches.items()):
+        await save_search(session, key, query, batch.now)
+    if batch.prune_before is not None:
+        await prune_saved_searches(session, batch.prune_before)
+
+
 async def save_searches(
     db: Database, searches: Mapping[str, str], now: datetime, prune_before: datetime | None
 ) -> None:
@@ -52,42 +95,26 @@ async def save_searches(
     between instances)."""
     from bot.db.claim_writers import PostgresClaimWriter, SqliteClaimWriter, in_transaction
 
-    ordered = sorted(searches.items())
+    batch = SearchesToSave(searches, now, prune_before)
     writer = db.claim_writer()
     if isinstance(writer, SqliteClaimWriter):
-        stamp = writer.stamp(now)
-        rows = [(key, query, stamp, stamp) for key, query in ordered]
-        save = _SAVE.format(rows="VALUES (?, ?, ?, ?)")
-        prune = _PRUNE.format(before="?")
+        stamp = writer.stamp
 
         def write(connection: sqlite3.Connection) -> None:
-            connection.executemany(save, rows)
-            if prune_before is not None:
-                connection.execute(prune, (writer.stamp(prune_before),))
+            in_transaction(connection, lambda: save_on_sqlite(connection, batch, stamp))
 
-        await writer.run(lambda connection: in_transaction(connection, lambda: write(connection)))
+        await writer.run(write)
     elif isinstance(writer, PostgresClaimWriter):
-        keys = [key for key, _ in ordered]
-        queries = [query for _, query in ordered]
-        stamp = writer.stamp(now)
-        save = _SAVE.format(
-            rows="SELECT k, q, $3::timestamp, $3::timestamp"
-            " FROM unnest($1::text[], $2::text[]) AS s(k, q)"
-        )
+        pg_stamp = writer.stamp
 
         async def write_pg(connection: Any) -> None:
             async with connection.transaction():
-                await connection.execute(save, keys, queries, stamp)
-                if prune_before is not None:
-                    await connection.execute(_PRUNE.format(before="$1"), writer.stamp(prune_before))
+                await save_on_postgres(connection, batch, pg_stamp)
 
         await writer.run(write_pg)
     else:
         async with db.session() as session:
-            for key, query in ordered:
-                await save_search(session, key, query, now)
-            if prune_before is not None:
-                await prune_saved_searches(session, prune_before)
+            await save_in_session(session, batch)
 
 
 async def search_query(

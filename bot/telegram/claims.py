@@ -70,7 +70,7 @@ async def claim_and_record(update: Update, context: StudyContext) -> None:
         if not claimed.first_time:
             log.info("update %s seen before: ignored", update.update_id)
             raise ApplicationHandlerStop
-        receipt = Receipt(Handling(bot_id, update.update_id), claimed)
+        receipt = Receipt(Handling(bot_id, update.update_id, notes_read=claimed.notes), claimed)
     begin(context, update, receipt)
     result = receipt.claim
     if result.language_read:

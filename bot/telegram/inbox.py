@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 
 REPLAY_BATCH = 100
 RETRY_FIRST_PAUSE_S = 0.5
+READ_TIMEOUT_S = 5.0  # beyond a long poll's own timeout (PTB's default read timeout)
+
+# InboxUpdater fetches getUpdates raw (bot.do_api_request), which PTB warns about each time
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 
 def bot_id_of(token: str) -> int:
@@ -73,11 +77,16 @@ class InboxQueue(asyncio.Queue[object]):
         self.in_flight: dict[int, Handling] = {}  # being handled here (leases to renew)
 
     async def put(self, item: object) -> None:
+        await self.put_received(item, None)
+
+    async def put_received(self, item: object, raw: str | None) -> None:
+        """``put``, with ``raw``: the update's JSON as Telegram sent it, kept for a replay
+        (None: serialised again from the update, as in webhook mode)."""
         if not isinstance(item, Update) or self.services is None:
             await super().put(item)
             return
         if item.update_id not in self.receipts:  # else: a replay or retry, stored already
-            receipt = await self._receive(item)
+            receipt = await self._receive(item, raw)
             if receipt is None:
                 log.info("update %s seen before: ignored", item.update_id)
                 return
@@ -85,10 +94,11 @@ class InboxQueue(asyncio.Queue[object]):
             self.in_flight[item.update_id] = receipt.handling  # its lease is renewed from now
         await super().put(item)
 
-    async def _receive(self, update: Update) -> Receipt | None:
+    async def _receive(self, update: Update, raw: str | None) -> Receipt | None:
         services = self.services
         assert services is not None
-        seen: SeenUpdate = self.describe(update, self.bot_id, update.to_json())
+        payload = update.to_json() if raw is None else raw
+        seen: SeenUpdate = self.describe(update, self.bot_id, payload)
         claim = await retry_storage(
             lambda: services.claims.claim(seen),
             bound_s=services.settings.storage_retry_s,
@@ -96,7 +106,7 @@ class InboxQueue(asyncio.Queue[object]):
         )
         if not claim.first_time:
             return None
-        return Receipt(Handling(self.bot_id, update.update_id), claim)
+        return Receipt(Handling(self.bot_id, update.update_id, notes_read=claim.notes), claim)
 
     def take(self, update_id: int) -> Receipt | None:
         return self.receipts.pop(update_id, None)
@@ -322,24 +332,20 @@ class InboxUpdater(Updater):
                 await asyncio.sleep(1)
 
     async def _fetch(self) -> list[Any]:
-        """The next batch: updates, or (where one cannot be read) raw dicts."""
-        try:
-            return list(
-                await self.bot.get_updates(
-                    offset=self._offset,
-                    timeout=int(self._poll_timeout),
-                    allowed_updates=self._allowed,
-                )
-            )
-        except TelegramError:
-            raise
-        except Exception:  # an update PTB cannot read: fetch the batch raw, read each alone
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", PTBUserWarning)
-                result = await self.bot.do_api_request(
-                    "getUpdates", api_kwargs={"offset": self._offset, "timeout": 0}
-                )
-            return result if isinstance(result, list) else []
+        """The next batch as Telegram sent it (dicts): ``_store`` reads each update alone, so
+        one that cannot be read is set aside by itself, and keeps its JSON without writing
+        the parsed update out again. The read timeout is the long poll's plus the request's
+        own, as ``Bot.get_updates`` reckons it."""
+        result = await self.bot.do_api_request(
+            "getUpdates",
+            api_kwargs={
+                "offset": self._offset,
+                "timeout": int(self._poll_timeout),
+                "allowed_updates": self._allowed,
+            },
+            read_timeout=self._poll_timeout + READ_TIMEOUT_S,
+        )
+        return result if isinstance(result, list) else []
 
     async def _poll(self, interval: float) -> None:
         pause = 1.0
@@ -369,27 +375,26 @@ class InboxUpdater(Updater):
 
     async def _store(self, batch: list[Any]) -> None:
         """Store and queue a batch; only then does the offset move past it."""
-        updates: list[Update] = []
+        received: list[tuple[Update, str]] = []
         queue = self.update_queue
         ids: list[int] = []
         for item in batch:
-            if isinstance(item, Update):
-                updates.append(item)
-                ids.append(item.update_id)
-                continue
             update_id = item.get("update_id") if isinstance(item, dict) else None
             if not isinstance(update_id, int):
                 log.warning("an update without an id was skipped")
                 continue
             ids.append(update_id)
+            raw = json.dumps(item, ensure_ascii=False)
             try:
-                updates.append(Update.de_json(item, self.bot))
+                received.append((Update.de_json(item, self.bot), raw))
             except Exception as error:
                 if isinstance(queue, InboxQueue) and queue.services is not None:
-                    raw = json.dumps(item, ensure_ascii=False)
                     await _bury(queue.services, queue.bot_id, update_id, raw, error)
         # concurrent puts share one receipt transaction (bot.db.claims)
-        await asyncio.gather(*(queue.put(update) for update in updates))
+        if isinstance(queue, InboxQueue):
+            await asyncio.gather(*(queue.put_received(update, raw) for update, raw in received))
+        else:
+            await asyncio.gather(*(queue.put(update) for update, _ in received))
         if ids:
             self._offset = max(ids) + 1
 

@@ -89,6 +89,20 @@ async def test_a_replayed_update_whose_reply_was_sent_is_not_answered_again(
     assert rows[update["update_id"]].state == DONE
 
 
+async def test_a_polled_update_is_stored_as_telegram_sent_it(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    update = fake_api.build.private_message(ALICE, "álpha ¿qué?")
+    # a field this PTB does not know yet, as a newer Bot API would send it
+    update["message"]["newer_api_field"] = {"kind": "unknown", "items": [1, 2]}
+    async for bot in start_bot(fake_api, SEARCHER, tmp_path / "data", **FAST):
+        [reply] = await bot.send_and_wait(update, ALICE.id)
+        await bot.settle()
+        rows = await _rows(bot.services.db)
+    assert "Alpha" in reply["text"]
+    assert json.loads(rows[update["update_id"]].payload) == update  # what a replay reads
+
+
 async def test_an_unreadable_update_is_set_aside_and_the_bot_goes_on(
     fake_api: FakeBotAPI, tmp_path: Path
 ) -> None:

@@ -88,6 +88,47 @@ async def test_a_second_instance_finds_the_first_ones_upload_and_follows_its_cha
         assert DEMO_WORDS in (await search_text(second, ALICE, DEMO_QUERY))
 
 
+@pytest.mark.backends("sqlite", "postgresql")
+async def test_a_requests_notes_check_is_the_read_its_claim_made(
+    fake_api: FakeBotAPI,
+    notes_searcher,
+    tmp_path: Path,
+    e2e_db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """With a check before every request, the second instance still follows the first one's
+    upload, and no request asks the database for its chat's notes: the update's claim read
+    them in its own transaction."""
+    import bot.features.notebooks.library as library
+    from bot.core.inbox import current_handling
+
+    asked: list[int] = []  # stored_notes calls made while handling an update (not by jobs)
+    stored_notes = library.stored_notes
+
+    async def counted(db: Any, chat_id: int) -> Any:
+        if current_handling() is not None:
+            asked.append(chat_id)
+        return await stored_notes(db, chat_id)
+
+    monkeypatch.setattr(library, "stored_notes", counted)
+    every_update = {"STUDYBOT_NOTES_CHECK_SECONDS": "0"}
+    async with AsyncExitStack() as stack:
+        other_api = await stack.enter_async_context(FakeBotAPI())
+        other_api.state.next_update_id = 900_000
+        first = await stack.enter_async_context(
+            running(fake_api, notes_searcher, tmp_path / "one", e2e_db_url, **every_update)
+        )
+        second = await stack.enter_async_context(
+            running(other_api, notes_searcher, tmp_path / "two", e2e_db_url, **every_update)
+        )
+        assert DEMO_WORDS in (await search_text(second, ALICE, DEMO_QUERY))
+        done = await upload(first, ALICE, CELLS.encode(), "cells.md")
+        assert done["text"].startswith("✅"), done["text"]
+        assert OWN_WORDS in (await search_text(second, ALICE, OWN_QUERY))
+        assert OWN_WORDS in (await search_text(first, ALICE, OWN_QUERY))
+    assert asked == []
+
+
 async def test_the_daily_job_picks_up_notes_another_instance_added(
     fake_api: FakeBotAPI, notes_searcher, tmp_path: Path, e2e_db_url: str
 ):

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
+from bot.core.inbox import take_notes_read
 from bot.core.notebook_cache import (
     LazySearcher,
     build_index,
@@ -23,6 +24,7 @@ from bot.core.notebook_cache import (
 from bot.core.notebooks import ChatNotes, Notebook
 from bot.core.services import AppServices
 from bot.db.notebook_files import (
+    NotesRead,
     chats_with_notes,
     keeps_demo,
     note_contents,
@@ -218,11 +220,16 @@ async def restore_notebooks(services: AppServices) -> None:
 async def follow_chat_notes(services: AppServices, chat_id: int) -> None:
     """Before a chat's request: when its notes were last compared with the database over
     ``notes_check_seconds`` ago, compare them now, and study what the database holds (another
-    instance may have added or removed files). A failure keeps the notes this instance has."""
+    instance may have added or removed files). The notes the request's claim read serve as the
+    comparison when nothing changed here since (no query of its own). A failure keeps the notes
+    this instance has."""
+    claimed = take_notes_read(chat_id)
     if not services.notebooks.check_due(chat_id, services.settings.notes_check_seconds):
         return
+    if claimed is not None and services.notebooks.changed_since(chat_id, claimed.read_at):
+        claimed = None  # an upload or removal here may be newer than that read
     try:
-        await _follow_database(services, chat_id)
+        await _follow_database(services, chat_id, claimed)
     except Exception:
         log.warning("could not compare chat %s's notes with the database", chat_id, exc_info=True)
 
@@ -240,11 +247,17 @@ async def follow_all_notes(services: AppServices) -> int:
     return changed
 
 
-async def _follow_database(services: AppServices, chat_id: int) -> bool:
-    """Make ``chat_id`` study the notes the database holds for it, laying them out on this disk
-    if they are not yet (indexed on first use); whether they changed here."""
+async def _follow_database(
+    services: AppServices, chat_id: int, claimed: NotesRead | None = None
+) -> bool:
+    """Make ``chat_id`` study the notes the database holds for it (``claimed``: as read already),
+    laying them out on this disk if they are not yet (indexed on first use); whether they
+    changed here."""
     current = services.notebooks.chat_notes(chat_id)
-    stored, keep_demo = await stored_notes(services.db, chat_id)
+    if claimed is not None:
+        stored, keep_demo = list(claimed.files), claimed.keep_demo
+    else:
+        stored, keep_demo = await stored_notes(services.db, chat_id)
     if not stored:
         return current is not None and services.notebooks.switch_if(chat_id, current, None)
     key = notes_key(((note.path, note.sha256) for note in stored), keep_demo)

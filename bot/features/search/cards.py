@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot.core.callbacks import ExampleSearch, FullNote, SearchPage, fits_chunk_id
 from bot.core.deeplink import encode_query
+from bot.core.inbox import save_button_searches
 from bot.core.notebooks import Notebook
 from bot.core.replies import (
     Asker,
@@ -169,7 +170,7 @@ async def search_reply(services: AppServices, asker: Asker, text: str) -> list[R
     else:
         key = services.searches.remember(query, scope)
         replies = [result_card(services, scope, asker.lang, result, key, 0, edit=False)]
-    await services.searches.save(services.db)  # before the buttons are sent
+    await save_button_searches(services)  # before the buttons are sent, or with the reply's record
     return replies
 
 
@@ -199,13 +200,13 @@ async def show_page(services: AppServices, asker: Asker, key: str, page: int) ->
     if not result.hits:
         examples = await examples_for(services, asker)
         reply = no_results(services, scope, asker.lang, result, examples)
-        await services.searches.save(services.db)
+        await save_button_searches(services)
         return ButtonAnswer(Notice(), (Reply(reply.text, reply.buttons, edit=True),))
     if page >= len(result.hits):
         return expired(asker.lang)
     # every search button (◀ ▶, "did you mean", examples) turns its message into the card
     card = result_card(services, scope, asker.lang, result, key, page, edit=True)
-    await services.searches.save(services.db)  # the card's new buttons, and "used" marks
+    await save_button_searches(services)  # the card's new buttons, and "used" marks
     return ButtonAnswer(Notice(), (card,))
 
 
