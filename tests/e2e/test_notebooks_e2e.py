@@ -153,8 +153,11 @@ async def test_demo_notes_switch_back_on_beside_the_chats_own(bot: BotHarness):
     await upload(bot, ALICE, CELLS.encode(), "cells.md")
     [listing] = await bot.send_and_wait(api.build.command(ALICE, "/notes"), ALICE.id)
     await bot.press(ALICE, listing, button_data(listing, "Demo notes on"))
+    # switching on rebuilds the chat's notebook with the 230 KB demo notes beside its own:
+    # seconds on a loaded machine
     await api.wait_for(
-        lambda: "Demo notes off" in str(api.message(ALICE.id, listing["message_id"]))
+        lambda: "Demo notes off" in str(api.message(ALICE.id, listing["message_id"])),
+        timeout=40,
     )
     # the first search waits for the index of both sets of notes (the shipped ones are 230 KB),
     # built in a worker process: seconds on a loaded machine
