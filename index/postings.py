@@ -1,10 +1,11 @@
 """An in-memory copy of a Whoosh index's postings with BM25 weights computed once, for fast scoring.
 
-A notebook of the usual size (up to ``EAGER_LIMIT`` passages) has every posting of every field
-read from the Whoosh reader when a generation is opened, and the reader is closed; a query then
-only adds up precomputed weights. A bigger one keeps the reader and reads posting lists on first
-use. Lists are packed arrays (4-byte document numbers, 4-byte weights), not Python objects, so an
-opened notebook costs a few times its text (see the bench's RSS column).
+Each field's posting lists are packed in arrays (4-byte document numbers, 4-byte weights, every
+list of a field in one array), not Python objects, so an opened notebook costs a few times its
+text. The packing is done once, when a generation is built, and kept beside the index
+(``index.packed``); opening then loads the arrays (``PostingsTable.from_packed``). Without that
+file, a notebook of the usual size (up to ``EAGER_LIMIT`` passages) reads every list from the
+Whoosh reader when it opens (``warm``) and a bigger one reads lists on first use.
 """
 
 from __future__ import annotations
@@ -20,9 +21,14 @@ from whoosh.reading import IndexReader
 # Term-frequency saturation and length normalisation per field: a heading either names the word
 # or not (a repeat adds little), and headings are short and alike, so they get little length norm.
 EAGER_LIMIT = 3000  # documents: up to this size a searcher reads everything when it opens
+FIELDS = ("head", "head_stem", "body", "body_stem")
 
 K1_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 1.2, "body_stem": 1.2}
 B_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 0.75, "body_stem": 0.75}
+
+
+# One field, packed: term → ordinal, list starts (len(terms) + 1), document numbers, weights
+PackedField = tuple[dict[str, int], Sequence[int], Sequence[int], Sequence[float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,7 @@ class PostingsTable:
         self._cache: dict[str, dict[str, PostingList]] = {}
         # After warm(): field → (term → ordinal, list starts, document numbers, weights), every
         # list of a field in one array (no object per list)
-        self._packed: dict[str, tuple[dict[str, int], array, memoryview, memoryview]] = {}
+        self._packed: dict[str, PackedField] = {}
         for fieldname in fields:
             lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
             average = (sum(lengths) / n) or 1.0
@@ -61,26 +67,43 @@ class PostingsTable:
             }
             self._cache[fieldname] = {}
 
+    @classmethod
+    def from_packed(cls, doc_count: int, fields: dict[str, PackedField]) -> PostingsTable:
+        """A table over lists packed before (``pack_field``), with no reader behind it."""
+        table = cls.__new__(cls)
+        table._reader = None
+        table._lock = threading.Lock()
+        table.doc_count = doc_count
+        table._norms, table._frequencies, table._cache = {}, {}, {}
+        table._packed = dict(fields)
+        return table
+
     def warm(self) -> None:
         """Read every posting list now, so no query pays for a first read, and close the reader
         (nothing is left to read; the index files can be freed)."""
-        for fieldname, terms in self._frequencies.items():
-            ordinals: dict[str, int] = {}
-            starts, docnums, weights = array("I", [0]), array("I"), array("f")
-            for ordinal, (term, df) in enumerate(terms.items()):
-                plist = self._cache[fieldname].pop(term, None) or self._read(fieldname, term, df)
-                docnums.extend(plist.docnums)
-                weights.extend(plist.weights)
-                starts.append(len(docnums))
-                ordinals[term] = ordinal
+        for fieldname in list(self._frequencies):
+            ordinals, starts, docnums, weights = self.pack_field(fieldname)
             self._packed[fieldname] = (ordinals, starts, memoryview(docnums), memoryview(weights))
-            self._cache[fieldname].clear()
         self._frequencies.clear()  # the packed lists tell the frequencies now
         with self._lock:
             reader, self._reader = self._reader, None
         if reader is not None:
             reader.close()
         self._norms.clear()
+
+    def pack_field(self, fieldname: str) -> tuple[dict[str, int], array, array, array]:
+        """Every posting list of one field in three arrays (list starts, document numbers,
+        weights), with each term's ordinal, in the order of the field's terms."""
+        ordinals: dict[str, int] = {}
+        starts, docnums, weights = array("I", [0]), array("I"), array("f")
+        for ordinal, (term, df) in enumerate(self._frequencies[fieldname].items()):
+            plist = self._cache[fieldname].pop(term, None) or self._read(fieldname, term, df)
+            docnums.extend(plist.docnums)
+            weights.extend(plist.weights)
+            starts.append(len(docnums))
+            ordinals[term] = ordinal
+        self._cache[fieldname].clear()
+        return ordinals, starts, docnums, weights
 
     def _read(self, fieldname: str, term: str, df: int) -> PostingList:
         n = max(1, self.doc_count)

@@ -2,8 +2,9 @@
 
 User text never reaches Whoosh's query language: it is analysed like the notes into concepts, each
 a disjunction of terms over heading and body fields (exact and EN+ES stemmed). Passages are scored
-with BM25F over the Whoosh index's postings (held in memory, see ``index.postings``) and then
-re-ranked by how many of the query's concepts they cover.
+with BM25F over the Whoosh index's postings (held in memory, see ``index.postings``, and loaded
+from the generation's packed file, ``index.packed``) and then re-ranked by how many of the
+query's concepts they cover.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from index.analysis import QUERY_STOP_WORDS, iter_words, stems
 from index.cognates import cognates_of
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
-from index.postings import EAGER_LIMIT, PostingsTable
+from index.packed import Packed, read_packed
+from index.postings import EAGER_LIMIT, FIELDS, PostingsTable
 from index.snippet import PreparedText, make_snippet, prepare
 from index.spelling import SpellingCorrector
 from index.store import chunk_from_json, current_generation
@@ -105,10 +107,51 @@ class _Snapshot:
         return cls("", [], {}, [], frozenset(), None, {}, {}, frozenset(), SpellingCorrector({}))
 
 
-FIELDS = ("head", "head_stem", "body", "body_stem")
-
-
 def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
+    packed = read_packed(generation)
+    if packed is not None:
+        chunks, by_docnum, postings, frequencies = _from_packed(packed)
+    else:
+        chunks, by_docnum, postings, frequencies = _from_whoosh(generation, eager)
+    acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
+    cognates_file = generation / "cognates.json"
+    cognates = json.loads(cognates_file.read_text("utf-8")) if cognates_file.exists() else {}
+    expansions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for acronym, forms in acronyms.items():
+        for form in forms:
+            key = tuple(w for w in _main_words(form) if w not in SKIPPABLE)
+            if len(key) >= 2:
+                for stem in stems(key[0]):
+                    expansions.setdefault(stem, []).append((key, acronym))
+    return _Snapshot(
+        generation=generation.name,
+        chunks=chunks,
+        by_id={chunk.id: chunk for chunk in chunks},
+        by_docnum=by_docnum,
+        continuation=frozenset(d for d, c in enumerate(by_docnum) if c is not None and c.part),
+        postings=postings,
+        acronyms=acronyms,
+        expansions=expansions,
+        vocabulary=frequencies.keys(),
+        speller=SpellingCorrector(frequencies),
+        cognates=cognates,
+    )
+
+
+_Read = tuple[list[Chunk], list[Chunk | None], PostingsTable, dict[str, int]]
+
+
+def _from_packed(packed: Packed) -> _Read:
+    """Chunks, document → chunk, postings and word counts from the packed file: array copies
+    and small slices of chunks, so other threads hardly wait for the GIL meanwhile."""
+    chunks = list(packed.chunks())
+    by_docnum = [chunks[i] if i >= 0 else None for i in packed.chunk_of_doc]
+    return chunks, by_docnum, packed.postings(), packed.vocabulary
+
+
+def _from_whoosh(generation: Path, eager: bool) -> _Read:
+    """The same from the Whoosh index and ``chunks.json`` (a generation without a usable
+    packed file): a second or more of Python on a big notebook."""
     stats = json.loads((generation / "stats.json").read_text("utf-8"))
     eager = eager and int(stats.get("chunks", 0)) <= EAGER_LIMIT
     storage: FileStorage | RamStorage
@@ -120,14 +163,11 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
         # may delete this generation's folder.
         storage = RamStorage()
         for path in generation.iterdir():
-            if path.is_file() and not path.name.endswith(".json"):
+            if path.is_file() and not path.name.endswith((".json", ".bin")):
                 storage.files[path.name] = path.read_bytes()
     chunks = [
         chunk_from_json(c) for c in json.loads((generation / "chunks.json").read_text("utf-8"))
     ]
-    acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
-    cognates_file = generation / "cognates.json"
-    cognates = json.loads(cognates_file.read_text("utf-8")) if cognates_file.exists() else {}
     ix = storage.open_index()
     reader = ix.reader()  # stays open only where posting lists are read on demand
     by_id = {chunk.id: chunk for chunk in chunks}
@@ -139,31 +179,11 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
     for fieldname in ("body", "head"):
         for term, df in postings.document_frequencies(fieldname).items():
             frequencies[term] = frequencies.get(term, 0) + df
-    expansions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for acronym, forms in acronyms.items():
-        for form in forms:
-            key = tuple(w for w in _main_words(form) if w not in SKIPPABLE)
-            if len(key) >= 2:
-                for stem in stems(key[0]):
-                    expansions.setdefault(stem, []).append((key, acronym))
-    snapshot = _Snapshot(
-        generation=generation.name,
-        chunks=chunks,
-        by_id=by_id,
-        by_docnum=by_docnum,
-        continuation=frozenset(d for d, c in enumerate(by_docnum) if c is not None and c.part),
-        postings=postings,
-        acronyms=acronyms,
-        expansions=expansions,
-        vocabulary=frequencies.keys(),
-        speller=SpellingCorrector(frequencies),
-        cognates=cognates,
-    )
     if eager:
         # The notes' size: read everything now (well under a second) and close the reader, so
         # no query pays for a first read; bigger corpora read posting lists on demand.
         postings.warm()
-    return snapshot
+    return chunks, by_docnum, postings, frequencies
 
 
 def _main_words(text: str) -> list[str]:
@@ -279,7 +299,8 @@ class Searcher:
 
     def __init__(self, index_dir: Path, *, eager: bool = True) -> None:
         self.index_dir = Path(index_dir)
-        self._eager = eager  # False: posting lists and snippets read on first use, whatever size
+        # False: without a packed file, posting lists are read from Whoosh on first use
+        self._eager = eager
         self._lock = threading.RLock()
         self._refresh_lock = threading.Lock()
         self._snapshot = _Snapshot.empty()
@@ -545,6 +566,7 @@ def _apply_corrections(text: str, corrections: list[tuple[int, int, str]]) -> st
 
 
 def open_searcher(index_dir: Path, *, eager: bool = True) -> Searcher:
-    """A searcher over the index in ``index_dir`` (empty until an index exists there);
-    ``eager=False`` opens faster, each posting list and snippet read when first needed."""
+    """A searcher over the index in ``index_dir`` (empty until an index exists there). It opens
+    from the generation's packed search data (``index.packed``); without it, from Whoosh, and
+    then ``eager=False`` opens faster, each posting list read when first needed."""
     return Searcher(Path(index_dir), eager=eager)

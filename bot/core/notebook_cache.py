@@ -25,6 +25,7 @@ from typing import TypeVar
 from bot.core.question_bank import QuizBank
 from index.corpus import NoteLimits, discover_note_files
 from index.model import Chunk, SearchResult
+from index.packed import PACKED
 from index.quiz import QuizItem, build_question_bank
 from index.search import Searcher, open_searcher
 from index.store import (
@@ -39,9 +40,11 @@ log = logging.getLogger(__name__)
 
 DEMO_FOLDER = "Demo"  # where the shipped notes sit inside a chat's notes when kept beside them
 # Memory an open notebook may take, per byte of its index generation on disk (Whoosh segment,
-# chunks.json, ...). tracemalloc puts a 50–200 KB notebook at 5× on opening and 8–9× once every
-# posting list has been read (``python -m bench --only notebooks`` prints the ratio it measures);
-# the rest covers result caches and snippets. The question bank is a few KB: left out.
+# chunks.json, ...; not the packed search data, which repeats them). Opened from its packed file,
+# tracemalloc puts a 200 KB notebook at about 1.6× after a few searches (5 MB of notes: 1.1×;
+# read from Whoosh alone, 3.5× and 2.9×); ``python -m bench --only notebooks`` prints the
+# ratio it measures. The rest covers result caches and snippets. The question bank is a few KB:
+# left out.
 FOOTPRINT_PER_INDEX_BYTE = 10
 WORKER_PROCESSES = 2  # index and question builds at once, each in its own interpreter
 
@@ -230,18 +233,23 @@ def index_footprint(index_dir: Path) -> int:
     generation = current_generation(index_dir)
     if generation is None:
         return 0
-    on_disk = sum(path.stat().st_size for path in generation.iterdir() if path.is_file())
+    on_disk = sum(
+        path.stat().st_size
+        for path in generation.iterdir()
+        if path.is_file() and path.name != PACKED  # a copy of what the others hold
+    )
     return FOOTPRINT_PER_INDEX_BYTE * on_disk
 
 
 def build_index(root: Path, options: IndexOptions | None = None) -> Searcher:
-    """Index the laid-out notes (when not indexed yet) and open a searcher over them, lazily:
-    each posting list is read when a search first needs it (a cold notebook opens in a tenth
-    of the time, and most of its terms are never searched).
+    """Index the laid-out notes (when not indexed yet) and open a searcher over them.
 
-    The build runs in a worker process. An index that fails its check is repaired in this
-    process instead, where the repair can be told to ``options.on_repair``: the last good
-    generation serves while a thread rebuilds."""
+    The build runs in a worker process, and so does writing the generation's packed search
+    data again when it is missing or stale (``index.packed``): opening here then only loads
+    arrays, so other chats' replies do not wait for the GIL. An index that fails its check is
+    repaired in this process instead, where the repair can be told to ``options.on_repair``:
+    the last good generation serves while a thread rebuilds (and the searcher reads its posting
+    lists from Whoosh, each when a search first needs it)."""
     options = options or IndexOptions()
     live = current_generation(root / "index")
     if live is not None and verify_generation(live):
