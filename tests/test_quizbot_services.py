@@ -368,32 +368,3 @@ async def test_why_no_question_tells_reading_from_read_and_empty_from_none_left(
     short = Notebook("n3", ListSearcher([]), bank=QuizBankHolder(QuizBank(())))
     text = await why_no_question(short, "es")
     assert "Estos apuntes no dan preguntas" in text and "(0 palabras)" in text
-
-
-async def test_a_bank_started_from_chunks_is_made_in_a_worker_process_with_the_same_items(
-    monkeypatch,
-):
-    import os
-
-    import bot.core.question_bank as question_bank
-    from index.chunker import load_chunks
-    from index.quiz import build_question_bank
-
-    chunks = load_chunks(Path(__file__).resolve().parents[1] / "corpus")
-    expected = [item.id for item in build_question_bank(chunks)]
-    pids: list[int] = []
-    made_by: list[object] = []
-
-    def recorded(function, *args):
-        from bot.core.workers import in_worker_process
-
-        made_by.append(function)
-        pids.append(in_worker_process(os.getpid))
-        return in_worker_process(function, *args)
-
-    monkeypatch.setattr(question_bank, "in_worker_process", recorded)
-    question_bank._BANKS_BY_NOTES.clear()  # not the bank another test built from these chunks
-    bank = await QuizBankHolder().start(lambda: chunks)
-    assert [item.id for item in bank.items] == expected and expected
-    assert made_by == [build_question_bank] and pids[0] != os.getpid()
-    assert bank.passage(bank.items[0]) is not None  # the chunks stay with the bank here

@@ -1,4 +1,4 @@
-"""The question bank the bot asks from: built once from the index chunks, in a worker process,
+"""The question bank the bot asks from: built once from the index chunks, off the event loop,
 and looked up by item id, by the short key in "Read the note" buttons, and in a stable order."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
-from bot.core.workers import in_worker_process
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
 
@@ -111,10 +110,7 @@ class QuizBankHolder:
                 if cached is not None:
                     _BANKS_BY_NOTES.move_to_end(fingerprint)
                     return cached
-            # In a worker process: the rules are seconds of Python over the shipped notes,
-            # which here would hold the GIL (and a core) from start-up, as the first uploads
-            # and replies arrive.
-            bank = QuizBank(in_worker_process(build_question_bank, list(chunks)), chunks)
+            bank = QuizBank.from_chunks(chunks)
             with _CACHE_LOCK:
                 _BANKS_BY_NOTES[fingerprint] = bank
                 while len(_BANKS_BY_NOTES) > _CACHE_SIZE:
