@@ -39,9 +39,9 @@ from bot.core.notebook_cache import (
     lay_out,
     notebook_id,
     notes_key,
-    workers_ready,
 )
 from bot.core.notebooks import ChatNotes, NotebookRegistry
+from bot.core.workers import workers_ready
 from index.search import open_searcher
 from index.store import ensure_index, load_index_chunks
 

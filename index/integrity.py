@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 CHECKSUMS = "checksums.json"
@@ -20,13 +21,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_checksums(folder: Path) -> None:
-    """Record the size and SHA-256 of every file in ``folder``; the record appears at once
-    (written aside, then renamed), so a folder with it is complete."""
+def write_checksums(folder: Path, skip: Collection[str] = ()) -> None:
+    """Record the size and SHA-256 of every file in ``folder`` but those named in ``skip``; the
+    record appears at once (written aside, then renamed), so a folder with it is complete."""
     files = {
         path.name: [path.stat().st_size, file_sha256(path)]
         for path in sorted(Path(folder).iterdir())
-        if path.is_file() and path.name != CHECKSUMS and not path.name.startswith(".")
+        if path.is_file()
+        and path.name != CHECKSUMS
+        and path.name not in skip
+        and not path.name.startswith(".")
     }
     scratch = Path(folder) / f".{CHECKSUMS}.tmp"
     scratch.write_text(json.dumps({"files": files}), encoding="utf-8")

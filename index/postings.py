@@ -22,9 +22,15 @@ from whoosh.reading import IndexReader
 # Term-frequency saturation and length normalisation per field: a heading either names the word
 # or not (a repeat adds little), and headings are short and alike, so they get little length norm.
 EAGER_LIMIT = 3000  # documents: up to this size a searcher reads everything when it opens
+FIELDS = ("head", "head_stem", "body", "body_stem")
 
 K1_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 1.2, "body_stem": 1.2}
 B_BY_FIELD = {"head": 0.3, "head_stem": 0.3, "body": 0.75, "body_stem": 0.75}
+
+
+# One field once read: list starts by ordinal in the shared term list (len(terms) + 1), document
+# numbers ("H" or "I"), weights
+PackedField = tuple[Sequence[int], Sequence[int], Sequence[float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,29 @@ class PostingsTable:
                 for raw, info in reader.iter_field(fieldname)
             }
             self._cache[fieldname] = {}
+
+    @classmethod
+    def from_packed(
+        cls, doc_count: int, terms: list[str], fields: dict[str, PackedField]
+    ) -> PostingsTable:
+        """A table over lists read before (``packed_lists``), with no reader behind it."""
+        table = cls.__new__(cls)
+        table._reader = None
+        table._lock = threading.Lock()
+        table.doc_count = doc_count
+        table._norms, table._frequencies, table._cache = {}, {}, {}
+        table._terms = terms
+        table._packed = {
+            name: (starts, memoryview(docnums), memoryview(weights))  # type: ignore[arg-type]
+            for name, (starts, docnums, weights) in fields.items()
+        }
+        return table
+
+    def packed_lists(self) -> tuple[list[str], dict[str, PackedField]]:
+        """The shared sorted term list and each field's packed lists (read now if need be)."""
+        if not self._packed:
+            self.warm()
+        return self._terms, dict(self._packed)  # type: ignore[arg-type]
 
     def warm(self) -> None:
         """Read every posting list now, so no query pays for a first read, and close the reader

@@ -27,7 +27,8 @@ from index.chunk_records import ChunkRecords
 from index.cognates import cognates_of, pack_cognates
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
-from index.postings import EAGER_LIMIT, PostingsTable
+from index.packed import read_packed
+from index.postings import EAGER_LIMIT, FIELDS, PostingsTable
 from index.snippet import PreparedText, make_snippet, prepare
 from index.spelling import SpellingCorrector
 from index.store import current_generation
@@ -108,24 +109,14 @@ class _Snapshot:
         return cls("", ChunkRecords(b"[]"), array("i"), frozenset(), None, {}, {}, speller, speller)
 
 
-FIELDS = ("head", "head_stem", "body", "body_stem")
-
-
 def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
-    stats = json.loads((generation / "stats.json").read_text("utf-8"))
-    eager = eager and int(stats.get("chunks", 0)) <= EAGER_LIMIT
-    storage: FileStorage | RamStorage
-    if eager:
-        # Every posting list is read now and the reader closed: the files are only read here.
-        storage = FileStorage(str(generation), readonly=True)
-    else:
-        # Read on demand for as long as the searcher lives, so a copy of its own: a later build
-        # may delete this generation's folder.
-        storage = RamStorage()
-        for path in generation.iterdir():
-            if path.is_file() and not path.name.endswith(".json"):
-                storage.files[path.name] = path.read_bytes()
     records = ChunkRecords((generation / "chunks.json").read_bytes())
+    packed = read_packed(generation)
+    if packed is not None:
+        # Arrays written at build time: copied in, no walk of Whoosh's structures in Python.
+        by_docnum, postings = array("i", packed.chunk_of_doc), packed.postings()
+    else:
+        by_docnum, postings = _from_whoosh(generation, records, eager)
     acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
     cognates_file = generation / "cognates.json"
     cognates = (
@@ -133,18 +124,7 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
         if cognates_file.exists()
         else {}
     )
-    ix = storage.open_index()
-    reader = ix.reader()  # stays open only where posting lists are read on demand
-    by_docnum = array("i", [-1]) * reader.doc_count_all()
-    for docnum, stored in reader.iter_docs():
-        position = records.position(stored["id"])
-        by_docnum[docnum] = -1 if position is None else position
     continuations = set(records.continuations())
-    postings = PostingsTable(reader, FIELDS)
-    if eager:
-        # The notes' size: read everything now (well under a second) and close the reader, so
-        # no query pays for a first read; bigger corpora read posting lists on demand.
-        postings.warm()
     # The speller's words are the exact fields' terms, in the postings' own sorted list.
     speller = SpellingCorrector.from_counts(*postings.term_counts(("body", "head")))
     expansions: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -166,6 +146,38 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
         speller=speller,
         cognates=cognates,
     )
+
+
+def _from_whoosh(
+    generation: Path, records: ChunkRecords, eager: bool
+) -> tuple[array, PostingsTable]:
+    """Document → chunk position and the postings, from the Whoosh index (a generation without
+    a usable packed file): a second or more of Python on a big notebook."""
+    stats = json.loads((generation / "stats.json").read_text("utf-8"))
+    eager = eager and int(stats.get("chunks", 0)) <= EAGER_LIMIT
+    storage: FileStorage | RamStorage
+    if eager:
+        # Every posting list is read now and the reader closed: the files are only read here.
+        storage = FileStorage(str(generation), readonly=True)
+    else:
+        # Read on demand for as long as the searcher lives, so a copy of its own: a later build
+        # may delete this generation's folder.
+        storage = RamStorage()
+        for path in generation.iterdir():
+            if path.is_file() and not path.name.endswith((".json", ".bin")):
+                storage.files[path.name] = path.read_bytes()
+    ix = storage.open_index()
+    reader = ix.reader()  # stays open only where posting lists are read on demand
+    by_docnum = array("i", [-1]) * reader.doc_count_all()
+    for docnum, stored in reader.iter_docs():
+        position = records.position(stored["id"])
+        by_docnum[docnum] = -1 if position is None else position
+    postings = PostingsTable(reader, FIELDS)
+    if eager:
+        # The notes' size: read everything now (well under a second) and close the reader, so
+        # no query pays for a first read; bigger corpora read posting lists on demand.
+        postings.warm()
+    return by_docnum, postings
 
 
 def _main_words(text: str) -> list[str]:

@@ -48,6 +48,8 @@ from index.corpus import NoteLimits, discover_note_files, note_digest
 from index.integrity import has_checksums, verify_generation, write_checksums
 from index.lang import Lang, paragraph_langs
 from index.model import Chunk
+from index.packed import PACKED, write_packed
+from index.packed import problem as packed_problem
 from index.streaming import stream_chunks
 
 log = logging.getLogger(__name__)
@@ -354,6 +356,7 @@ def ensure_index(
                 return _info(index_dir, good, manifest, built=False, started=started, repair=repair)
             live, rebuild = good, True
         if live is not None and not rebuild and _read_json(live / "manifest.json") == manifest:
+            _ensure_packed(live)
             return _info(index_dir, live, manifest, built=False, started=started)
         try:
             chunks = stream_chunks(corpus_dir, limits)
@@ -492,8 +495,10 @@ def _write_generation(
     _write_json(folder / "cognates.json", mine_cognates(counts))
     _write_json(folder / "stats.json", {"chunks": written, "acronyms": len(acronyms)})
     _write_json(folder / "manifest.json", manifest)
-    # The checksums go last: a folder without them is never treated as complete.
-    write_checksums(folder)
+    write_packed(folder, _stream_chunks_json(folder / "chunks.json"))
+    # The checksums go last: a folder without them is never treated as complete. The packed
+    # file is left out: it checks itself, and is written again when stale (``_ensure_packed``).
+    write_checksums(folder, skip=(PACKED,))
 
 
 def _add_counts(counts: dict, counted: list[tuple[str, list[str]]]) -> None:
@@ -527,6 +532,30 @@ def _remove_old_generations(index_dir: Path, keep: str) -> None:
     for path in index_dir.glob(".gen-*.tmp"):
         if time.time() - path.stat().st_mtime > 3600:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _ensure_packed(generation: Path) -> None:
+    """Write ``generation``'s packed search data again when it is missing, stale or damaged
+    (under the build lock); a failure is logged, and searchers read Whoosh instead."""
+    found = packed_problem(generation)
+    if found is None:
+        return
+    log.info("packed search data of %s %s: writing it", generation.name, found)
+    try:
+        write_packed(generation, _stream_chunks_json(generation / "chunks.json"))
+    except (OSError, ValueError) as error:
+        log.warning("could not write the packed search data of %s: %s", generation, error)
+
+
+def _stream_chunks_json(path: Path) -> Iterator[Chunk]:
+    """The chunks of a ``chunks.json`` as written by ``_write_generation`` (one per line), one at
+    a time, so that a big notebook's chunks are never all in memory at once."""
+    with open(path, encoding="utf-8", newline="\n") as lines:
+        for line in lines:
+            record = line.strip().rstrip(",")
+            if record in ("[", "]", ""):
+                continue
+            yield chunk_from_json(json.loads(record))
 
 
 def load_index_chunks(index_dir: Path) -> list[Chunk]:

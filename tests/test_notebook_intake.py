@@ -247,7 +247,7 @@ def test_a_lazily_opened_notebook_finds_what_an_eager_one_finds(tmp_path: Path) 
 def test_a_refusal_raised_in_the_worker_process_keeps_its_reason() -> None:
     import pickle
 
-    from bot.core.notebook_cache import in_worker_process
+    from bot.core.workers import in_worker_process
 
     refusal = pickle.loads(pickle.dumps(NotAccepted("That zip holds over {count} files", count=3)))
     assert refusal.msgid == "That zip holds over {count} files" and refusal.params == {"count": 3}

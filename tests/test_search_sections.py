@@ -9,6 +9,7 @@ from pathlib import Path
 from index.chunk_records import ChunkRecords
 from index.chunker import chunk_text
 from index.lang import paragraph_langs
+from index.packed import PACKED
 from index.search import open_searcher
 from index.spelling import SpellingCorrector, one_edit
 from index.store import chunk_to_json, current_generation, ensure_index, load_index_chunks
@@ -110,16 +111,21 @@ def test_a_speller_over_shared_terms_ignores_terms_counted_zero():
     assert corrector.frequency("queu") == 0 and corrector.frequency("queues") == 2
 
 
-def test_a_lazy_searcher_keeps_its_reader_and_answers_the_same(tmp_path):
+def test_without_its_packed_file_a_lazy_searcher_keeps_its_reader_and_answers_the_same(tmp_path):
     _long_section_notes(tmp_path / "notes")
     ensure_index(tmp_path / "notes", tmp_path / "index")
+    packed = open_searcher(tmp_path / "index", eager=False)
+    generation = current_generation(tmp_path / "index")
+    assert generation is not None
+    (generation / PACKED).unlink()
     eager = open_searcher(tmp_path / "index")
     lazy = open_searcher(tmp_path / "index", eager=False)
     assert lazy._snapshot.postings is not None and lazy._snapshot.postings._reader is not None
     for query in ("consistent hashing", "server ring", "queues workers"):
-        assert [h.chunk.id for h in lazy.search(query).hits] == [
-            h.chunk.id for h in eager.search(query).hits
-        ]
+        found = [(h.chunk.id, h.score) for h in packed.search(query).hits]
+        assert found
+        assert [(h.chunk.id, h.score) for h in lazy.search(query).hits] == found
+        assert [(h.chunk.id, h.score) for h in eager.search(query).hits] == found
 
 
 def test_one_edit_variants_cover_every_kind_of_slip():

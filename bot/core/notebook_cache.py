@@ -5,26 +5,21 @@ here blocks (files, index builds): call it through asyncio.to_thread."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
-import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
 
 from bot.core.question_bank import QuizBank
+from bot.core.workers import in_worker_process
 from index.corpus import NoteLimits, discover_note_files
 from index.model import Chunk, SearchResult
+from index.packed import PACKED
 from index.quiz import QuizItem, build_question_bank
 from index.search import Searcher, open_searcher
 from index.store import (
@@ -39,112 +34,12 @@ log = logging.getLogger(__name__)
 
 DEMO_FOLDER = "Demo"  # where the shipped notes sit inside a chat's notes when kept beside them
 # Memory an open notebook may take, per byte of its index generation on disk (Whoosh segment,
-# chunks.json, ...). tracemalloc puts a 50–200 KB notebook at 5× on opening and 8–9× once every
-# posting list has been read (``python -m bench --only notebooks`` prints the ratio it measures);
-# the rest covers result caches and snippets. The question bank is a few KB: left out.
+# chunks.json, ...; not the packed search data, which repeats them). Opened from its packed file,
+# tracemalloc puts a 200 KB notebook at about 1.6× after a few searches (5 MB of notes: 1.1×;
+# read from Whoosh alone, 3.5× and 2.9×); ``python -m bench --only notebooks`` prints the
+# ratio it measures. The rest covers result caches and snippets. The question bank is a few KB:
+# left out.
 FOOTPRINT_PER_INDEX_BYTE = 10
-WORKER_PROCESSES = 2  # index and question builds at once, each in its own interpreter
-
-T = TypeVar("T")
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _workers() -> ProcessPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            context = multiprocessing.get_context("spawn")  # never fork a threaded process
-            _pool = ProcessPoolExecutor(
-                max_workers=WORKER_PROCESSES, mp_context=context, initializer=_background
-            )
-        return _pool
-
-
-def in_worker_process(function: Callable[..., T], *args: object) -> T:
-    """``function(*args)`` in a worker process, so that CPU-bound Python (Whoosh, the quiz
-    rules) never holds this process's GIL while other chats wait for replies; in this thread
-    when no worker process can be had. Blocking: call it from a worker thread."""
-    global _pool
-    try:
-        future = _workers().submit(function, *args)
-    except (RuntimeError, OSError) as error:  # shutting down, or no process to be had
-        log.warning("no worker process (%s): working in this one", error)
-        return function(*args)
-    try:
-        return future.result()
-    except BrokenProcessPool as error:
-        log.warning("the worker process died (%s): working in this one", error)
-        with _pool_lock:
-            _pool = None
-        return function(*args)
-
-
-def start_workers() -> None:
-    """Start the worker processes now (an interpreter each, warmed up as it starts: see
-    ``_background``), so that no upload waits for one."""
-    pool = _workers()
-    for _ in range(WORKER_PROCESSES):  # a task with no idle worker to take it spawns one
-        pool.submit(_ready)
-
-
-def workers_ready(timeout: float = 120.0) -> int:
-    """Block until every worker process is up and warmed up (or ``timeout`` seconds passed);
-    how many are."""
-    pool = _workers()
-    seen: set[int] = set()
-    deadline = time.monotonic() + timeout
-    while len(seen) < WORKER_PROCESSES and time.monotonic() < deadline:
-        done, _ = wait(
-            [pool.submit(_ready) for _ in range(WORKER_PROCESSES)],
-            timeout=max(0.0, deadline - time.monotonic()),
-        )
-        seen.update(future.result() for future in done)
-    return len(seen)
-
-
-def _background() -> None:
-    """In each worker, once as it starts: yield the CPU to the bot's own process (replies come
-    first), then index a small note and make its questions, so that every import, compiled
-    pattern and table the first upload needs is ready before it arrives (a cold worker took
-    three times as long over its first 200 KB note)."""
-    with contextlib.suppress(OSError):
-        os.nice(5)
-    try:
-        with tempfile.TemporaryDirectory(prefix="studybot-warm-up-") as folder:
-            notes, index_dir = Path(folder) / "notes", Path(folder) / "index"
-            notes.mkdir()
-            (notes / "warm-up.md").write_text(_WARM_UP_NOTE, encoding="utf-8")
-            ensure_index(notes, index_dir)
-            build_question_bank(load_index_chunks(index_dir))
-    except Exception:  # a worker that could not warm up still works, only slower at first
-        log.warning("a worker process could not warm up", exc_info=True)
-
-
-_WARM_UP_NOTE = """---
-title: Warm-up
-tags: [warm-up]
----
-# Warm-up
-
-## Definitions
-- **Latency**: the time one request takes, e.g. 20 ms.
-- **Throughput**: how many requests are served per second (RPS).
-
-## Pasos
-1. Leer el fichero de 2 KB.
-2. Construir el índice en 3 s como máximo.
-
-| term | meaning |
-| --- | --- |
-| cache | a copy kept close at hand |
-"""
-
-
-def _ready() -> int:
-    """This worker's process id, a moment later (so that one worker can't answer for all)."""
-    time.sleep(0.05)
-    return os.getpid()
 
 
 def _index_notes(root: str, limits: NoteLimits | None = None) -> None:
@@ -230,18 +125,23 @@ def index_footprint(index_dir: Path) -> int:
     generation = current_generation(index_dir)
     if generation is None:
         return 0
-    on_disk = sum(path.stat().st_size for path in generation.iterdir() if path.is_file())
+    on_disk = sum(
+        path.stat().st_size
+        for path in generation.iterdir()
+        if path.is_file() and path.name != PACKED  # a copy of what the others hold
+    )
     return FOOTPRINT_PER_INDEX_BYTE * on_disk
 
 
 def build_index(root: Path, options: IndexOptions | None = None) -> Searcher:
-    """Index the laid-out notes (when not indexed yet) and open a searcher over them, lazily:
-    each posting list is read when a search first needs it (a cold notebook opens in a tenth
-    of the time, and most of its terms are never searched).
+    """Index the laid-out notes (when not indexed yet) and open a searcher over them.
 
-    The build runs in a worker process. An index that fails its check is repaired in this
-    process instead, where the repair can be told to ``options.on_repair``: the last good
-    generation serves while a thread rebuilds."""
+    The build runs in a worker process, and so does writing the generation's packed search
+    data again when it is missing or stale (``index.packed``): opening here then only loads
+    arrays, so other chats' replies do not wait for the GIL. An index that fails its check is
+    repaired in this process instead, where the repair can be told to ``options.on_repair``:
+    the last good generation serves while a thread rebuilds (and the searcher reads its posting
+    lists from Whoosh, each when a search first needs it)."""
     options = options or IndexOptions()
     live = current_generation(root / "index")
     if live is not None and verify_generation(live):

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.feature import ButtonRoute, Command, Feature, Job, Request, SentFile
-from bot.core.notebook_cache import in_worker_process
 from bot.core.ports import Sender
 from bot.core.replies import ButtonAnswer, Notice, Outgoing, Reply
 from bot.core.services import AppServices
+from bot.core.workers import in_worker_process
 from bot.features.notebooks.intake import NotAccepted, read_path, read_upload
 from bot.features.notebooks.library import (
     Built,

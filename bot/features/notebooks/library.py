@@ -19,10 +19,10 @@ from bot.core.notebook_cache import (
     notebook_id,
     notebook_root,
     notes_key,
-    start_workers,
 )
 from bot.core.notebooks import ChatNotes, Notebook
 from bot.core.services import AppServices
+from bot.core.workers import start_workers
 from bot.db.notebook_files import (
     NotesRead,
     chats_with_notes,

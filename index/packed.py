@@ -1,0 +1,241 @@
+"""What a searcher needs when it opens a generation, computed once when the generation is built
+(in whichever process builds it) and kept beside the Whoosh files as ``packed.bin``: the four
+fields' shared sorted term list and each field's posting lists with their BM25 weights packed in
+arrays (what ``PostingsTable.warm`` makes), and the chunk of each Whoosh document.
+
+Opening then copies arrays, instead of walking Whoosh's per-document and per-term structures in
+Python: on a 5 MB notebook that held the GIL for a second or more and stalled other chats'
+replies. The chunks themselves are read from ``chunks.json`` (``index.chunk_records``). Whoosh
+and ``chunks.json`` stay the source of truth: a file that is missing, stale (another format,
+other BM25 parameters, other Whoosh files) or damaged (it carries its own CRC) is not used and
+is written again from them (``index.store`` does, when it checks a generation).
+
+Layout: ``MAGIC``, then records (an 8-byte little-endian length, then the bytes): the key, the
+terms, the document numbers' type code, three per field of ``FIELDS`` (list starts, document
+numbers, weights), the chunk of each document; last, the CRC-32 of everything before it. Terms are UTF-8 joined by NUL; arrays are in this machine's
+byte order (the key says which).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import struct
+import sys
+import uuid
+import zlib
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import BinaryIO
+
+from whoosh.filedb.filestore import FileStorage
+
+from index.model import Chunk
+from index.postings import B_BY_FIELD, FIELDS, K1_BY_FIELD, PackedField, PostingsTable
+
+log = logging.getLogger(__name__)
+
+PACKED = "packed.bin"
+MAGIC = b"SBPACK\x00\x02"
+FORMAT = 2
+_LENGTH = struct.Struct("<Q")
+_CRC = struct.Struct("<I")
+_CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A generation's packed search data, read back."""
+
+    doc_count: int
+    terms: list[str]  # every field's terms, sorted: a term's position is its ordinal
+    fields: dict[str, PackedField]
+    chunk_of_doc: Sequence[int]  # Whoosh document number → position in chunks.json (-1: none)
+
+    def postings(self) -> PostingsTable:
+        return PostingsTable.from_packed(self.doc_count, self.terms, self.fields)
+
+
+def _whoosh_files(generation: Path) -> list[tuple[str, int]]:
+    return sorted(
+        (path.name, path.stat().st_size)
+        for path in generation.iterdir()
+        if path.suffix in (".seg", ".toc")
+    )
+
+
+def _key(generation: Path) -> bytes:
+    """What the packed data was made from and how: a change to any of it makes the file stale."""
+    made_of = (
+        FORMAT,
+        FIELDS,
+        sorted(K1_BY_FIELD.items()),
+        sorted(B_BY_FIELD.items()),
+        _CHUNK_FIELDS,
+        sys.byteorder,
+        array("I").itemsize,
+        array("f").itemsize,
+        _whoosh_files(generation),
+    )
+    return repr(made_of).encode("utf-8")
+
+
+class _Out:
+    """Records written to a file, with the CRC of all of them."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.crc = 0
+
+    def raw(self, data: bytes) -> None:
+        self._handle.write(data)
+        self.crc = zlib.crc32(data, self.crc)
+
+    def record(self, data: bytes | array | memoryview) -> None:
+        payload = data.tobytes() if isinstance(data, array | memoryview) else data
+        self.raw(_LENGTH.pack(len(payload)))
+        self.raw(payload)
+
+
+def _terms_blob(terms: Iterable[str]) -> bytes:
+    listed = list(terms)
+    if any("\0" in term for term in listed):
+        raise ValueError("a term holds a NUL character")
+    return "\0".join(listed).encode("utf-8")
+
+
+def write_packed(generation: Path, chunks: Iterable[Chunk]) -> None:
+    """Write ``generation``'s packed search data from its Whoosh index and ``chunks`` (those of
+    ``chunks.json``, in order), all at once: the file appears complete or not at all."""
+    generation = Path(generation)
+    scratch = generation / f".{PACKED}.{uuid.uuid4().hex[:8]}.tmp"
+    storage = FileStorage(str(generation), readonly=True)
+    ix = storage.open_index()
+    reader = ix.reader()
+    try:
+        with open(scratch, "wb") as handle:
+            out = _Out(handle)
+            out.raw(MAGIC)
+            out.record(_key(generation))
+            position = {chunk.id: at for at, chunk in enumerate(chunks)}
+            chunk_of_doc = array("i", [-1]) * reader.doc_count_all()
+            for docnum, stored in reader.iter_docs():
+                chunk_of_doc[docnum] = position.get(stored["id"], -1)
+            del position
+            table = PostingsTable(reader, FIELDS)
+            terms, packed_fields = table.packed_lists()
+            out.record(_terms_blob(terms))
+            typecodes = {_typecode(lists[1]) for lists in packed_fields.values()}
+            out.record((typecodes.pop() if len(typecodes) == 1 else "I").encode("ascii"))
+            for fieldname in FIELDS:
+                starts, docnums, weights = packed_fields[fieldname]
+                out.record(array("I", starts))
+                out.record(memoryview(docnums))  # type: ignore[arg-type]
+                out.record(array("f", weights))
+            out.record(chunk_of_doc)
+            handle.write(_CRC.pack(out.crc))
+        os.replace(scratch, generation / PACKED)
+    finally:
+        reader.close()
+        ix.close()
+        scratch.unlink(missing_ok=True)
+
+
+def _typecode(values: Sequence[int]) -> str:
+    return values.format if isinstance(values, memoryview) else getattr(values, "typecode", "I")
+
+
+class _Records:
+    """The records of a packed file, read one after another (views, no copies)."""
+
+    def __init__(self, data: memoryview) -> None:
+        self._data = data
+        self._at = len(MAGIC)
+
+    def next(self) -> memoryview:
+        (length,) = _LENGTH.unpack_from(self._data, self._at)
+        start = self._at + _LENGTH.size
+        if start + length > len(self._data):
+            raise ValueError("a record runs past the end")
+        self._at = start + length
+        return self._data[start : self._at]
+
+    @property
+    def done(self) -> bool:
+        return self._at == len(self._data)
+
+
+def _terms(blob: memoryview) -> list[str]:
+    return bytes(blob).decode("utf-8").split("\0") if len(blob) else []
+
+
+def _array(typecode: str, view: memoryview) -> array:
+    values = array(typecode)
+    values.frombytes(view)
+    return values
+
+
+def problem(generation: Path) -> str | None:
+    """Why ``generation``'s packed file cannot be used (missing, stale, damaged), or None."""
+    try:
+        data = (Path(generation) / PACKED).read_bytes()
+    except OSError:
+        return "missing"
+    return _check(Path(generation), memoryview(data))
+
+
+def _check(generation: Path, data: memoryview) -> str | None:
+    if len(data) < len(MAGIC) + _CRC.size or data[: len(MAGIC)] != MAGIC:
+        return "not a packed file"
+    (crc,) = _CRC.unpack_from(data, len(data) - _CRC.size)
+    if zlib.crc32(data[: -_CRC.size]) != crc:
+        return "damaged (CRC)"
+    try:
+        key = _Records(data[: -_CRC.size]).next()
+    except (ValueError, struct.error):
+        return "damaged (records)"
+    if bytes(key) != _key(generation):
+        return "stale"
+    return None
+
+
+def read_packed(generation: Path) -> Packed | None:
+    """``generation``'s packed search data, or None when its file cannot be used (logged)."""
+    generation = Path(generation)
+    try:
+        data = memoryview((generation / PACKED).read_bytes())
+    except OSError:
+        return None
+    found = _check(generation, data)
+    if found is not None:
+        log.info("packed search data of %s not used: %s", generation, found)
+        return None
+    try:
+        return _parse(_Records(data[: -_CRC.size]))
+    except (ValueError, struct.error, EOFError, TypeError) as error:
+        log.warning("packed search data of %s not used: %s", generation, error)
+        return None
+
+
+def _parse(records: _Records) -> Packed:
+    records.next()  # the key, checked already
+    terms = _terms(records.next())
+    docnum_code = bytes(records.next()).decode("ascii")
+    if docnum_code not in ("H", "I"):
+        raise ValueError(f"document numbers of type {docnum_code!r}")
+    packed_fields: dict[str, PackedField] = {}
+    for fieldname in FIELDS:
+        starts = _array("I", records.next())
+        docnums = _array(docnum_code, records.next())
+        weights = _array("f", records.next())
+        if len(starts) != len(terms) + 1 or len(docnums) != len(weights):
+            raise ValueError(f"field {fieldname}: lists and terms do not agree")
+        if starts and starts[-1] != len(docnums):
+            raise ValueError(f"field {fieldname}: list starts run past the lists")
+        packed_fields[fieldname] = (starts, docnums, weights)
+    chunk_of_doc = _array("i", records.next())
+    if not records.done:
+        raise ValueError("records after the last one")
+    return Packed(len(chunk_of_doc), terms, packed_fields, chunk_of_doc)
