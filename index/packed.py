@@ -12,8 +12,8 @@ is written again from them (``index.store`` does, when it checks a generation).
 
 Layout: ``MAGIC``, then records (an 8-byte little-endian length, then the bytes): the key, the
 terms, the document numbers' type code, three per field of ``FIELDS`` (list starts, document
-numbers, weights), the chunk of each document; last, the CRC-32 of everything before it. Terms are UTF-8 joined by NUL; arrays are in this machine's
-byte order (the key says which).
+numbers, weights), the chunk of each document; last, the CRC-32 of everything before it. Terms
+are UTF-8 joined by NUL; arrays are in this machine's byte order (the key says which).
 """
 
 from __future__ import annotations
@@ -138,7 +138,8 @@ def write_packed(generation: Path, chunks: Iterable[Chunk]) -> None:
             handle.write(_CRC.pack(out.crc))
         os.replace(scratch, generation / PACKED)
     finally:
-        reader.close()
+        if not reader.is_closed:  # reading every list (packed_lists) closes it
+            reader.close()
         ix.close()
         scratch.unlink(missing_ok=True)
 

@@ -82,17 +82,17 @@ class PostingsTable:
         table.doc_count = doc_count
         table._norms, table._frequencies, table._cache = {}, {}, {}
         table._terms = terms
-        table._packed = {
-            name: (starts, memoryview(docnums), memoryview(weights))  # type: ignore[arg-type]
-            for name, (starts, docnums, weights) in fields.items()
-        }
+        table._packed = {}
+        for name, (starts, docnums, weights) in fields.items():
+            starts = starts if isinstance(starts, array) else array("I", starts)
+            table._packed[name] = (starts, memoryview(docnums), memoryview(weights))  # type: ignore[arg-type]
         return table
 
     def packed_lists(self) -> tuple[list[str], dict[str, PackedField]]:
         """The shared sorted term list and each field's packed lists (read now if need be)."""
         if not self._packed:
             self.warm()
-        return self._terms, dict(self._packed)  # type: ignore[arg-type]
+        return self._terms, dict(self._packed)
 
     def warm(self) -> None:
         """Read every posting list now, so no query pays for a first read, and close the reader

@@ -80,11 +80,20 @@ def test_a_built_generation_has_its_packed_file_outside_the_checksums(built):
     assert verify_generation(generation) == []
 
 
-def test_the_packed_file_holds_the_chunks_of_chunks_json(built):
+def test_the_packed_file_maps_each_document_to_its_chunk_in_chunks_json(built):
     data = read_packed(_generation(built))
     assert data is not None
-    assert list(data.chunks()) == load_index_chunks(built / "index")
-    assert len(data.chunk_of_doc) == data.doc_count == len(load_index_chunks(built / "index"))
+    chunks = load_index_chunks(built / "index")
+    assert len(data.chunk_of_doc) == data.doc_count == len(chunks)
+    assert sorted(data.chunk_of_doc) == list(range(len(chunks)))
+    assert data.terms == sorted(data.terms)
+    # a document's chunk is the one whose words its posting lists hold
+    body = data.postings()
+    for position, chunk in enumerate(chunks):
+        docnum = list(data.chunk_of_doc).index(position)
+        word = next(w for w in chunk.text.lower().split() if w.isalpha() and len(w) > 3)
+        found = body.get("body", word)
+        assert found is not None and docnum in list(found.docnums), (chunk.title, word)
 
 
 @pytest.mark.parametrize("eager", [True, False])
