@@ -395,7 +395,7 @@ async def through_the_bot(args: argparse.Namespace, root: Path, pool: list) -> l
             # shares the CPU with them; the bench times a cold notebook, not a cold bot.
             started = time.perf_counter()
             await asyncio.to_thread(workers_ready)
-            await bot.services.notebooks.default().bank.wait(120)
+            await bot.services.notebooks.default.bank.wait(120)
             upload.add_row(
                 "(before: the bot's start, workers and demo questions)",
                 "",
