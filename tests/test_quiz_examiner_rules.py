@@ -62,3 +62,29 @@ def test_a_figure_of_a_cases_story_is_not_asked():
     assert [item.explanation.split(" — ")[0] for item in items] == [
         "By statute the landlord may cut the rent by 50 percent of the total"
     ]
+
+
+def comparison_note(first_header: str, heading: str) -> str:
+    rows = {
+        "Receptors": ("germline-encoded receptors with limited diversity", "rearranged genes"),
+        "Memory": ("none at all, each exposure starts over", "long-lived memory cells"),
+        "Speed": ("minutes to hours after an infection", "days to weeks after priming"),
+        "Soluble factors": ("complement and acute phase proteins", "antibodies made by cells"),
+        "Present in": ("all multicellular organisms, plants too", "jawed vertebrates only"),
+    }
+    table = "".join(f"| {label} | {a} | {b} |\n" for label, (a, b) in rows.items())
+    return (
+        f"# Immunology\n\n## {heading}\n\n| {first_header} | Innate | Adaptive |\n"
+        f"|---|---|---|\n{table}"
+    )
+
+
+def table_items(note: str) -> list[QuizItem]:
+    bank = build_question_bank(chunk_text("bio/immunology.md", note))
+    return [item for item in bank if item.kind == "table"]
+
+
+def test_a_comparison_tables_row_labels_are_not_options():
+    assert table_items(comparison_note("Response part", "Immune responses"))  # the control
+    assert table_items(comparison_note("Feature", "Immune responses")) == []
+    assert table_items(comparison_note("Response part", "Innate vs Adaptive")) == []
