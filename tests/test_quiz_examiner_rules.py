@@ -5,9 +5,12 @@ rule is switched off."""
 
 from __future__ import annotations
 
+import pytest
+
 from index.chunker import chunk_text
 from index.quiz import QuizItem, build_question_bank
 from index.quiz.candidates import NoteLine, note_lines, number_facts
+from index.quiz.distractors import numeric_options
 from index.quiz.kinds import numeric_candidate
 
 
@@ -88,3 +91,19 @@ def test_a_comparison_tables_row_labels_are_not_options():
     assert table_items(comparison_note("Response part", "Immune responses"))  # the control
     assert table_items(comparison_note("Feature", "Immune responses")) == []
     assert table_items(comparison_note("Response part", "Innate vs Adaptive")) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "joiner", "family"),
+    [("2", "%", "", "percent"), ("3", "%", "", "percent"), ("4", "días", " ", "time"),
+     ("5", "minutes", " ", "time"), ("3", "x", "", "multiplier")],
+)  # fmt: skip
+def test_a_small_keys_distractors_stay_near_it(number, unit, joiner, family):
+    question = "[Targets] Complete: the target is ___ for the whole year"
+    options = numeric_options(number, unit, joiner, family, [], question, f"key {number}{unit}")
+    assert options is not None and len(options) == 3
+    values = [float(option.removesuffix(unit).strip()) for option in options]
+    key = float(number)
+    assert all(abs(value - key) <= 3 or 0.5 <= value / key <= 2 for value in values), options
+    if family == "multiplier":
+        assert 1.0 not in values  # "1x" would deny a stem saying the two differ
