@@ -107,3 +107,27 @@ def test_a_small_keys_distractors_stay_near_it(number, unit, joiner, family):
     assert all(abs(value - key) <= 3 or 0.5 <= value / key <= 2 for value in values), options
     if family == "multiplier":
         assert 1.0 not in values  # "1x" would deny a stem saying the two differ
+
+
+STAGES_NOTE = """# Biología celular
+
+## Profase I
+
+- Leptoteno: los cromosomas empiezan a condensarse como hilos finos
+- Cigoteno: los homólogos se aparean formando el complejo sinaptonémico
+- Paquiteno: ocurre el entrecruzamiento entre cromátidas de los homólogos apareados
+- Diploteno: se deshace el complejo sinaptonémico y los homólogos se separan algo pero quedan \
+unidos por los quiasmas, que son los puntos donde hubo entrecruzamiento entre ellos. En los \
+ovocitos humanos la célula queda detenida en esta etapa durante muchos años, desde antes del \
+nacimiento de la mujer hasta la pubertad, cuando cada ciclo reanuda la meiosis de uno de ellos
+- Diacinesis: máxima condensación, los quiasmas se desplazan a los extremos de los cromosomas
+"""
+
+
+def test_a_long_definition_is_cut_at_a_sentence_end_not_mid_sentence():
+    bank = build_question_bank(chunk_text("bio/celular.md", STAGES_NOTE))
+    matches = {item.correct_option: item for item in bank if item.kind == "match"}
+    assert "Diploteno" in matches, sorted(matches)
+    question = matches["Diploteno"].question
+    assert "…" not in question
+    assert question.endswith("entre ellos.»?"), question

@@ -30,7 +30,6 @@ from index.quiz.text import (
     contains_phrase,
     normalise,
     table_row_line,
-    trim_words,
     window_around,
     word_list,
 )
@@ -224,10 +223,30 @@ def _meaningful_words(text: str) -> int:
     return sum(word.casefold() not in _STOP for word in _CONTENT_WORD.findall(text))
 
 
-def _frame(frame: Mapping[str, str], lang: str, prefix: str, body: str) -> str:
+_CLAUSE_END = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))[.;:](?=\s)|\s[—–]\s")
+
+
+def clause_cut(text: str, room: int) -> str | None:
+    """``text`` when it fits in ``room``, else cut at its last sentence or clause end that fits
+    (". ", "; ", " — "), or None when what is left is too thin to define anything: a definition
+    ending "… hasta la…" mid-sentence reads as a riddle."""
+    if len(text) <= room:
+        return text
+    ends = [match for match in _CLAUSE_END.finditer(text) if match.end() <= room]
+    if not ends:
+        return None
+    last = ends[-1]
+    kept = text[: last.end()].strip(" ;:—–")
+    if kept.endswith(";") or kept.endswith(":"):
+        kept = kept[:-1]
+    return kept if _meaningful_words(kept) >= 3 else None
+
+
+def _frame(frame: Mapping[str, str], lang: str, prefix: str, body: str) -> str | None:
     template = frame.get(lang, frame["en"])
     room = MAX_QUESTION - len(prefix) - len(template.format(text=""))
-    return prefix + template.format(text=body if len(body) <= room else trim_words(body, room))
+    fitted = clause_cut(body, room)
+    return None if fitted is None else prefix + template.format(text=fitted)
 
 
 def _item(
@@ -261,6 +280,8 @@ def match_candidate(
     if prefix is None:
         return None
     question = _frame(MATCH_FRAME, line.lang, prefix, description)
+    if question is None:
+        return None
     siblings = pool.nearest(term, line, question, only=only)
     if len(siblings) < 3:
         return None
