@@ -12,6 +12,7 @@ from index.quiz import QuizItem, build_question_bank
 from index.quiz.candidates import NoteLine, note_lines, number_facts
 from index.quiz.distractors import numeric_options
 from index.quiz.kinds import numeric_candidate
+from index.quiz.text import strip_asides
 
 
 def lines_of(note: str, source: str = "law/contract.md") -> list[NoteLine]:
@@ -131,3 +132,31 @@ def test_a_long_definition_is_cut_at_a_sentence_end_not_mid_sentence():
     question = matches["Diploteno"].question
     assert "…" not in question
     assert question.endswith("entre ellos.»?"), question
+
+
+def test_a_students_asides_are_left_out_of_lines_and_headings():
+    assert strip_asides("(OJO: el calendario juliano va 13 días por detrás)") == (
+        "el calendario juliano va 13 días por detrás"
+    )
+    assert strip_asides("El plazo es de 5 días (ojo: hábiles) para recurrir") == (
+        "El plazo es de 5 días para recurrir"
+    )
+    assert strip_asides("Frustration (short, ver seminar 7)") == "Frustration (short)"
+    assert strip_asides("Remoteness — see lecture 4") == "Remoteness"
+    assert strip_asides("Los verbos ver y mirar se usan 3 veces") == (
+        "Los verbos ver y mirar se usan 3 veces"
+    )
+
+
+def test_a_stem_carries_no_course_pointer_nor_ojo_aside():
+    note = (
+        "# Contract law\n\n## Frustration (short, ver seminar 7)\n\n"
+        "- Under the 1943 Act the court may award expenses within 6 years of the frustrating "
+        "event (ver clase 3)\n"
+        "- (OJO: the Act leaves out 4 kinds of contract, such as insurance)\n"
+    )
+    items = numeric_items(note)
+    assert items
+    for item in items:
+        assert "ver " not in item.question and "OJO" not in item.question, item.question
+    assert items[0].question.startswith("[Frustration (short)] ")

@@ -29,6 +29,7 @@ from index.quiz.rules import (
 from index.quiz.text import (
     contains_phrase,
     normalise,
+    strip_asides,
     table_row_line,
     window_around,
     word_list,
@@ -66,6 +67,7 @@ class Candidate:
 
 
 def _clean_title(title: str) -> str:
+    title = strip_asides(title)
     title = re.sub(r"\s*\(\d{1,2}:\d{2}\)\s*$", "", title).strip(" #")
     title = re.sub(r"^\[[^\]]*\]\s*", "", title)
     title = re.sub(r"\s*[-–]?\s*PART\s*[\d,\s]+$", "", title, flags=re.IGNORECASE)
