@@ -12,6 +12,7 @@ from index.quiz import QuizItem, build_question_bank
 from index.quiz.candidates import NoteLine, note_lines, number_facts
 from index.quiz.distractors import numeric_options
 from index.quiz.kinds import numeric_candidate
+from index.quiz.rules import problems
 from index.quiz.text import strip_asides
 
 
@@ -160,3 +161,25 @@ def test_a_stem_carries_no_course_pointer_nor_ojo_aside():
     for item in items:
         assert "ver " not in item.question and "OJO" not in item.question, item.question
     assert items[0].question.startswith("[Frustration (short)] ")
+
+
+def test_an_acronym_in_the_stem_that_spells_out_the_key_gives_it_away():
+    item = QuizItem(
+        id="0123456789abcdef",
+        kind="match",
+        lang="en",
+        question="[Innate immunity] Which term matches: “germline-encoded PRRs, few kinds”?",
+        options=("Specificity", "Memory", "Receptors", "Speed"),
+        answer=2,
+        explanation="Receptors: germline-encoded PRRs, limited diversity — immunology.md:17",
+        source="immunology.md",
+        path=("Innate immunity",),
+        chunk_id="c1",
+        line=17,
+    )
+    expansions = {"PRR": {"Pattern Recognition Receptor"}}
+    assert "answer appears in the question" not in problems(item, {})
+    assert "answer appears in the question" in problems(item, expansions)
+    # another acronym's expansion sharing one word is no giveaway
+    other = {"PRR": {"Pattern Recognition Molecule"}}
+    assert "answer appears in the question" not in problems(item, other)

@@ -21,7 +21,7 @@ from index.quiz.giveaway import (
     shared_stem,
 )
 from index.quiz.item import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION, QuizItem
-from index.quiz.text import contains_phrase, normalise, stem_words
+from index.quiz.text import contains_phrase, normalise, stem, stem_words
 
 KINDS = frozenset(
     {
@@ -121,6 +121,22 @@ def answer_leaks(question: str, answer: str, expansions: Mapping[str, Set[str]])
             question, acronym
         ):
             return True
+    return _acronym_spells_answer(question, answer, expansions)
+
+
+_ACRONYM_TOKEN = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{1,7})(?:s|es)?(?![\w-])")
+
+
+def _acronym_spells_answer(question: str, answer: str, expansions: Mapping[str, Set[str]]) -> bool:
+    """An acronym of the question whose expansion holds every word of the answer: "PRRs" in
+    the stem gives away "Receptors" (pattern-recognition receptors)."""
+    answer_words = {stem(word) for word in normalise(answer).split() if len(word) >= 4}
+    if not answer_words:
+        return False
+    for acronym in _ACRONYM_TOKEN.findall(question):
+        for expansion in expansions.get(acronym, ()):
+            if answer_words <= {stem(word) for word in normalise(expansion).split()}:
+                return True
     return False
 
 
