@@ -5,6 +5,8 @@ rule is switched off."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from index.chunker import chunk_text
@@ -183,3 +185,24 @@ def test_an_acronym_in_the_stem_that_spells_out_the_key_gives_it_away():
     # another acronym's expansion sharing one word is no giveaway
     other = {"PRR": {"Pattern Recognition Molecule"}}
     assert "answer appears in the question" not in problems(item, other)
+
+
+def test_a_count_read_off_its_numbered_members_gives_itself_away():
+    item = QuizItem(
+        id="0123456789abcdef",
+        kind="numeric",
+        lang="en",
+        question="[Antibody structure] Complete: variable regions with ___ CDRs each, CDR3 most "
+        "variable",
+        options=("3", "4", "6", "2"),
+        answer=0,
+        explanation="variable regions with 3 CDRs each, CDR3 most variable — immunology.md:151",
+        source="immunology.md",
+        path=("Antibody structure",),
+        chunk_id="c1",
+        line=151,
+    )
+    rule = "the question numbers the counted things up to the answer"
+    assert rule in problems(item)
+    unnumbered = item.question.replace("CDR3", "the third")
+    assert rule not in problems(dataclasses.replace(item, question=unnumbered))
