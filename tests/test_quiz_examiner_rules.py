@@ -206,3 +206,9 @@ def test_a_count_read_off_its_numbered_members_gives_itself_away():
     assert rule in problems(item)
     unnumbered = item.question.replace("CDR3", "the third")
     assert rule not in problems(dataclasses.replace(item, question=unnumbered))
+
+
+def test_a_digit_inside_a_code_of_the_stem_does_not_bar_a_distractor():
+    question = "[Elastic File System] Completa: caro (sale ___ gp2), se paga por uso."
+    options = numeric_options("3", "x", "", "multiplier", [], question, "key 3x")
+    assert options is not None and "2x" in options  # "gp2" does not print the number 2

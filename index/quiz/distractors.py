@@ -511,7 +511,7 @@ def numeric_options(
             return
         if spread_out and any(0.8 < parsed_option[0] / taken < 1.25 for taken in values_taken):
             return  # 500 next to 512: two options nobody can tell apart
-        if re.search(r"(?<![\d.,])" + re.escape(text_number) + r"(?![\d])", question):
+        if re.search(r"(?<![\w.,])" + re.escape(text_number) + r"(?![\d])", question):
             return  # a distractor printed in the question itself
         seen.add(norm)
         values_taken.append(parsed_option[0])
