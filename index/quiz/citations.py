@@ -21,6 +21,8 @@ _CASE_NAME = re.compile(r"(?<!\w)[A-Z][\w'’&.-]*(?:\s+(?:&\s+)?[A-Z][\w'’&.-
 
 def citation_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` cites a law report, as (start, end) spans."""
+    if "(" not in text and "[" not in text:
+        return []  # every citation carries a bracketed year
     return [match.span() for match in _CITATION.finditer(text)]
 
 
