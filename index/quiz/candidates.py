@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from index.acronyms import mine_acronyms, spells_out
 from index.lang import Lang, detect_lang_or
 from index.model import Chunk
+from index.quiz.citations import citation_spans
 from index.quiz.facts import TypoSpotter, fact_problem
 from index.quiz.text import (
     clean_line,
@@ -562,9 +563,12 @@ def number_facts(line: NoteLine) -> list[NumberFact]:
     """Numbers of a line that make fair blanks: not in names (EC2, t2.micro), ranges or years."""
     facts: list[NumberFact] = []
     text = line.text
+    citations = citation_spans(text)
     for match in _NUMBER.finditer(text):
         num, unit, joiner = match.group("num"), match.group("unit") or "", match.group("joiner")
         start, end = match.start("num"), match.end("unit") if unit else match.end("num")
+        if any(left <= start < right for left, right in citations):
+            continue  # "[1951] 2 KB 215": a law report's volume or page, not a fact
         if not unit:
             joiner = ""
         after = text[end:]

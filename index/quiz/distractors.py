@@ -344,6 +344,15 @@ def _seeded(key: str) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
 
 
+SMALL_VALUE = 10  # up to here a distractor stays within a few units or a factor of two
+
+
+def near_small(candidate: float, value: float) -> bool:
+    """For a small key (2%, 3 days, 5x) a distractor within ±3 or a factor of two: 1%, 3%, 4%
+    beside 2%, never 10% or 20%, which nobody would pick."""
+    return abs(candidate - value) <= 3 or 0.5 <= candidate / value <= 2
+
+
 def number_candidates(value: float, family: str, style: NumberStyle, unit: str = "") -> list[float]:
     """Plausible wrong values near ``value`` on a ladder of usual limits for the unit, best first.
 
@@ -353,13 +362,19 @@ def number_candidates(value: float, family: str, style: NumberStyle, unit: str =
         return []
     is_int = value == int(value) and not style.decimals
     bare_small = family == "count" and not unit and is_int and value <= 12
-    pool = set(_ladder(unit, family))
-    if bare_small:
+    ladder = set(_ladder(unit, family))
+    pool = set(ladder)
+    small = value <= SMALL_VALUE
+    if bare_small or (small and is_int):
         pool.update(value + delta for delta in (-3, -2, -1, 1, 2, 3, 4))
     out = []
     for candidate in pool:
         if candidate <= 0 or candidate == value:
             continue
+        if small and not near_small(candidate, value):
+            continue  # 2% beside 10% and 20%: only the small ones are real choices
+        if family == "multiplier" and candidate == 1:
+            continue  # "1x" says "no different", which a stem comparing two things denies
         if is_int and candidate != int(candidate):
             continue
         if family == "percent" and candidate > 100:
@@ -367,10 +382,15 @@ def number_candidates(value: float, family: str, style: NumberStyle, unit: str =
         ratio = candidate / value
         if not 0.05 <= ratio <= 20:
             continue
-        if not bare_small and (0.8 < ratio < 1.25 or (family != "percent" and 0.7 < ratio < 1.45)):
-            continue  # too close to tell apart from memory
+        close = 0.8 < ratio < 1.25 or (family != "percent" and 0.7 < ratio < 1.45)
+        if close and not bare_small and not (small and is_int):
+            continue  # too close to tell apart from memory (3 and 4 are told apart)
         out.append(candidate)
-    out.sort(key=lambda c: (abs(math.log(c / value)), c))
+    if small and not bare_small:
+        # the unit's usual values (5, 10, 15 minutes) before plain neighbours (7 minutes)
+        out.sort(key=lambda c: (c not in ladder, abs(math.log(c / value)), c))
+    else:
+        out.sort(key=lambda c: (abs(math.log(c / value)), c))
     return out
 
 
@@ -491,7 +511,7 @@ def numeric_options(
             return
         if spread_out and any(0.8 < parsed_option[0] / taken < 1.25 for taken in values_taken):
             return  # 500 next to 512: two options nobody can tell apart
-        if re.search(r"(?<![\d.,])" + re.escape(text_number) + r"(?![\d])", question):
+        if re.search(r"(?<![\w.,])" + re.escape(text_number) + r"(?![\d])", question):
             return  # a distractor printed in the question itself
         seen.add(norm)
         values_taken.append(parsed_option[0])
@@ -511,6 +531,7 @@ def numeric_options(
             0.05 <= ratio <= 20
             and not 0.8 < ratio < 1.25
             and not (family == "percent" and parsed_other[0] > 100)
+            and (value > SMALL_VALUE or near_small(parsed_other[0], value))
         ):
             near_values.append(parsed_other[0])
     for other_value in sorted(set(near_values), key=lambda v: abs(math.log(v / value)))[:1]:
@@ -523,7 +544,9 @@ def numeric_options(
     if len(chosen) == 3 and _lone_power_of_two(value, chosen):
         dropped = chosen.pop()
         for power in (value * 2, value / 2, value * 4, value / 4):
-            if power == int(power) and power >= 4:
+            if power != int(power) or power < 4:
+                continue
+            if value > SMALL_VALUE or near_small(power, value):
                 offer(format_number(power, style))
             if len(chosen) == 3:
                 break

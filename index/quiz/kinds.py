@@ -15,6 +15,7 @@ from index.quiz.candidates import (
     term_shape,
     unit_family,
 )
+from index.quiz.citations import names_a_case
 from index.quiz.distractors import TermPool, numeric_options
 from index.quiz.facts import dangling_start, example_or_hypothetical
 from index.quiz.item import MAX_QUESTION, QuizItem, explanation_for, item_id, place_answer
@@ -25,7 +26,14 @@ from index.quiz.rules import (
     in_enumeration,
     in_example_clause,
 )
-from index.quiz.text import contains_phrase, normalise, trim_words, window_around, word_list
+from index.quiz.text import (
+    contains_phrase,
+    normalise,
+    strip_asides,
+    table_row_line,
+    window_around,
+    word_list,
+)
 
 BLANK = "___"
 MATCH_FRAME = {
@@ -59,6 +67,7 @@ class Candidate:
 
 
 def _clean_title(title: str) -> str:
+    title = strip_asides(title)
     title = re.sub(r"\s*\(\d{1,2}:\d{2}\)\s*$", "", title).strip(" #")
     title = re.sub(r"^\[[^\]]*\]\s*", "", title)
     title = re.sub(r"\s*[-–]?\s*PART\s*[\d,\s]+$", "", title, flags=re.IGNORECASE)
@@ -216,10 +225,30 @@ def _meaningful_words(text: str) -> int:
     return sum(word.casefold() not in _STOP for word in _CONTENT_WORD.findall(text))
 
 
-def _frame(frame: Mapping[str, str], lang: str, prefix: str, body: str) -> str:
+_CLAUSE_END = re.compile(r"(?:(?<=[^\W\d_])|(?<=\)))[.;:](?=\s)|\s[—–]\s")
+
+
+def clause_cut(text: str, room: int) -> str | None:
+    """``text`` when it fits in ``room``, else cut at its last sentence or clause end that fits
+    (". ", "; ", " — "), or None when what is left is too thin to define anything: a definition
+    ending "… hasta la…" mid-sentence reads as a riddle."""
+    if len(text) <= room:
+        return text
+    ends = [match for match in _CLAUSE_END.finditer(text) if match.end() <= room]
+    if not ends:
+        return None
+    last = ends[-1]
+    kept = text[: last.end()].strip(" ;:—–")
+    if kept.endswith(";") or kept.endswith(":"):
+        kept = kept[:-1]
+    return kept if _meaningful_words(kept) >= 3 else None
+
+
+def _frame(frame: Mapping[str, str], lang: str, prefix: str, body: str) -> str | None:
     template = frame.get(lang, frame["en"])
     room = MAX_QUESTION - len(prefix) - len(template.format(text=""))
-    return prefix + template.format(text=body if len(body) <= room else trim_words(body, room))
+    fitted = clause_cut(body, room)
+    return None if fitted is None else prefix + template.format(text=fitted)
 
 
 def _item(
@@ -253,6 +282,8 @@ def match_candidate(
     if prefix is None:
         return None
     question = _frame(MATCH_FRAME, line.lang, prefix, description)
+    if question is None:
+        return None
     siblings = pool.nearest(term, line, question, only=only)
     if len(siblings) < 3:
         return None
@@ -283,6 +314,8 @@ def cloze_candidate(
     start, end = span
     if in_example_clause(line.text, start) or in_enumeration(line.text, start, end):
         return None  # "(e.g. S3, RDS, Redshift, ___)": any of many answers would do
+    if table_row_line(line.text):
+        return None  # a table row's cells read as one sentence are garbled
     body = line.text[:start] + BLANK + line.text[end:]
     if contains_phrase(body, term) or _content_words(body) < 4:
         return None
@@ -324,6 +357,10 @@ def numeric_candidate(
     family = unit_family(fact.unit)
     if in_example_clause(line.text, fact.start):
         return None  # "e.g. in 6 hours": an illustration, not a figure to learn
+    if table_row_line(line.text):
+        return None  # "Old test · Liquidated damages clause: … (4 tests)": a garbled stem
+    if names_a_case(line.text) or (line.parent is not None and names_a_case(line.parent)):
+        return None  # "1937 lease of flats", "2 sailors deserted": a case's story, not its law
     if not fact.unit and (bare_trivial_count(fact.number) or counts_against_variable(line.text)):
         return None  # "Fanout -> 1 SNS -> N SQS": the shape of a pattern, not a fact
     if fact.unit:

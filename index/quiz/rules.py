@@ -21,7 +21,7 @@ from index.quiz.giveaway import (
     shared_stem,
 )
 from index.quiz.item import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION, QuizItem
-from index.quiz.text import contains_phrase, normalise, stem_words
+from index.quiz.text import contains_phrase, normalise, stem, stem_words
 
 KINDS = frozenset(
     {
@@ -121,6 +121,32 @@ def answer_leaks(question: str, answer: str, expansions: Mapping[str, Set[str]])
             question, acronym
         ):
             return True
+    return _acronym_spells_answer(question, answer, expansions)
+
+
+_ACRONYM_TOKEN = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{1,7})(?:s|es)?(?![\w-])")
+
+
+def numbers_its_members(question: str, count: int) -> bool:
+    """'with ___ CDRs each, CDR3 most variable': the stem names the counted things by number up
+    to the answer, so the count is read off it."""
+    noun = re.search(r"___\s+([A-Za-z][\w-]*?)(?:s|es)\b", question)
+    if noun is None:
+        return False
+    pattern = rf"(?<!\w){re.escape(noun.group(1))}[\s-]?{count}(?!\d)"
+    return re.search(pattern, question, re.IGNORECASE) is not None
+
+
+def _acronym_spells_answer(question: str, answer: str, expansions: Mapping[str, Set[str]]) -> bool:
+    """An acronym of the question whose expansion holds every word of the answer: "PRRs" in
+    the stem gives away "Receptors" (pattern-recognition receptors)."""
+    answer_words = {stem(word) for word in normalise(answer).split() if len(word) >= 4}
+    if not answer_words:
+        return False
+    for acronym in _ACRONYM_TOKEN.findall(question):
+        for expansion in expansions.get(acronym, ()):
+            if answer_words <= {stem(word) for word in normalise(expansion).split()}:
+                return True
     return False
 
 
@@ -328,6 +354,8 @@ def problems(
                 found.append("the question gives the bits the answer is two to the power of")
             if derivable_number(item.question, answer_value, answer):
                 found.append("the other numbers of the question give the answer")
+            if not unit and whole and numbers_its_members(item.question, int(answer_value)):
+                found.append("the question numbers the counted things up to the answer")
             if not unit and _ONE_FOR_EACH.search(item.question):
                 found.append("a count of one per something the question does not give")
             if lone_precise_number(numbers, item.answer):

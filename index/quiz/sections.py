@@ -60,6 +60,15 @@ _NOT_A_NAME = frozenset(
         "here aqui if si each every cada todo toda"
     )
 )
+# First-column headers of a table whose rows are attributes of the things in its columns.
+_ATTRIBUTE_HEADERS = frozenset(
+    word_list(
+        "feature features aspect aspects property properties characteristic characteristics "
+        "criterion criteria attribute attributes dimension dimensions parameter parameters "
+        "caracteristica caracteristicas aspecto aspectos propiedad propiedades criterio "
+        "criterios rasgo rasgos atributo atributos dimension dimensiones parametro parametros"
+    )
+)
 _ARTICLES = frozenset(word_list("a an the un una uno unos unas el la lo los las del"))
 _CONDITION = re.compile(r"\b(?:if and only if|iff|si y s[oó]lo si|sii)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})[.;:](?:\s|$)")
@@ -141,6 +150,18 @@ def _term_column(table: Table) -> bool:
     return len({term_shape(term) for term in terms}) == 1
 
 
+def _comparison_table(table: Table) -> bool:
+    """A table comparing its columns ("Feature | Innate | Adaptive"): its first column holds
+    attributes ("Memory", "Present in"), not terms of one kind, so they make no options. Told by
+    the first header ("Feature", "Característica") or by a heading naming the other columns."""
+    if set(normalise(table.headers[0]).split()) & _ATTRIBUTE_HEADERS:
+        return True
+    first_line = table.rows[0][0]
+    heading = " ".join(first_line.path[-1:])
+    compared = [header for header in table.headers[1:] if contains_phrase(heading, header)]
+    return len(compared) >= 2
+
+
 def _description(cell: str, lang_path: tuple[str, ...], source: str) -> bool:
     """A cell that says what its row's term is or does: a few words, a fact, no markup."""
     wordy = _WORDY.findall(cell)
@@ -179,7 +200,7 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
     of other rows as distractors, or the other way round with the column's cells as options."""
     out: list[Candidate] = []
     for table in tables(lines):
-        if not _term_column(table):
+        if not _term_column(table) or _comparison_table(table):
             continue
         terms = [cells[0] for _, cells in table.rows]
         for column in range(1, len(table.headers)):

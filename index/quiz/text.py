@@ -68,6 +68,38 @@ def _link_text(match: re.Match[str]) -> str:
     return match.group(1).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+_ASIDE_MARKER = r"(?:ojo|nb|n\.b\.|nota|note|importante|important|atenci[oó]n|cuidado|warning)"
+# "ver seminar 7", "see lecture 3", "véase tema 2": where the course says more, not a fact.
+_XREF = (
+    r"(?:ver|v[eé]ase|see|cf\.?)\s+(?:(?:el|la|los|las|the|also|tambi[eé]n)\s+)?"
+    r"(?:seminar|seminario|clase|class|lecture|lecci[oó]n|tema|unit|unidad|cap[ií]tulo|cap\.|"
+    r"chapter|ch\.|slides?|diapositivas?|page|p[aá]gina|pp?\.|week|semana|tutorial|"
+    r"sesi[oó]n|session|pr[aá]ctica|practical|handout|ejercicio|exercise)s?\s*\.?\s*\d+[a-z]?"
+)
+_ASIDES = (
+    (re.compile(rf"^\(\s*{_ASIDE_MARKER}\s*[:!-]\s*(.+)\)\.?$", re.IGNORECASE), r"\1"),
+    (re.compile(rf"^{_ASIDE_MARKER}\s*[:!]\s*(?=\S)", re.IGNORECASE), ""),
+    (re.compile(rf"\s*\(\s*{_ASIDE_MARKER}\s*[:!-][^()]*\)", re.IGNORECASE), ""),
+    (re.compile(rf"\s*\(\s*{_XREF}\s*\)", re.IGNORECASE), ""),
+    (re.compile(rf"\s*[,;]\s*{_XREF}(?=\s*\))", re.IGNORECASE), ""),
+    (re.compile(rf"(?<=\()\s*{_XREF}\s*[,;]\s*", re.IGNORECASE), ""),
+    (re.compile(rf"\s*(?:[-–—,;]\s*)?(?<!\w){_XREF}\.?", re.IGNORECASE), ""),
+)
+
+
+_ANY_ASIDE = re.compile(rf"{_ASIDE_MARKER}\s*[:!-]|{_XREF}", re.IGNORECASE)
+
+
+def strip_asides(text: str) -> str:
+    """``text`` without a student's asides: an "(OJO: …)" wrapper is unwrapped, a mid-line one
+    dropped, and pointers to the course ("ver seminar 7", "(see lecture 3)") removed."""
+    if not _ANY_ASIDE.search(text):
+        return text  # most lines: one search instead of every pattern
+    for pattern, replacement in _ASIDES:
+        text = pattern.sub(replacement, text)
+    return _SPACES.sub(" ", text).strip()
+
+
 def clean_line(raw: str) -> str:
     """The line without bullets, markdown emphasis, wikilinks (their text kept), HTML leftovers
     or runs of spaces."""
@@ -79,7 +111,18 @@ def clean_line(raw: str) -> str:
     while previous != text:
         previous = text
         text = _BULLET.sub("", text, count=1)
-    return _SPACES.sub(" ", text).strip()
+    return strip_asides(_SPACES.sub(" ", text).strip())
+
+
+_CELL_START = re.compile(r"^[^:·]{1,30}:\s")
+
+
+def table_row_line(text: str) -> bool:
+    """A line the Markdown parser wrote from a table row: cells joined by ' · ', some headed
+    'Header: '. Read as one sentence it is garbled ('Old test · Liquidated damages clause: …')."""
+    if " · " not in text:
+        return False
+    return any(_CELL_START.match(segment.strip()) for segment in text.split(" · "))
 
 
 def is_meta_line(text: str) -> bool:
