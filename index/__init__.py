@@ -14,7 +14,7 @@ Public surface (nothing outside this package imports Whoosh; the modules are imp
 - ``index.store.load_index_chunks(index_dir) -> list[Chunk]``: the live generation's chunks
   without re-parsing the notes (empty when there is no index).
 - ``index.packed``: what a searcher loads when it opens a generation (packed posting lists and
-  the chunks), written with each generation by ``ensure_index`` and again when stale.
+  each document's passage), written with each generation by ``ensure_index`` and again when stale.
 - ``index.search.open_searcher(index_dir) -> Searcher``: a long-lived, thread-safe searcher;
   ``Searcher.search(query, limit=5) -> SearchResult`` never raises on any string;
   ``Searcher.chunk(chunk_id) -> Chunk | None``; ``Searcher.chunks() -> list[Chunk]``;
