@@ -26,13 +26,12 @@ import uuid
 import zlib
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from whoosh.filedb.filestore import FileStorage
 
-from index.model import Chunk
 from index.postings import B_BY_FIELD, FIELDS, K1_BY_FIELD, PackedField, PostingsTable
 
 log = logging.getLogger(__name__)
@@ -42,7 +41,6 @@ MAGIC = b"SBPACK\x00\x02"
 FORMAT = 2
 _LENGTH = struct.Struct("<Q")
 _CRC = struct.Struct("<I")
-_CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +71,6 @@ def _key(generation: Path) -> bytes:
         FIELDS,
         sorted(K1_BY_FIELD.items()),
         sorted(B_BY_FIELD.items()),
-        _CHUNK_FIELDS,
         sys.byteorder,
         array("I").itemsize,
         array("f").itemsize,
@@ -106,9 +103,9 @@ def _terms_blob(terms: Iterable[str]) -> bytes:
     return "\0".join(listed).encode("utf-8")
 
 
-def write_packed(generation: Path, chunks: Iterable[Chunk]) -> None:
-    """Write ``generation``'s packed search data from its Whoosh index and ``chunks`` (those of
-    ``chunks.json``, in order), all at once: the file appears complete or not at all."""
+def write_packed(generation: Path, chunk_ids: Iterable[str]) -> None:
+    """Write ``generation``'s packed search data from its Whoosh index and ``chunk_ids`` (those
+    of ``chunks.json``, in order), all at once: the file appears complete or not at all."""
     generation = Path(generation)
     scratch = generation / f".{PACKED}.{uuid.uuid4().hex[:8]}.tmp"
     storage = FileStorage(str(generation), readonly=True)
@@ -119,7 +116,7 @@ def write_packed(generation: Path, chunks: Iterable[Chunk]) -> None:
             out = _Out(handle)
             out.raw(MAGIC)
             out.record(_key(generation))
-            position = {chunk.id: at for at, chunk in enumerate(chunks)}
+            position = {chunk_id: at for at, chunk_id in enumerate(chunk_ids)}
             chunk_of_doc = array("i", [-1]) * reader.doc_count_all()
             for docnum, stored in reader.iter_docs():
                 chunk_of_doc[docnum] = position.get(stored["id"], -1)

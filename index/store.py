@@ -495,7 +495,7 @@ def _write_generation(
     _write_json(folder / "cognates.json", mine_cognates(counts))
     _write_json(folder / "stats.json", {"chunks": written, "acronyms": len(acronyms)})
     _write_json(folder / "manifest.json", manifest)
-    write_packed(folder, _stream_chunks_json(folder / "chunks.json"))
+    write_packed(folder, _chunk_ids(folder / "chunks.json"))
     # The checksums go last: a folder without them is never treated as complete. The packed
     # file is left out: it checks itself, and is written again when stale (``_ensure_packed``).
     write_checksums(folder, skip=(PACKED,))
@@ -542,20 +542,19 @@ def _ensure_packed(generation: Path) -> None:
         return
     log.info("packed search data of %s %s: writing it", generation.name, found)
     try:
-        write_packed(generation, _stream_chunks_json(generation / "chunks.json"))
+        write_packed(generation, _chunk_ids(generation / "chunks.json"))
     except (OSError, ValueError) as error:
         log.warning("could not write the packed search data of %s: %s", generation, error)
 
 
-def _stream_chunks_json(path: Path) -> Iterator[Chunk]:
-    """The chunks of a ``chunks.json`` as written by ``_write_generation`` (one per line), one at
-    a time, so that a big notebook's chunks are never all in memory at once."""
+def _chunk_ids(path: Path) -> Iterator[str]:
+    """The ids of a ``chunks.json``'s chunks, in order, read one line (one record, as
+    ``_write_generation`` writes them) at a time."""
     with open(path, encoding="utf-8", newline="\n") as lines:
         for line in lines:
             record = line.strip().rstrip(",")
-            if record in ("[", "]", ""):
-                continue
-            yield chunk_from_json(json.loads(record))
+            if record not in ("[", "]", ""):
+                yield json.loads(record)["id"]
 
 
 def load_index_chunks(index_dir: Path) -> list[Chunk]:
