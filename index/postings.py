@@ -5,7 +5,9 @@ read from the Whoosh reader when a generation is opened, and the reader is close
 only adds up precomputed weights. A bigger one keeps the reader and reads posting lists on first
 use. Lists are packed arrays (2- or 4-byte document numbers, 4-byte weights), not Python objects,
 and once read the four fields share one sorted term list (a lookup is a bisect), so an opened
-notebook costs about its text again (see the bench's RSS column).
+notebook costs about its text again (see the bench's RSS column). A generation with a usable
+``packed.bin`` (``index.packed``) skips the reading: the table is made from its arrays
+(``from_packed``).
 """
 
 from __future__ import annotations

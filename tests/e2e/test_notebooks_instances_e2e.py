@@ -36,20 +36,32 @@ async def running(*args: Any, **overrides: str) -> AsyncIterator[BotHarness]:
         yield harness
 
 
+@asynccontextmanager
+async def two_instances(
+    fake_api: FakeBotAPI, notes_searcher: Any, tmp_path: Path, url: str, **overrides: str
+) -> AsyncIterator[tuple[BotHarness, BotHarness]]:
+    """Two bots on one database, each with its own Bot API stream and disk cache."""
+    async with AsyncExitStack() as stack:
+        other_api = await stack.enter_async_context(FakeBotAPI())
+        other_api.state.next_update_id = 900_000  # one database of claims: ids must not collide
+        first = await stack.enter_async_context(
+            running(fake_api, notes_searcher, tmp_path / "one", url, **overrides)
+        )
+        second = await stack.enter_async_context(
+            running(other_api, notes_searcher, tmp_path / "two", url, **overrides)
+        )
+        yield first, second
+
+
 @pytest.mark.backends("sqlite", "postgresql")
 async def test_a_second_instance_finds_the_first_ones_upload_and_follows_its_changes(
     fake_api: FakeBotAPI, notes_searcher, tmp_path: Path, e2e_db_url: str
 ):
     every_update = {"STUDYBOT_NOTES_CHECK_SECONDS": "0"}
-    async with AsyncExitStack() as stack:
-        other_api = await stack.enter_async_context(FakeBotAPI())
-        other_api.state.next_update_id = 900_000  # one database of claims: ids must not collide
-        first = await stack.enter_async_context(
-            running(fake_api, notes_searcher, tmp_path / "one", e2e_db_url, **every_update)
-        )
-        second = await stack.enter_async_context(
-            running(other_api, notes_searcher, tmp_path / "two", e2e_db_url, **every_update)
-        )
+    async with two_instances(fake_api, notes_searcher, tmp_path, e2e_db_url, **every_update) as (
+        first,
+        second,
+    ):
         # both run before the upload: the second did not see it when it started
         assert DEMO_WORDS in (await search_text(second, ALICE, DEMO_QUERY))
 
@@ -66,8 +78,8 @@ async def test_a_second_instance_finds_the_first_ones_upload_and_follows_its_cha
         assert OWN_WORDS not in (await search_text(second, ALICE, OWN_QUERY))
 
         # added on the second (a group, by its admin): the first finds it, the user's chat not
-        other_api.add_chat(STUDY_GROUP)
-        other_api.set_member(STUDY_GROUP.id, ALICE, "administrator")
+        second.api.add_chat(STUDY_GROUP)
+        second.api.set_member(STUDY_GROUP.id, ALICE, "administrator")
         fake_api.add_chat(STUDY_GROUP)
         await upload(second, ALICE, ROMANS.encode(), "rome.md", STUDY_GROUP.id, chat=STUDY_GROUP)
         [answer] = await first.send_and_wait(
@@ -112,15 +124,10 @@ async def test_a_requests_notes_check_is_the_read_its_claim_made(
 
     monkeypatch.setattr(library, "stored_notes", counted)
     every_update = {"STUDYBOT_NOTES_CHECK_SECONDS": "0"}
-    async with AsyncExitStack() as stack:
-        other_api = await stack.enter_async_context(FakeBotAPI())
-        other_api.state.next_update_id = 900_000
-        first = await stack.enter_async_context(
-            running(fake_api, notes_searcher, tmp_path / "one", e2e_db_url, **every_update)
-        )
-        second = await stack.enter_async_context(
-            running(other_api, notes_searcher, tmp_path / "two", e2e_db_url, **every_update)
-        )
+    async with two_instances(fake_api, notes_searcher, tmp_path, e2e_db_url, **every_update) as (
+        first,
+        second,
+    ):
         assert DEMO_WORDS in (await search_text(second, ALICE, DEMO_QUERY))
         done = await upload(first, ALICE, CELLS.encode(), "cells.md")
         assert done["text"].startswith("✅"), done["text"]
