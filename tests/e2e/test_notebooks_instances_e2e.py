@@ -142,15 +142,7 @@ async def test_the_daily_job_picks_up_notes_another_instance_added(
     """Work no request precedes (the daily quiz) reads the notebook the minute job followed."""
     from bot.features.notebooks.library import follow_all_notes
 
-    async with AsyncExitStack() as stack:
-        other_api = await stack.enter_async_context(FakeBotAPI())
-        other_api.state.next_update_id = 900_000
-        first = await stack.enter_async_context(
-            running(fake_api, notes_searcher, tmp_path / "one", e2e_db_url)
-        )
-        second = await stack.enter_async_context(
-            running(other_api, notes_searcher, tmp_path / "two", e2e_db_url)
-        )
+    async with two_instances(fake_api, notes_searcher, tmp_path, e2e_db_url) as (first, second):
         await upload(first, ALICE, CELLS.encode(), "cells.md")
         assert not second.services.notebooks.has_own_notes(ALICE.id)
         assert await follow_all_notes(second.services) == 1
