@@ -105,39 +105,48 @@ def _terms_blob(terms: Iterable[str]) -> bytes:
 
 def write_packed(generation: Path, chunk_ids: Iterable[str]) -> None:
     """Write ``generation``'s packed search data from its Whoosh index and ``chunk_ids`` (those
-    of ``chunks.json``, in order), all at once: the file appears complete or not at all."""
+    of ``chunks.json``, in order), reading every posting list back."""
     generation = Path(generation)
-    scratch = generation / f".{PACKED}.{uuid.uuid4().hex[:8]}.tmp"
     storage = FileStorage(str(generation), readonly=True)
     ix = storage.open_index()
     reader = ix.reader()
+    try:
+        position = {chunk_id: at for at, chunk_id in enumerate(chunk_ids)}
+        chunk_of_doc = array("i", [-1]) * reader.doc_count_all()
+        for docnum, stored in reader.iter_docs():
+            chunk_of_doc[docnum] = position.get(stored["id"], -1)
+        del position
+        doc_count = reader.doc_count_all()
+        terms, packed_fields = PostingsTable(reader, FIELDS).packed_lists()
+    finally:
+        if not reader.is_closed:  # reading every list (packed_lists) closes it
+            reader.close()
+        ix.close()
+    write_packed_lists(generation, Packed(doc_count, terms, packed_fields, chunk_of_doc))
+
+
+def write_packed_lists(generation: Path, packed: Packed) -> None:
+    """Write ``packed`` as ``generation``'s packed file (after its Whoosh index is committed:
+    the key names its files), all at once: the file appears complete or not at all."""
+    generation = Path(generation)
+    scratch = generation / f".{PACKED}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         with open(scratch, "wb") as handle:
             out = _Out(handle)
             out.raw(MAGIC)
             out.record(_key(generation))
-            position = {chunk_id: at for at, chunk_id in enumerate(chunk_ids)}
-            chunk_of_doc = array("i", [-1]) * reader.doc_count_all()
-            for docnum, stored in reader.iter_docs():
-                chunk_of_doc[docnum] = position.get(stored["id"], -1)
-            del position
-            table = PostingsTable(reader, FIELDS)
-            terms, packed_fields = table.packed_lists()
-            out.record(_terms_blob(terms))
-            typecodes = {_typecode(lists[1]) for lists in packed_fields.values()}
+            out.record(_terms_blob(packed.terms))
+            typecodes = {_typecode(lists[1]) for lists in packed.fields.values()}
             out.record((typecodes.pop() if len(typecodes) == 1 else "I").encode("ascii"))
             for fieldname in FIELDS:
-                starts, docnums, weights = packed_fields[fieldname]
+                starts, docnums, weights = packed.fields[fieldname]
                 out.record(array("I", starts))
                 out.record(memoryview(docnums))  # type: ignore[arg-type]
                 out.record(array("f", weights))
-            out.record(chunk_of_doc)
+            out.record(array("i", packed.chunk_of_doc))
             handle.write(_CRC.pack(out.crc))
         os.replace(scratch, generation / PACKED)
     finally:
-        if not reader.is_closed:  # reading every list (packed_lists) closes it
-            reader.close()
-        ix.close()
         scratch.unlink(missing_ok=True)
 
 

@@ -16,7 +16,7 @@ import bisect
 import math
 import threading
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
@@ -52,7 +52,6 @@ class PostingsTable:
         self._reader: IndexReader | None = reader
         self._lock = threading.Lock()
         self.doc_count = reader.doc_count_all()
-        n = max(1, self.doc_count)
         self._norms: dict[str, tuple[float, list[float]]] = {}
         self._frequencies: dict[str, dict[str, int]] = {}
         self._cache: dict[str, dict[str, PostingList]] = {}
@@ -63,10 +62,7 @@ class PostingsTable:
         self._packed: dict[str, tuple[array, memoryview, memoryview]] = {}
         for fieldname in fields:
             lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
-            average = (sum(lengths) / n) or 1.0
-            b = B_BY_FIELD.get(fieldname, 0.75)
-            k1 = K1_BY_FIELD.get(fieldname, 1.2)
-            self._norms[fieldname] = (k1, [k1 * ((1 - b) + b * x / average) for x in lengths])
+            self._norms[fieldname] = field_norms(fieldname, lengths, self.doc_count)
             self._frequencies[fieldname] = {
                 (raw.decode("utf-8") if isinstance(raw, bytes) else raw): info.doc_frequency()
                 for raw, info in reader.iter_field(fieldname)
@@ -104,8 +100,7 @@ class PostingsTable:
             vocabulary.update(terms)
         self._terms = sorted(vocabulary)
         del vocabulary
-        # 2-byte document numbers when they fit (a notebook rarely has 65536 passages)
-        docnum_code = "H" if self.doc_count <= 1 << 16 else "I"
+        docnum_code = _docnum_code(self.doc_count)
         for fieldname, frequencies in self._frequencies.items():
             starts, docnums, weights = array("I", [0]), array(docnum_code), array("f")
             for term in self._terms:
@@ -127,21 +122,19 @@ class PostingsTable:
         self._norms.clear()
 
     def _read(self, fieldname: str, term: str, df: int) -> PostingList:
-        n = max(1, self.doc_count)
-        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         k1, norms = self._norms[fieldname]
         docnums = array("I")
-        weights = array("f")
+        frequencies = array("f")
         with self._lock:  # a Whoosh reader is not meant for concurrent use
             assert self._reader is not None, "every posting list was read before closing"
             matcher = self._reader.postings(fieldname, term)
             while matcher.is_active():
-                docnum = matcher.id()
-                tf = matcher.weight()
-                docnums.append(docnum)
-                weights.append(idf * tf * (k1 + 1) / (tf + norms[docnum]))
+                docnums.append(matcher.id())
+                frequencies.append(matcher.weight())
                 matcher.next()
-        return PostingList(docnums, weights)
+        return PostingList(
+            docnums, bm25_weights(df, self.doc_count, k1, norms, docnums, frequencies)
+        )
 
     def _ordinal(self, term: str) -> int | None:
         """The term's position in the shared sorted term list, or None."""
@@ -206,3 +199,61 @@ class PostingsTable:
                 summed[term] = summed.get(term, 0) + df
         terms = sorted(summed)
         return terms, array("I", (summed[term] for term in terms))
+
+
+def field_norms(
+    fieldname: str, lengths: Sequence[int], doc_count: int
+) -> tuple[float, list[float]]:
+    """The field's k1 and each document's BM25 length norm, k1 × (1 − b + b × length / mean)."""
+    average = (sum(lengths) / max(1, doc_count)) or 1.0
+    b = B_BY_FIELD.get(fieldname, 0.75)
+    k1 = K1_BY_FIELD.get(fieldname, 1.2)
+    return k1, [k1 * ((1 - b) + b * x / average) for x in lengths]
+
+
+def bm25_weights(
+    df: int,
+    doc_count: int,
+    k1: float,
+    norms: Sequence[float],
+    docnums: Sequence[int],
+    frequencies: Sequence[float],
+) -> array:
+    """One term's BM25 weight (idf × saturated tf) in each of its documents."""
+    n = max(1, doc_count)
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    pairs = zip(docnums, frequencies, strict=True)
+    return array("f", (idf * tf * (k1 + 1) / (tf + norms[d]) for d, tf in pairs))
+
+
+def bm25_packed_lists(
+    doc_count: int,
+    lengths: Mapping[str, Sequence[int]],
+    lists: Mapping[str, Mapping[str, tuple[Sequence[int], Sequence[float]]]],
+) -> tuple[list[str], dict[str, PackedField]]:
+    """The shared sorted term list and each field's packed lists (as ``PostingsTable.warm``
+    makes them) from field → term → (document numbers, term frequencies) and field lengths."""
+    vocabulary: set[str] = set()
+    for by_term in lists.values():
+        vocabulary.update(by_term)
+    terms = sorted(vocabulary)
+    del vocabulary
+    docnum_code = _docnum_code(doc_count)
+    packed: dict[str, PackedField] = {}
+    for fieldname, by_term in lists.items():
+        k1, norms = field_norms(fieldname, lengths[fieldname], doc_count)
+        starts, docnums, weights = array("I", [0]), array(docnum_code), array("f")
+        for term in terms:
+            found = by_term.get(term)
+            if found is not None:
+                ids, frequencies = found
+                docnums.extend(array(docnum_code, ids))
+                weights.extend(bm25_weights(len(ids), doc_count, k1, norms, ids, frequencies))
+            starts.append(len(docnums))
+        packed[fieldname] = (starts, memoryview(docnums), memoryview(weights))
+    return terms, packed
+
+
+def _docnum_code(doc_count: int) -> str:
+    """2-byte document numbers when they fit (a notebook rarely has 65536 passages)."""
+    return "H" if doc_count <= 1 << 16 else "I"

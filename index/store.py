@@ -48,8 +48,9 @@ from index.corpus import NoteLimits, discover_note_files, note_digest
 from index.integrity import has_checksums, verify_generation, write_checksums
 from index.lang import Lang, paragraph_langs
 from index.model import Chunk
-from index.packed import PACKED, write_packed
+from index.packed import PACKED, Packed, write_packed, write_packed_lists
 from index.packed import problem as packed_problem
+from index.posting_tap import PostingTap
 from index.streaming import stream_chunks
 
 log = logging.getLogger(__name__)
@@ -446,6 +447,7 @@ def _write_generation(
     counts; nothing holds all the chunks at once."""
     ix = whoosh_index.create_in(str(folder), build_schema())
     writer = ix.writer(limitmb=_WRITER_LIMIT_MB, codec=_CODEC)
+    tap = PostingTap(writer)
     seen: set[str] = set()
     counted: list[tuple[str, list[str]]] = []
     written = 0
@@ -495,7 +497,11 @@ def _write_generation(
     _write_json(folder / "cognates.json", mine_cognates(counts))
     _write_json(folder / "stats.json", {"chunks": written, "acronyms": len(acronyms)})
     _write_json(folder / "manifest.json", manifest)
-    write_packed(folder, _chunk_ids(folder / "chunks.json"))
+    if tap.active:  # a document's number is its chunk's position in chunks.json
+        terms, lists = tap.packed_lists(written)
+        write_packed_lists(folder, Packed(written, terms, lists, range(written)))
+    else:
+        write_packed(folder, _chunk_ids(folder / "chunks.json"))
     # The checksums go last: a folder without them is never treated as complete. The packed
     # file is left out: it checks itself, and is written again when stale (``_ensure_packed``).
     write_checksums(folder, skip=(PACKED,))

@@ -146,3 +146,46 @@ def test_a_packed_file_of_other_bm25_parameters_is_stale(built, monkeypatch):
     assert read_packed(generation) is None
     ensure_index(built / "notes", built / "index")
     assert problem(generation) is None
+
+
+def _rewritten_from_whoosh(generation: Path) -> bytes:
+    from index.packed import write_packed
+    from index.store import _chunk_ids
+
+    write_packed(generation, _chunk_ids(generation / "chunks.json"))
+    return (generation / PACKED).read_bytes()
+
+
+def test_the_build_packs_the_lists_it_wrote_as_reading_whoosh_back_would(built):
+    generation = _generation(built)
+    from_the_build = (generation / PACKED).read_bytes()
+    assert from_the_build == _rewritten_from_whoosh(generation)
+
+
+def test_the_shipped_notes_pack_the_same_from_the_build_as_from_whoosh(tmp_path):
+    # hundreds of passages: lists span Whoosh's posting blocks, lengths its one-byte steps
+    ensure_index(Path(__file__).resolve().parents[1] / "corpus", tmp_path / "index")
+    generation = _generation(tmp_path)
+    from_the_build = (generation / PACKED).read_bytes()
+    assert read_packed(generation).doc_count > 300  # type: ignore[union-attr]
+    assert from_the_build == _rewritten_from_whoosh(generation)
+
+
+def test_a_whoosh_writer_the_tap_cannot_wrap_still_gets_a_packed_file(tmp_path, monkeypatch):
+    import index.store as store_module
+
+    class Inactive:
+        active = False
+
+        def __init__(self, writer) -> None:
+            pass
+
+    monkeypatch.setattr(store_module, "PostingTap", Inactive)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(NOTES["bio/celula.md"], encoding="utf-8")
+    ensure_index(notes, tmp_path / "index")
+    generation = _generation(tmp_path)
+    assert problem(generation) is None
+    hits = open_searcher(tmp_path / "index").search("mitocondria atp", 3).hits
+    assert hits and "ATP" in hits[0].chunk.text
