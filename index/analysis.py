@@ -66,20 +66,32 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
 def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """Accent-folded text (case kept) and, for each of its characters, the index in ``text``."""
     if text.isascii():
         return text, range(len(text))  # type: ignore[return-value]
+    # Usually every character folds to one ("é" → "e"): one translate, offsets unchanged
+    table: dict[int, str] = {}
+    for ch in set(text):
+        if not ch.isascii():
+            folded = _fold_char(ch)
+            if len(folded) != 1:
+                return _fold_each(text)
+            table[ord(ch)] = folded
+    return text.translate(table), range(len(text))  # type: ignore[return-value]
+
+
+def _fold_each(text: str) -> tuple[str, list[int]]:
+    """``_fold_with_offsets`` for text with a character that folds to none or to several."""
     pieces: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(text):
-        if ch.isascii():
-            pieces.append(ch)
-            origin.append(index)
-            continue
-        folded = "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-        )
+        folded = ch if ch.isascii() else _fold_char(ch)
         pieces.append(folded)
         origin.extend([index] * len(folded))
     return "".join(pieces), origin

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import pytest
 from whoosh.formats import Frequency
 
 from index.analysis import (
@@ -9,6 +12,7 @@ from index.analysis import (
     STOP_WORDS,
     NotesFrequency,
     NotesTokenizer,
+    _fold_with_offsets,
     exact_analyzer,
     fold,
     iter_words,
@@ -136,3 +140,31 @@ def test_the_notes_format_counts_the_same_postings_as_whooshs_own():
         ours = sorted(NotesFrequency(field_boost=1.5).word_values(text, analyzer))
         whooshs = sorted(Frequency(field_boost=1.5).word_values(text, analyzer))
         assert ours == whooshs and any(freq == 2 for _, freq, _, _ in ours)
+
+
+def _folded_char_by_char(text: str) -> tuple[str, list[int]]:
+    pieces, origin = [], []
+    for index, ch in enumerate(text):
+        folded = "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+        )
+        pieces.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(pieces), origin
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Cuántas réplicas?",
+        "cafe\u0301 decomposed",
+        "ﬁle ½ Straße",
+        "ñandú Ω™",
+        "日本語 e ü",
+        "ascii",
+    ],
+)
+def test_folding_keeps_each_character_s_offset_whatever_it_folds_to(text):
+    # a character may fold to one ("é"), none (a combining accent) or several ("ﬁ", "½")
+    folded, origin = _fold_with_offsets(text)
+    assert (folded, list(origin)) == _folded_char_by_char(text)
