@@ -129,7 +129,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print(f"No passage found for {shorten(query)!r}.")
         for hit in result.hits:
             chunk = hit.chunk
-            print(f"{hit.rank}. {chunk.breadcrumb}  [{hit.score:.2f}]")
+            print(f"{hit.rank}. {hit.breadcrumb}  [{hit.score:.2f}]")
             print(f"   {chunk.source}:{chunk.line_start}-{chunk.line_end}")
             print("   " + chunk.text[:300].replace("\n", "\n   "))
             print()

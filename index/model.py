@@ -60,6 +60,13 @@ class Hit:
     score: float
     chunk: Chunk
     snippet: str  # safe Telegram HTML: <b>…</b> and <pre><code>; &, <, > escaped elsewhere
+    # the heading path over the snippet, when it lies in a small section merged into the chunk
+    # (the chunk's own path otherwise)
+    path: tuple[str, ...] = ()
+
+    @property
+    def breadcrumb(self) -> str:
+        return " › ".join(self.path) if self.path else self.chunk.breadcrumb
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
 from index.packed import read_packed
 from index.postings import EAGER_LIMIT, FIELDS, PostingsTable
-from index.snippet import PreparedText, make_snippet, prepare
+from index.snippet import PreparedText, prepare, snippet_of
 from index.spelling import SpellingCorrector
 from index.store import current_generation
 
@@ -401,8 +401,10 @@ class Searcher:
             if position < 0:
                 continue
             chunk = snapshot.records.chunk(position)
-            snippet = make_snippet(self._prepared(snapshot, chunk), highlight)
-            hits.append(Hit(rank=len(hits) + 1, score=final, chunk=chunk, snippet=snippet))
+            snippet = snippet_of(self._prepared(snapshot, chunk), highlight)
+            hits.append(
+                Hit(len(hits) + 1, final, chunk, snippet.html, _path_at(chunk, snippet.focus))
+            )
         return SearchResult(query=text, hits=hits, suggestion=suggestion)
 
     def _prepared(self, snapshot: _Snapshot, chunk: Chunk) -> PreparedText:
@@ -563,3 +565,12 @@ def open_searcher(index_dir: Path, *, eager: bool = True) -> Searcher:
     """A searcher over the index in ``index_dir`` (empty until an index exists there);
     ``eager=False`` opens faster, each posting list and snippet read when first needed."""
     return Searcher(Path(index_dir), eager=eager)
+
+
+def _path_at(chunk: Chunk, offset: int) -> tuple[str, ...]:
+    """The heading path over character ``offset`` of the chunk's text, when it is not the
+    chunk's own (a small section merged into it); empty otherwise."""
+    if not chunk.sections:
+        return ()
+    path = chunk.path_at(chunk.source_line(chunk.text.count("\n", 0, offset)))
+    return path if path != chunk.path else ()

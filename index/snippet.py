@@ -106,6 +106,12 @@ def prepare(text: str) -> PreparedText:
     return PreparedText(text, spans, {k: array("I", v) for k, v in positions.items()}, tuple(code))
 
 
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    html: str
+    focus: int  # where in the text its first bold word is (else where it starts)
+
+
 def make_snippet(
     text: str | PreparedText,
     concepts: Sequence[Iterable[str]],
@@ -116,10 +122,19 @@ def make_snippet(
     ``concepts`` holds, per query concept, the tokens and stems that stand for it; words of the
     passage that have one of them are bold.
     """
+    return snippet_of(text, concepts, max_chars).html
+
+
+def snippet_of(
+    text: str | PreparedText,
+    concepts: Sequence[Iterable[str]],
+    max_chars: int = SNIPPET_CHARS,
+) -> Snippet:
+    """``make_snippet``'s HTML, and where in the text it points."""
     prepared = text if isinstance(text, PreparedText) else prepare(text)
     text = prepared.text
     if not text:
-        return ""
+        return Snippet("", 0)
     owner: dict[int, int] = {}
     for concept_index, keys in enumerate(concepts):
         for key in keys:
@@ -150,7 +165,8 @@ def make_snippet(
     pieces.append(_bold_html(text, spans, cursor, finish))
     if finish < len(text):
         pieces.append("…")
-    return "".join(pieces).strip()
+    focus = next((start for start, _, _ in spans if begin <= start < finish), begin)
+    return Snippet("".join(pieces).strip(), focus)
 
 
 def _bold_html(text: str, spans: list[tuple[int, int, int]], begin: int, finish: int) -> str:

@@ -63,7 +63,7 @@ def _snippet_html(hit: Hit) -> str:
 
 def passage_html(hit: Hit, footer: str = "") -> str:
     """A passage card: breadcrumb in bold, the highlighted snippet, the source (and a footer)."""
-    breadcrumb = html.escape(cut_plain(hit.chunk.breadcrumb, 300))
+    breadcrumb = html.escape(cut_plain(hit.breadcrumb, 300))
     text = f"<b>{breadcrumb}</b>\n{_snippet_html(hit)}\n\n📄 {_source_html(hit.chunk)}"
     if footer:
         text += f" · {footer}"
@@ -257,7 +257,7 @@ def _article(hit: Hit, asker: Asker, query: str) -> InlineArticle:
         buttons = ((Button(tr(asker.lang, "🔎 More in private chat"), url=link),),)
     return InlineArticle(
         id=_article_id(hit.chunk),
-        title=cut_plain(hit.chunk.breadcrumb, 120),
+        title=cut_plain(hit.breadcrumb, 120),
         description=cut_plain(" ".join(html_to_plain(_snippet_html(hit)).split()), 200),
         text=passage_html(hit),
         buttons=buttons,
