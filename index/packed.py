@@ -33,6 +33,7 @@ from typing import BinaryIO
 from whoosh.filedb.filestore import FileStorage
 
 from index.postings import B_BY_FIELD, FIELDS, K1_BY_FIELD, PackedField, PostingsTable
+from index.sorted_terms import SortedTerms
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class Packed:
     """A generation's packed search data, read back."""
 
     doc_count: int
-    terms: list[str]  # every field's terms, sorted: a term's position is its ordinal
+    terms: SortedTerms  # every field's terms, sorted: a term's position is its ordinal
     fields: dict[str, PackedField]
     chunk_of_doc: Sequence[int]  # Whoosh document number → position in chunks.json (-1: none)
 
@@ -96,13 +97,6 @@ class _Out:
         self.raw(payload)
 
 
-def _terms_blob(terms: Iterable[str]) -> bytes:
-    listed = list(terms)
-    if any("\0" in term for term in listed):
-        raise ValueError("a term holds a NUL character")
-    return "\0".join(listed).encode("utf-8")
-
-
 def write_packed(generation: Path, chunk_ids: Iterable[str]) -> None:
     """Write ``generation``'s packed search data from its Whoosh index and ``chunk_ids`` (those
     of ``chunks.json``, in order), all at once: the file appears complete or not at all."""
@@ -123,7 +117,7 @@ def write_packed(generation: Path, chunk_ids: Iterable[str]) -> None:
             del position
             table = PostingsTable(reader, FIELDS)
             terms, packed_fields = table.packed_lists()
-            out.record(_terms_blob(terms))
+            out.record(terms.blob)
             typecodes = {_typecode(lists[1]) for lists in packed_fields.values()}
             out.record((typecodes.pop() if len(typecodes) == 1 else "I").encode("ascii"))
             for fieldname in FIELDS:
@@ -163,10 +157,6 @@ class _Records:
     @property
     def done(self) -> bool:
         return self._at == len(self._data)
-
-
-def _terms(blob: memoryview) -> list[str]:
-    return bytes(blob).decode("utf-8").split("\0") if len(blob) else []
 
 
 def _array(typecode: str, view: memoryview) -> array:
@@ -219,7 +209,7 @@ def read_packed(generation: Path) -> Packed | None:
 
 def _parse(records: _Records) -> Packed:
     records.next()  # the key, checked already
-    terms = _terms(records.next())
+    terms = SortedTerms(bytes(records.next()))
     docnum_code = bytes(records.next()).decode("ascii")
     if docnum_code not in ("H", "I"):
         raise ValueError(f"document numbers of type {docnum_code!r}")

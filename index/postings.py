@@ -4,7 +4,8 @@ A notebook of the usual size (up to ``EAGER_LIMIT`` passages) has every posting 
 read from the Whoosh reader when a generation is opened, and the reader is closed; a query then
 only adds up precomputed weights. A bigger one keeps the reader and reads posting lists on first
 use. Lists are packed arrays (2- or 4-byte document numbers, 4-byte weights), not Python objects,
-and once read the four fields share one sorted term list (a lookup is a bisect), so an opened
+and once read the four fields share one sorted term list (``index.sorted_terms``: one UTF-8
+blob, a lookup is a bisect), so an opened
 notebook costs about its text again (see the bench's RSS column). A generation with a usable
 ``packed.bin`` (``index.packed``) skips the reading: the table is made from its arrays
 (``from_packed``).
@@ -12,7 +13,6 @@ notebook costs about its text again (see the bench's RSS column). A generation w
 
 from __future__ import annotations
 
-import bisect
 import math
 import threading
 from array import array
@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
+
+from index.sorted_terms import SortedTerms
 
 # Term-frequency saturation and length normalisation per field: a heading either names the word
 # or not (a repeat adds little), and headings are short and alike, so they get little length norm.
@@ -59,7 +61,7 @@ class PostingsTable:
         # After warm(): every term of every field, sorted (a term's position is its ordinal in
         # each field), and field → (list starts by ordinal, document numbers, weights): no dict
         # and no object per term or list
-        self._terms: list[str] = []
+        self._terms = SortedTerms(b"")
         self._packed: dict[str, tuple[array, memoryview, memoryview]] = {}
         for fieldname in fields:
             lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
@@ -75,7 +77,7 @@ class PostingsTable:
 
     @classmethod
     def from_packed(
-        cls, doc_count: int, terms: list[str], fields: dict[str, PackedField]
+        cls, doc_count: int, terms: SortedTerms, fields: dict[str, PackedField]
     ) -> PostingsTable:
         """A table over lists read before (``packed_lists``), with no reader behind it."""
         table = cls.__new__(cls)
@@ -90,7 +92,7 @@ class PostingsTable:
             table._packed[name] = (starts, memoryview(docnums), memoryview(weights))  # type: ignore[arg-type]
         return table
 
-    def packed_lists(self) -> tuple[list[str], dict[str, PackedField]]:
+    def packed_lists(self) -> tuple[SortedTerms, dict[str, PackedField]]:
         """The shared sorted term list and each field's packed lists (read now if need be)."""
         if not self._packed:
             self.warm()
@@ -102,7 +104,7 @@ class PostingsTable:
         vocabulary: set[str] = set()
         for terms in self._frequencies.values():
             vocabulary.update(terms)
-        self._terms = sorted(vocabulary)
+        self._terms = SortedTerms.of(vocabulary)
         del vocabulary
         # 2-byte document numbers when they fit (a notebook rarely has 65536 passages)
         docnum_code = "H" if self.doc_count <= 1 << 16 else "I"
@@ -145,10 +147,7 @@ class PostingsTable:
 
     def _ordinal(self, term: str) -> int | None:
         """The term's position in the shared sorted term list, or None."""
-        at = bisect.bisect_left(self._terms, term)
-        if at < len(self._terms) and self._terms[at] == term:
-            return at
-        return None
+        return self._terms.find(term)
 
     def get(self, fieldname: str, term: str) -> PostingList | None:
         packed = self._packed.get(fieldname)
@@ -189,7 +188,7 @@ class PostingsTable:
             }
         return self._frequencies[fieldname]
 
-    def term_counts(self, fields: Sequence[str]) -> tuple[list[str], array]:
+    def term_counts(self, fields: Sequence[str]) -> tuple[SortedTerms, array]:
         """Every term, sorted, and how many documents have it in ``fields`` together (0 for a
         term only other fields have); once read, the list is the table's own, not a copy."""
         if self._packed:
@@ -204,5 +203,5 @@ class PostingsTable:
         for fieldname in fields:
             for term, df in self._frequencies[fieldname].items():
                 summed[term] = summed.get(term, 0) + df
-        terms = sorted(summed)
+        terms = SortedTerms.of(summed)
         return terms, array("I", (summed[term] for term in terms))

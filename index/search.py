@@ -24,7 +24,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from index.acronyms import SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
 from index.chunk_records import ChunkRecords
-from index.cognates import cognates_of, pack_cognates
+from index.cognates import PackedCognates, cognates_of
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
 from index.packed import read_packed
@@ -100,8 +100,8 @@ class _Snapshot:
     speller: SpellingCorrector
     # snippets' analysis, by chunk id: the most recently shown ones only
     prepared: OrderedDict[str, PreparedText] = field(default_factory=OrderedDict)
-    # root → its "lang:word" entries, one per line (cognates.pack_cognates)
-    cognates: dict[str, str] = field(default_factory=dict)
+    # root → its "lang:word" entries, one per line
+    cognates: PackedCognates = field(default_factory=lambda: PackedCognates({}))
 
     @classmethod
     def empty(cls) -> _Snapshot:
@@ -120,9 +120,9 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
     acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
     cognates_file = generation / "cognates.json"
     cognates = (
-        pack_cognates(json.loads(cognates_file.read_text("utf-8")))
+        PackedCognates(json.loads(cognates_file.read_text("utf-8")))
         if cognates_file.exists()
-        else {}
+        else PackedCognates({})
     )
     continuations = set(records.continuations())
     # The speller's words are the exact fields' terms, in the postings' own sorted list.
