@@ -150,6 +150,17 @@ class PackedCognates:
             root + _ROOT_END + "\n".join(tagged) for root, tagged in table.items()
         )
 
+    @classmethod
+    def from_blob(cls, blob: bytes) -> PackedCognates:
+        """The table whose ``blob`` was written before."""
+        table = cls({})
+        table._records = SortedTerms(blob)
+        return table
+
+    @property
+    def blob(self) -> bytes:
+        return self._records.blob
+
     def get(self, root: str) -> str | None:
         """The root's entries, one per line, or None."""
         for _, record in self._records.prefixed(root + _ROOT_END):

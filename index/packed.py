@@ -1,45 +1,53 @@
 """What a searcher needs when it opens a generation, computed once when the generation is built
 (in whichever process builds it) and kept beside the Whoosh files as ``packed.bin``: the four
 fields' shared sorted term list and each field's posting lists with their BM25 weights packed in
-arrays (what ``PostingsTable.warm`` makes), and the chunk of each Whoosh document.
+arrays (what ``PostingsTable.warm`` makes), the chunk of each Whoosh document, and the cognate
+table of ``cognates.json`` in the form an opened notebook keeps it (a JSON decode of thousands of
+small objects, freed at once, left the heap holding several times the table).
 
 Opening then copies arrays, instead of walking Whoosh's per-document and per-term structures in
 Python: on a 5 MB notebook that held the GIL for a second or more and stalled other chats'
-replies. The chunks themselves are read from ``chunks.json`` (``index.chunk_records``). Whoosh
-and ``chunks.json`` stay the source of truth: a file that is missing, stale (another format,
-other BM25 parameters, other Whoosh files) or damaged (it carries its own CRC) is not used and
-is written again from them (``index.store`` does, when it checks a generation).
+replies. The chunks themselves are read from ``chunks.json`` (``index.chunk_records``). Whoosh,
+``chunks.json`` and ``cognates.json`` stay the source of truth: a file that is missing, stale
+(another format, other BM25 parameters, other Whoosh files) or damaged (it carries its own CRC)
+is not used and is written again from them (``index.store`` does, when it checks a generation).
 
 Layout: ``MAGIC``, then records (an 8-byte little-endian length, then the bytes): the key, the
 terms, the document numbers' type code, three per field of ``FIELDS`` (list starts, document
-numbers, weights), the chunk of each document; last, the CRC-32 of everything before it. Terms
-are UTF-8 joined by NUL; arrays are in this machine's byte order (the key says which).
+numbers, weights), the chunk of each document, the cognate table (``PackedCognates``); last, the
+CRC-32 of everything before it. Terms are UTF-8 joined by NUL; arrays are in this machine's
+byte order (the key says which).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import mmap
 import os
 import struct
 import sys
 import uuid
 import zlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from whoosh.filedb.filestore import FileStorage
 
+from index.cognates import PackedCognates
 from index.postings import B_BY_FIELD, FIELDS, K1_BY_FIELD, PackedField, PostingsTable
 from index.sorted_terms import SortedTerms
 
 log = logging.getLogger(__name__)
 
 PACKED = "packed.bin"
-MAGIC = b"SBPACK\x00\x02"
-FORMAT = 2
+COGNATES = "cognates.json"
+MAGIC = b"SBPACK\x00\x03"
+FORMAT = 3
 _LENGTH = struct.Struct("<Q")
 _CRC = struct.Struct("<I")
 
@@ -52,6 +60,7 @@ class Packed:
     terms: SortedTerms  # every field's terms, sorted: a term's position is its ordinal
     fields: dict[str, PackedField]
     chunk_of_doc: Sequence[int]  # Whoosh document number → position in chunks.json (-1: none)
+    cognates: PackedCognates  # the table of cognates.json, packed
 
     def postings(self) -> PostingsTable:
         return PostingsTable.from_packed(self.doc_count, self.terms, self.fields)
@@ -126,6 +135,7 @@ def write_packed(generation: Path, chunk_ids: Iterable[str]) -> None:
                 out.record(memoryview(docnums))  # type: ignore[arg-type]
                 out.record(array("f", weights))
             out.record(chunk_of_doc)
+            out.record(read_cognates(generation).blob)
             handle.write(_CRC.pack(out.crc))
         os.replace(scratch, generation / PACKED)
     finally:
@@ -133,6 +143,12 @@ def write_packed(generation: Path, chunk_ids: Iterable[str]) -> None:
             reader.close()
         ix.close()
         scratch.unlink(missing_ok=True)
+
+
+def read_cognates(generation: Path) -> PackedCognates:
+    """The generation's cognate table, read from its source (``cognates.json``, if any)."""
+    source = generation / COGNATES
+    return PackedCognates(json.loads(source.read_text("utf-8")) if source.exists() else {})
 
 
 def _typecode(values: Sequence[int]) -> str:
@@ -165,13 +181,30 @@ def _array(typecode: str, view: memoryview) -> array:
     return values
 
 
+@contextmanager
+def _mapped(path: Path) -> Iterator[memoryview]:
+    """The file's bytes, mapped rather than read: the arrays are copied straight out of the
+    page cache. (A heap buffer the size of the file, freed right after, made glibc raise its
+    mmap and trim thresholds, and the heap then kept as much again of freed memory resident.)"""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            yield memoryview(b"")
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            view = memoryview(mapped)
+            try:
+                yield view
+            finally:
+                view.release()
+
+
 def problem(generation: Path) -> str | None:
     """Why ``generation``'s packed file cannot be used (missing, stale, damaged), or None."""
     try:
-        data = (Path(generation) / PACKED).read_bytes()
+        with _mapped(Path(generation) / PACKED) as data:
+            return _check(Path(generation), data)
     except OSError:
         return "missing"
-    return _check(Path(generation), memoryview(data))
 
 
 def _check(generation: Path, data: memoryview) -> str | None:
@@ -193,9 +226,13 @@ def read_packed(generation: Path) -> Packed | None:
     """``generation``'s packed search data, or None when its file cannot be used (logged)."""
     generation = Path(generation)
     try:
-        data = memoryview((generation / PACKED).read_bytes())
+        with _mapped(generation / PACKED) as data:
+            return _read(generation, data)
     except OSError:
         return None
+
+
+def _read(generation: Path, data: memoryview) -> Packed | None:
     found = _check(generation, data)
     if found is not None:
         log.info("packed search data of %s not used: %s", generation, found)
@@ -224,6 +261,7 @@ def _parse(records: _Records) -> Packed:
             raise ValueError(f"field {fieldname}: list starts run past the lists")
         packed_fields[fieldname] = (starts, docnums, weights)
     chunk_of_doc = _array("i", records.next())
+    cognates = PackedCognates.from_blob(bytes(records.next()))
     if not records.done:
         raise ValueError("records after the last one")
-    return Packed(len(chunk_of_doc), terms, packed_fields, chunk_of_doc)
+    return Packed(len(chunk_of_doc), terms, packed_fields, chunk_of_doc, cognates)

@@ -27,7 +27,7 @@ from index.chunk_records import ChunkRecords
 from index.cognates import PackedCognates, cognates_of
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
-from index.packed import read_packed
+from index.packed import read_cognates, read_packed
 from index.postings import EAGER_LIMIT, FIELDS, PostingsTable
 from index.snippet import PreparedText, make_snippet, prepare
 from index.spelling import SpellingCorrector
@@ -118,12 +118,7 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
     else:
         by_docnum, postings = _from_whoosh(generation, records, eager)
     acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
-    cognates_file = generation / "cognates.json"
-    cognates = (
-        PackedCognates(json.loads(cognates_file.read_text("utf-8")))
-        if cognates_file.exists()
-        else PackedCognates({})
-    )
+    cognates = packed.cognates if packed is not None else read_cognates(generation)
     continuations = set(records.continuations())
     # The speller's words are the exact fields' terms, in the postings' own sorted list.
     speller = SpellingCorrector.from_counts(*postings.term_counts(("body", "head")))
