@@ -74,7 +74,11 @@ class SortedTerms(Sequence[str]):
         return self._keys[index].decode("utf-8")
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._blob.decode("utf-8").split("\0") if self._blob else [])
+        # One term at a time: a list of them all, freed right after, is what this class avoids
+        # (the heap would keep holding its size).
+        keys = self._keys
+        for index in range(len(self._ends)):
+            yield keys[index].decode("utf-8")
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SortedTerms):

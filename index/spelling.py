@@ -104,21 +104,18 @@ class SpellingCorrector:
         self._sorted = words
         self._counts = counts
         letters: Counter[str] = Counter()
-        known: list[str] = []
-        for word, count in zip(words, counts, strict=True):
-            if count:
-                known.append(word)
-                if word.isalpha():
-                    letters.update(word)
         # A correction looks up a thousand candidates, too many for a bisect each within the
         # latency budget: a bit per hash slot (some 16 slots a word) turns almost all of them
         # away first, and only the rest are looked up.
-        size = 1 << max(6, (16 * len(known)).bit_length())
+        size = 1 << max(6, (16 * sum(1 for count in counts if count)).bit_length())
         self._mask = size - 1
         filter_bits = bytearray(size >> 3)
-        for word in known:
-            slot = hash(word) & self._mask
-            filter_bits[slot >> 3] |= 1 << (slot & 7)
+        for word, count in zip(words, counts, strict=True):
+            if count:
+                slot = hash(word) & self._mask
+                filter_bits[slot >> 3] |= 1 << (slot & 7)
+                if word.isalpha():
+                    letters.update(word)
         self._filter = bytes(filter_bits)
         # Bounded: a script with thousands of letters must not make a lookup cost thousands.
         common = sorted(letters.items(), key=lambda item: (-item[1], item[0]))[:_MAX_LETTERS]
