@@ -110,7 +110,7 @@ class _Snapshot:
 
 
 def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
-    records = ChunkRecords((generation / "chunks.json").read_bytes())
+    records = ChunkRecords.read(generation / "chunks.json")
     packed = read_packed(generation)
     if packed is not None:
         # Arrays written at build time: copied in, no walk of Whoosh's structures in Python.

@@ -13,7 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 
-from index.sorted_terms import SortedTerms
+from index.sorted_terms import SortedTerms, join
 
 _MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 _MIN_PREFIX = 3  # a half-typed word needs this many letters to be completed
@@ -94,10 +94,12 @@ class SpellingCorrector:
         self._init(words, array("I", (frequencies[word] for word in words)))
 
     @classmethod
-    def from_counts(cls, words: SortedTerms, counts: Sequence[int]) -> SpellingCorrector:
-        """Over sorted ``words`` and their counts (a count of 0: not a word), both kept as given."""
+    def from_counts(cls, words: Sequence[str], counts: Sequence[int]) -> SpellingCorrector:
+        """Over sorted ``words`` and their counts (a count of 0: not a word), both kept as given
+        (``words`` packed first unless a ``SortedTerms`` already)."""
         corrector = cls.__new__(cls)
-        corrector._init(words, counts)
+        terms = words if isinstance(words, SortedTerms) else SortedTerms(join(list(words)))
+        corrector._init(terms, counts)
         return corrector
 
     def _init(self, words: SortedTerms, counts: Sequence[int]) -> None:
