@@ -13,9 +13,10 @@ replies. The chunks themselves are read from ``chunks.json`` (``index.chunk_reco
 is not used and is written again from them (``index.store`` does, when it checks a generation).
 
 Layout: ``MAGIC``, then records (an 8-byte little-endian length, then the bytes): the key, the
-terms, the document numbers' type code, three per field of ``FIELDS`` (list starts, document
-numbers, weights), the chunk of each document, the cognate table (``PackedCognates``); last, the
-CRC-32 of everything before it. Terms are UTF-8 joined by NUL; arrays are in this machine's
+terms, the type codes of the document numbers and of each field's list starts ("H" when they
+fit in 2 bytes), three per field of ``FIELDS`` (list starts, document numbers, weights), the
+chunk of each document, the cognate table (``PackedCognates``); last, the CRC-32 of everything
+before it. Terms are UTF-8 joined by NUL; arrays are in this machine's
 byte order (the key says which).
 """
 
@@ -82,6 +83,7 @@ def _key(generation: Path) -> bytes:
         sorted(K1_BY_FIELD.items()),
         sorted(B_BY_FIELD.items()),
         sys.byteorder,
+        array("H").itemsize,
         array("I").itemsize,
         array("f").itemsize,
         _whoosh_files(generation),
@@ -128,10 +130,12 @@ def write_packed(generation: Path, chunk_ids: Iterable[str]) -> None:
             terms, packed_fields = table.packed_lists()
             out.record(terms.blob)
             typecodes = {_typecode(lists[1]) for lists in packed_fields.values()}
-            out.record((typecodes.pop() if len(typecodes) == 1 else "I").encode("ascii"))
+            docnum_code = typecodes.pop() if len(typecodes) == 1 else "I"
+            starts_codes = "".join(_typecode(packed_fields[name][0]) for name in FIELDS)
+            out.record((docnum_code + starts_codes).encode("ascii"))
             for fieldname in FIELDS:
                 starts, docnums, weights = packed_fields[fieldname]
-                out.record(array("I", starts))
+                out.record(starts if isinstance(starts, array) else array("I", starts))
                 out.record(memoryview(docnums))  # type: ignore[arg-type]
                 out.record(array("f", weights))
             out.record(chunk_of_doc)
@@ -247,12 +251,13 @@ def _read(generation: Path, data: memoryview) -> Packed | None:
 def _parse(records: _Records) -> Packed:
     records.next()  # the key, checked already
     terms = SortedTerms(bytes(records.next()))
-    docnum_code = bytes(records.next()).decode("ascii")
-    if docnum_code not in ("H", "I"):
-        raise ValueError(f"document numbers of type {docnum_code!r}")
+    codes = bytes(records.next()).decode("ascii")
+    if len(codes) != 1 + len(FIELDS) or set(codes) - {"H", "I"}:
+        raise ValueError(f"arrays of types {codes!r}")
+    docnum_code, starts_codes = codes[0], codes[1:]
     packed_fields: dict[str, PackedField] = {}
-    for fieldname in FIELDS:
-        starts = _array("I", records.next())
+    for fieldname, starts_code in zip(FIELDS, starts_codes, strict=True):
+        starts = _array(starts_code, records.next())
         docnums = _array(docnum_code, records.next())
         weights = _array("f", records.next())
         if len(starts) != len(terms) + 1 or len(docnums) != len(weights):

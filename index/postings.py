@@ -62,7 +62,7 @@ class PostingsTable:
         # each field), and field → (list starts by ordinal, document numbers, weights): no dict
         # and no object per term or list
         self._terms = SortedTerms(b"")
-        self._packed: dict[str, tuple[array, memoryview, memoryview]] = {}
+        self._packed: dict[str, tuple[array, memoryview, memoryview]] = {}  # starts "H" or "I"
         for fieldname in fields:
             lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
             average = (sum(lengths) / n) or 1.0
@@ -119,6 +119,8 @@ class PostingsTable:
                     docnums.extend(array(docnum_code, plist.docnums))
                     weights.extend(plist.weights)
                 starts.append(len(docnums))
+            if len(docnums) < 1 << 16:  # 2-byte list starts when they fit, too
+                starts = array("H", starts)
             self._packed[fieldname] = (starts, memoryview(docnums), memoryview(weights))
             self._cache[fieldname].clear()
         self._frequencies.clear()  # the packed lists tell the frequencies now
@@ -193,7 +195,8 @@ class PostingsTable:
         term only other fields have); once read, the list is the table's own, not a copy."""
         if self._packed:
             terms = self._terms
-            counts = array("I", bytes(4 * len(terms)))
+            code = "H" if len(fields) * self.doc_count < 1 << 16 else "I"
+            counts = array(code, bytes(array(code).itemsize * len(terms)))
             for fieldname in fields:
                 starts = self._packed[fieldname][0]
                 for i in range(len(terms)):
