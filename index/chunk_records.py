@@ -17,6 +17,7 @@ from array import array
 from pathlib import Path
 
 from index.model import Chunk
+from index.sorted_terms import SortedTerms, join
 from index.store import chunk_from_json, chunk_to_json
 
 BLOCK = 8192  # bytes of records compressed together (a block ends at the record that fills it)
@@ -34,7 +35,7 @@ class ChunkRecords:
         kept, so the file need not be read into memory whole)."""
         self._data: bytes | mmap.mmap = data
         self._bounds = array("I")  # start, end of each record in ``_data``
-        self._positions: dict[str, int] = {}  # chunk id → position
+        self._ids: list[str] = []  # while reading: each record's chunk id
         self._continuations: list[int] = []  # positions of the later pieces of a long section
         # decoded chunks still referenced somewhere (a hit, a cached result) are handed out again
         self._decoded: weakref.WeakValueDictionary[int, Chunk] = weakref.WeakValueDictionary()
@@ -43,6 +44,17 @@ class ChunkRecords:
         except ValueError:
             self._reencode(json.loads(data[:]))
         self._compress()
+        self._index_ids()
+
+    def _index_ids(self) -> None:
+        """Chunk ids sorted in one blob, with the position of each: a dict of id strings cost
+        some 100 bytes a chunk. (A repeated id finds its last record, as a dict would.)"""
+        ids = self._ids
+        order = sorted(range(len(ids)), key=lambda at: (ids[at], -at))
+        kept = [at for i, at in enumerate(order) if i == 0 or ids[at] != ids[order[i - 1]]]
+        self._ids_sorted = SortedTerms(join([ids[at] for at in kept]))
+        self._id_positions = array("I", kept)
+        del self._ids
 
     @classmethod
     def read(cls, path: Path) -> ChunkRecords:
@@ -86,7 +98,7 @@ class ChunkRecords:
 
     def _reencode(self, records: list[dict]) -> None:
         self._bounds = array("I")
-        self._positions.clear()
+        self._ids.clear()
         self._continuations.clear()
         lines = [json.dumps(chunk_to_json(chunk_from_json(r)), ensure_ascii=False) for r in records]
         encoded = [line.encode("utf-8") for line in lines]
@@ -99,7 +111,7 @@ class ChunkRecords:
     def _add(self, record: dict, start: int, stop: int) -> None:
         position = len(self._bounds) // 2
         self._bounds.extend((start, stop))
-        self._positions[record["id"]] = position
+        self._ids.append(str(record["id"]))
         if int(record.get("part", 0)):
             self._continuations.append(position)
 
@@ -107,7 +119,8 @@ class ChunkRecords:
         return len(self._bounds) // 2
 
     def position(self, chunk_id: str) -> int | None:
-        return self._positions.get(chunk_id)
+        at = self._ids_sorted.find(chunk_id)
+        return None if at is None else self._id_positions[at]
 
     def continuations(self) -> list[int]:
         """Positions of the chunks that are a later piece of a long section (part > 0)."""
@@ -131,7 +144,7 @@ class ChunkRecords:
         return chunk
 
     def by_id(self, chunk_id: str) -> Chunk | None:
-        position = self._positions.get(chunk_id)
+        position = self.position(chunk_id)
         return None if position is None else self.chunk(position)
 
     def all(self) -> list[Chunk]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from index.analysis import iter_words, stems
+from index.sorted_terms import SortedTerms, join
 
 SNIPPET_CHARS = 300
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -28,6 +29,29 @@ def tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
+class WordPositions:
+    """Token or stem → the indexes of the words that have it, in order: the keys in one sorted
+    blob and the indexes in one array, not a dict of small arrays (a cached passage held a
+    thousand objects)."""
+
+    __slots__ = ("_flat", "_keys", "_starts")
+
+    def __init__(self, positions: dict[str, list[int]]) -> None:
+        keys = sorted(positions)
+        self._keys = SortedTerms(join(keys))
+        self._starts = array("I", [0])
+        self._flat = array("I")
+        for key in keys:
+            self._flat.extend(positions[key])
+            self._starts.append(len(self._flat))
+
+    def get(self, key: str, default: Sequence[int] = ()) -> Sequence[int]:
+        at = self._keys.find(key)
+        if at is None:
+            return default
+        return self._flat[self._starts[at] : self._starts[at + 1]]
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedText:
     """A passage ready for snippets: tidied text, word spans, and word positions by token/stem."""
@@ -35,7 +59,7 @@ class PreparedText:
     text: str
     # Packed (a notebook keeps hundreds of these): word i spans text[spans[2i]:spans[2i + 1]]
     spans: array
-    positions: dict[str, array]  # token or stem → word indexes, in order
+    positions: WordPositions  # token or stem → word indexes, in order
     code: tuple[tuple[int, int, str], ...] = ()  # code blocks in ``text``: start, end, language
 
     def span(self, word_index: int) -> tuple[int, int]:
@@ -103,7 +127,7 @@ def prepare(text: str) -> PreparedText:
             keys.update(stems(token))
         for key in keys:
             positions.setdefault(key, []).append(index)
-    return PreparedText(text, spans, {k: array("I", v) for k, v in positions.items()}, tuple(code))
+    return PreparedText(text, spans, WordPositions(positions), tuple(code))
 
 
 def make_snippet(
