@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from index.analysis import iter_words, stems
-from index.sorted_terms import SortedTerms, join
 
 SNIPPET_CHARS = 300
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -30,26 +29,25 @@ def tidy(text: str) -> str:
 
 
 class WordPositions:
-    """Token or stem → the indexes of the words that have it, in order: the keys in one sorted
-    blob and the indexes in one array, not a dict of small arrays (a cached passage held a
-    thousand objects)."""
+    """Token or stem → the indexes of the words that have it, in order: one array of all the
+    indexes and each key's range in it, not a small array per key (a cached passage held a
+    thousand objects). The key strings are the analysis caches' own."""
 
-    __slots__ = ("_flat", "_keys", "_starts")
+    __slots__ = ("_flat", "_ranges")
 
     def __init__(self, positions: dict[str, list[int]]) -> None:
-        keys = sorted(positions)
-        self._keys = SortedTerms(join(keys))
-        self._starts = array("I", [0])
         self._flat = array("I")
-        for key in keys:
-            self._flat.extend(positions[key])
-            self._starts.append(len(self._flat))
+        self._ranges: dict[str, int] = {}  # key → its start in ``_flat``; its end follows it
+        for key, indexes in positions.items():
+            self._ranges[key] = len(self._flat)
+            self._flat.append(len(indexes))
+            self._flat.extend(indexes)
 
     def get(self, key: str, default: Sequence[int] = ()) -> Sequence[int]:
-        at = self._keys.find(key)
+        at = self._ranges.get(key)
         if at is None:
             return default
-        return self._flat[self._starts[at] : self._starts[at + 1]]
+        return self._flat[at + 1 : at + 1 + self._flat[at]]
 
 
 @dataclass(frozen=True, slots=True)
