@@ -166,7 +166,11 @@ class SpellingCorrector:
 
     def _best_neighbour(self, word: str, min_frequency: int) -> str | None:
         best: tuple[int, str] | None = None
+        bits, mask = self._filter, self._mask
         for candidate in set(one_edit(word, self._alphabet)):
+            slot = hash(candidate) & mask
+            if not bits[slot >> 3] >> (slot & 7) & 1:  # the filter inline: most are not words
+                continue
             frequency = self.frequency(candidate)
             if frequency < min_frequency or len(candidate) < _MIN_LENGTH:
                 continue
