@@ -3,10 +3,10 @@
 A notebook of the usual size (up to ``EAGER_LIMIT`` passages) has every posting of every field
 read from the Whoosh reader when a generation is opened, and the reader is closed; a query then
 only adds up precomputed weights. A bigger one keeps the reader and reads posting lists on first
-use. Lists are packed arrays (2- or 4-byte document numbers, 4-byte weights), not Python objects,
-and once read the four fields share one sorted term list (``index.sorted_terms``: one UTF-8
-blob, a lookup is a bisect), so an opened
-notebook costs about its text again (see the bench's RSS column). A generation with a usable
+use. Lists are packed arrays (2- or 4-byte document numbers and list starts, 4-byte weights),
+not Python objects, and once read the four fields share one sorted term list
+(``index.sorted_terms``: one UTF-8 blob, a lookup is a bisect), so the postings of an opened
+notebook cost about its text again (see the bench's RSS column). A generation with a usable
 ``packed.bin`` (``index.packed``) skips the reading: the table is made from its arrays
 (``from_packed``).
 """
