@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
+from index.sorted_terms import SortedTerms
+
 MIN_WORD = 5  # shorter words are too often false friends ("once", "red", "sin")
 MIN_ROOT = 4
 MAX_PER_WORD = 3
@@ -138,15 +140,43 @@ def mine_cognates(words_by_lang: dict[str, Counter[str]]) -> dict[str, list[str]
     return table
 
 
-def pack_cognates(table: Mapping[str, list[str]]) -> dict[str, str]:
-    """``table`` (root → "lang:word" list, as mined) with each list joined by newlines: one
-    string per root, which is what an opened notebook keeps."""
-    return {root: "\n".join(tagged) for root, tagged in table.items()}
+class PackedCognates:
+    """A mined table as an opened notebook keeps it: one sorted blob (``index.sorted_terms``)
+    of records (a root, a separator, its entries joined by newlines), instead of a dict of
+    thousands of small strings."""
+
+    def __init__(self, table: Mapping[str, list[str]]) -> None:
+        self._records = SortedTerms.of(
+            root + _ROOT_END + "\n".join(tagged) for root, tagged in table.items()
+        )
+
+    @classmethod
+    def from_blob(cls, blob: bytes) -> PackedCognates:
+        """The table whose ``blob`` was written before."""
+        table = cls({})
+        table._records = SortedTerms(blob)
+        return table
+
+    @property
+    def blob(self) -> bytes:
+        return self._records.blob
+
+    def get(self, root: str) -> str | None:
+        """The root's entries, one per line, or None."""
+        for _, record in self._records.prefixed(root + _ROOT_END):
+            return record[len(root) + 1 :]
+        return None
+
+    def __len__(self) -> int:
+        return len(self._records)
 
 
-def cognates_of(word: str, table: Mapping[str, str | list[str]]) -> list[str]:
+_ROOT_END = "\x01"  # sorts below every letter, so records sort as their roots do
+
+
+def cognates_of(word: str, table: Mapping[str, list[str]] | PackedCognates) -> list[str]:
     """Words of the other language that share ``word``'s root (all of them when the word is not
-    in the notes), never ``word`` itself; ``table`` as mined, or as ``pack_cognates`` packs it."""
+    in the notes), never ``word`` itself; ``table`` as mined, or packed (``PackedCognates``)."""
     root = cognate_root(word)
     if root is None:
         return []

@@ -18,6 +18,7 @@ from typing import Any
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from index.postings import FIELDS, PackedField, bm25_packed_lists
+from index.sorted_terms import SortedTerms
 
 
 class PostingTap:
@@ -64,7 +65,7 @@ class PostingTap:
 
         return tapped
 
-    def packed_lists(self, doc_count: int) -> tuple[list[str], dict[str, PackedField]]:
+    def packed_lists(self, doc_count: int) -> tuple[SortedTerms, dict[str, PackedField]]:
         """The shared sorted term list and each field's packed BM25 lists, as
         ``PostingsTable.packed_lists`` gives them for the committed index."""
         lengths = {

@@ -3,16 +3,16 @@
 A notebook of the usual size (up to ``EAGER_LIMIT`` passages) has every posting of every field
 read from the Whoosh reader when a generation is opened, and the reader is closed; a query then
 only adds up precomputed weights. A bigger one keeps the reader and reads posting lists on first
-use. Lists are packed arrays (2- or 4-byte document numbers, 4-byte weights), not Python objects,
-and once read the four fields share one sorted term list (a lookup is a bisect), so an opened
-notebook costs about its text again (see the bench's RSS column). A generation with a usable
+use. Lists are packed arrays (2- or 4-byte document numbers and list starts, 4-byte weights),
+not Python objects, and once read the four fields share one sorted term list
+(``index.sorted_terms``: one UTF-8 blob, a lookup is a bisect), so the postings of an opened
+notebook cost about its text again (see the bench's RSS column). A generation with a usable
 ``packed.bin`` (``index.packed``) skips the reading: the table is made from its arrays
 (``from_packed``).
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import threading
 from array import array
@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
+
+from index.sorted_terms import SortedTerms
 
 # Term-frequency saturation and length normalisation per field: a heading either names the word
 # or not (a repeat adds little), and headings are short and alike, so they get little length norm.
@@ -58,8 +60,8 @@ class PostingsTable:
         # After warm(): every term of every field, sorted (a term's position is its ordinal in
         # each field), and field → (list starts by ordinal, document numbers, weights): no dict
         # and no object per term or list
-        self._terms: list[str] = []
-        self._packed: dict[str, tuple[array, memoryview, memoryview]] = {}
+        self._terms = SortedTerms(b"")
+        self._packed: dict[str, tuple[array, memoryview, memoryview]] = {}  # starts "H" or "I"
         for fieldname in fields:
             lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(self.doc_count)]
             self._norms[fieldname] = field_norms(fieldname, lengths, self.doc_count)
@@ -71,7 +73,7 @@ class PostingsTable:
 
     @classmethod
     def from_packed(
-        cls, doc_count: int, terms: list[str], fields: dict[str, PackedField]
+        cls, doc_count: int, terms: SortedTerms, fields: dict[str, PackedField]
     ) -> PostingsTable:
         """A table over lists read before (``packed_lists``), with no reader behind it."""
         table = cls.__new__(cls)
@@ -86,7 +88,7 @@ class PostingsTable:
             table._packed[name] = (starts, memoryview(docnums), memoryview(weights))  # type: ignore[arg-type]
         return table
 
-    def packed_lists(self) -> tuple[list[str], dict[str, PackedField]]:
+    def packed_lists(self) -> tuple[SortedTerms, dict[str, PackedField]]:
         """The shared sorted term list and each field's packed lists (read now if need be)."""
         if not self._packed:
             self.warm()
@@ -98,7 +100,7 @@ class PostingsTable:
         vocabulary: set[str] = set()
         for terms in self._frequencies.values():
             vocabulary.update(terms)
-        self._terms = sorted(vocabulary)
+        self._terms = SortedTerms.of(vocabulary)
         del vocabulary
         docnum_code = _docnum_code(self.doc_count)
         for fieldname, frequencies in self._frequencies.items():
@@ -112,7 +114,11 @@ class PostingsTable:
                     docnums.extend(array(docnum_code, plist.docnums))
                     weights.extend(plist.weights)
                 starts.append(len(docnums))
-            self._packed[fieldname] = (starts, memoryview(docnums), memoryview(weights))
+            self._packed[fieldname] = (
+                _compact(starts, docnums),
+                memoryview(docnums),
+                memoryview(weights),
+            )
             self._cache[fieldname].clear()
         self._frequencies.clear()  # the packed lists tell the frequencies now
         with self._lock:
@@ -138,10 +144,7 @@ class PostingsTable:
 
     def _ordinal(self, term: str) -> int | None:
         """The term's position in the shared sorted term list, or None."""
-        at = bisect.bisect_left(self._terms, term)
-        if at < len(self._terms) and self._terms[at] == term:
-            return at
-        return None
+        return self._terms.find(term)
 
     def get(self, fieldname: str, term: str) -> PostingList | None:
         packed = self._packed.get(fieldname)
@@ -182,12 +185,13 @@ class PostingsTable:
             }
         return self._frequencies[fieldname]
 
-    def term_counts(self, fields: Sequence[str]) -> tuple[list[str], array]:
+    def term_counts(self, fields: Sequence[str]) -> tuple[SortedTerms, array]:
         """Every term, sorted, and how many documents have it in ``fields`` together (0 for a
         term only other fields have); once read, the list is the table's own, not a copy."""
         if self._packed:
             terms = self._terms
-            counts = array("I", bytes(4 * len(terms)))
+            code = "H" if len(fields) * self.doc_count < 1 << 16 else "I"
+            counts = array(code, bytes(array(code).itemsize * len(terms)))
             for fieldname in fields:
                 starts = self._packed[fieldname][0]
                 for i in range(len(terms)):
@@ -197,7 +201,7 @@ class PostingsTable:
         for fieldname in fields:
             for term, df in self._frequencies[fieldname].items():
                 summed[term] = summed.get(term, 0) + df
-        terms = sorted(summed)
+        terms = SortedTerms.of(summed)
         return terms, array("I", (summed[term] for term in terms))
 
 
@@ -230,13 +234,13 @@ def bm25_packed_lists(
     doc_count: int,
     lengths: Mapping[str, Sequence[int]],
     lists: Mapping[str, Mapping[str, tuple[Sequence[int], Sequence[float]]]],
-) -> tuple[list[str], dict[str, PackedField]]:
+) -> tuple[SortedTerms, dict[str, PackedField]]:
     """The shared sorted term list and each field's packed lists (as ``PostingsTable.warm``
     makes them) from field → term → (document numbers, term frequencies) and field lengths."""
     vocabulary: set[str] = set()
     for by_term in lists.values():
         vocabulary.update(by_term)
-    terms = sorted(vocabulary)
+    terms = SortedTerms.of(vocabulary)
     del vocabulary
     docnum_code = _docnum_code(doc_count)
     packed: dict[str, PackedField] = {}
@@ -250,8 +254,13 @@ def bm25_packed_lists(
                 docnums.extend(array(docnum_code, ids))
                 weights.extend(bm25_weights(len(ids), doc_count, k1, norms, ids, frequencies))
             starts.append(len(docnums))
-        packed[fieldname] = (starts, memoryview(docnums), memoryview(weights))
+        packed[fieldname] = (_compact(starts, docnums), memoryview(docnums), memoryview(weights))
     return terms, packed
+
+
+def _compact(starts: array, docnums: array) -> array:
+    """2-byte list starts when they fit, as document numbers are."""
+    return array("H", starts) if len(docnums) < 1 << 16 else starts
 
 
 def _docnum_code(doc_count: int) -> str:

@@ -24,10 +24,10 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from index.acronyms import SKIPPABLE
 from index.analysis import QUERY_STOP_WORDS, iter_words, stems
 from index.chunk_records import ChunkRecords
-from index.cognates import cognates_of, pack_cognates
+from index.cognates import PackedCognates, cognates_of
 from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
-from index.packed import read_packed
+from index.packed import read_cognates, read_packed
 from index.postings import EAGER_LIMIT, FIELDS, PostingsTable
 from index.snippet import PreparedText, prepare, snippet_of
 from index.spelling import SpellingCorrector
@@ -100,8 +100,8 @@ class _Snapshot:
     speller: SpellingCorrector
     # snippets' analysis, by chunk id: the most recently shown ones only
     prepared: OrderedDict[str, PreparedText] = field(default_factory=OrderedDict)
-    # root → its "lang:word" entries, one per line (cognates.pack_cognates)
-    cognates: dict[str, str] = field(default_factory=dict)
+    # root → its "lang:word" entries, one per line
+    cognates: PackedCognates = field(default_factory=lambda: PackedCognates({}))
 
     @classmethod
     def empty(cls) -> _Snapshot:
@@ -110,7 +110,7 @@ class _Snapshot:
 
 
 def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
-    records = ChunkRecords((generation / "chunks.json").read_bytes())
+    records = ChunkRecords.read(generation / "chunks.json")
     packed = read_packed(generation)
     if packed is not None:
         # Arrays written at build time: copied in, no walk of Whoosh's structures in Python.
@@ -118,12 +118,7 @@ def _load_snapshot(generation: Path, eager: bool = True) -> _Snapshot:
     else:
         by_docnum, postings = _from_whoosh(generation, records, eager)
     acronyms = json.loads((generation / "acronyms.json").read_text("utf-8"))
-    cognates_file = generation / "cognates.json"
-    cognates = (
-        pack_cognates(json.loads(cognates_file.read_text("utf-8")))
-        if cognates_file.exists()
-        else {}
-    )
+    cognates = packed.cognates if packed is not None else read_cognates(generation)
     continuations = set(records.continuations())
     # The speller's words are the exact fields' terms, in the postings' own sorted list.
     speller = SpellingCorrector.from_counts(*postings.term_counts(("body", "head")))

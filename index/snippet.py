@@ -28,6 +28,28 @@ def tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
+class WordPositions:
+    """Token or stem → the indexes of the words that have it, in order: one array of all the
+    indexes and each key's range in it, not a small array per key (a cached passage held a
+    thousand objects). The key strings are the analysis caches' own."""
+
+    __slots__ = ("_flat", "_ranges")
+
+    def __init__(self, positions: dict[str, list[int]]) -> None:
+        self._flat = array("I")
+        self._ranges: dict[str, int] = {}  # key → its start in ``_flat``; its end follows it
+        for key, indexes in positions.items():
+            self._ranges[key] = len(self._flat)
+            self._flat.append(len(indexes))
+            self._flat.extend(indexes)
+
+    def get(self, key: str, default: Sequence[int] = ()) -> Sequence[int]:
+        at = self._ranges.get(key)
+        if at is None:
+            return default
+        return self._flat[at + 1 : at + 1 + self._flat[at]]
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedText:
     """A passage ready for snippets: tidied text, word spans, and word positions by token/stem."""
@@ -35,7 +57,7 @@ class PreparedText:
     text: str
     # Packed (a notebook keeps hundreds of these): word i spans text[spans[2i]:spans[2i + 1]]
     spans: array
-    positions: dict[str, array]  # token or stem → word indexes, in order
+    positions: WordPositions  # token or stem → word indexes, in order
     code: tuple[tuple[int, int, str], ...] = ()  # code blocks in ``text``: start, end, language
 
     def span(self, word_index: int) -> tuple[int, int]:
@@ -103,7 +125,7 @@ def prepare(text: str) -> PreparedText:
             keys.update(stems(token))
         for key in keys:
             positions.setdefault(key, []).append(index)
-    return PreparedText(text, spans, {k: array("I", v) for k, v in positions.items()}, tuple(code))
+    return PreparedText(text, spans, WordPositions(positions), tuple(code))
 
 
 @dataclass(frozen=True, slots=True)

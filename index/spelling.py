@@ -4,15 +4,16 @@ Finds vocabulary words within one edit (or one swap of neighbours, "presigend" â
 of an unknown word, preferring the most frequent. The candidates are generated from the typed
 word (every delete, swap, replacement and insertion over the vocabulary's letters) and looked
 up, so no neighbourhood index is kept: a notebook's speller costs only its word counts (the
-postings' own sorted term list, see ``PostingsTable.term_counts``, and one dict over its strings).
+postings' own sorted term list, see ``PostingsTable.term_counts``, and a small hash filter).
 """
 
 from __future__ import annotations
 
-import bisect
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+
+from index.sorted_terms import SortedTerms, join
 
 _MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 _MIN_PREFIX = 3  # a half-typed word needs this many letters to be completed
@@ -89,35 +90,46 @@ class SpellingCorrector:
     """Suggests the vocabulary word closest to an unknown word."""
 
     def __init__(self, frequencies: Mapping[str, int]) -> None:
-        words = sorted(word for word, count in frequencies.items() if count > 0)
+        words = SortedTerms.of(word for word, count in frequencies.items() if count > 0)
         self._init(words, array("I", (frequencies[word] for word in words)))
 
     @classmethod
-    def from_counts(cls, words: list[str], counts: Sequence[int]) -> SpellingCorrector:
-        """Over sorted ``words`` and their counts (a count of 0: not a word), both kept as given."""
+    def from_counts(cls, words: Sequence[str], counts: Sequence[int]) -> SpellingCorrector:
+        """Over sorted ``words`` and their counts (a count of 0: not a word), both kept as given
+        (``words`` packed first unless a ``SortedTerms`` already)."""
         corrector = cls.__new__(cls)
-        corrector._init(words, counts)
+        terms = words if isinstance(words, SortedTerms) else SortedTerms(join(list(words)))
+        corrector._init(terms, counts)
         return corrector
 
-    def _init(self, words: list[str], counts: Sequence[int]) -> None:
+    def _init(self, words: SortedTerms, counts: Sequence[int]) -> None:
         self._sorted = words
         self._counts = counts
-        # One dict of the words (sharing the list's strings): a correction looks up a thousand
-        # candidates, too many for a bisect each within the latency budget.
-        self._frequencies = {
-            word: count for word, count in zip(words, counts, strict=True) if count
-        }
         letters: Counter[str] = Counter()
+        # A correction looks up a thousand candidates, too many for a bisect each within the
+        # latency budget: a bit per hash slot (some 16 slots a word) turns almost all of them
+        # away first, and only the rest are looked up.
+        size = 1 << max(6, (16 * sum(1 for count in counts if count)).bit_length())
+        self._mask = size - 1
+        filter_bits = bytearray(size >> 3)
         for word, count in zip(words, counts, strict=True):
-            if count and word.isalpha():
-                letters.update(word)
+            if count:
+                slot = hash(word) & self._mask
+                filter_bits[slot >> 3] |= 1 << (slot & 7)
+                if word.isalpha():
+                    letters.update(word)
+        self._filter = bytes(filter_bits)
         # Bounded: a script with thousands of letters must not make a lookup cost thousands.
         common = sorted(letters.items(), key=lambda item: (-item[1], item[0]))[:_MAX_LETTERS]
         self._alphabet = "".join(sorted(ch for ch, _ in common))
 
     def frequency(self, word: str) -> int:
         """How many passages have ``word`` (0: not a vocabulary word)."""
-        return self._frequencies.get(word, 0)
+        slot = hash(word) & self._mask
+        if not self._filter[slot >> 3] >> (slot & 7) & 1:
+            return 0
+        at = self._sorted.find(word)
+        return 0 if at is None else self._counts[at]
 
     def completions(self, prefix: str, limit: int = 5) -> list[str]:
         """The most common vocabulary words that start with ``prefix`` (for half-typed words)."""
@@ -125,13 +137,11 @@ class SpellingCorrector:
             return []
         found: list[str] = []
         counts: dict[str, int] = {}
-        index = bisect.bisect_left(self._sorted, prefix)
-        while index < len(self._sorted) and self._sorted[index].startswith(prefix):
-            word, count = self._sorted[index], self._counts[index]
+        for index, word in self._sorted.prefixed(prefix):
+            count = self._counts[index]
             if count and word != prefix:
                 found.append(word)
                 counts[word] = count
-            index += 1
             if len(found) >= _MAX_PREFIX_SCAN:
                 break
         found.sort(key=lambda word: (-counts[word], word))
@@ -156,9 +166,12 @@ class SpellingCorrector:
 
     def _best_neighbour(self, word: str, min_frequency: int) -> str | None:
         best: tuple[int, str] | None = None
-        frequencies = self._frequencies
+        bits, mask = self._filter, self._mask
         for candidate in set(one_edit(word, self._alphabet)):
-            frequency = frequencies.get(candidate, 0)
+            slot = hash(candidate) & mask
+            if not bits[slot >> 3] >> (slot & 7) & 1:  # the filter inline: most are not words
+                continue
+            frequency = self.frequency(candidate)
             if frequency < min_frequency or len(candidate) < _MIN_LENGTH:
                 continue
             if not candidate.isalpha() or not plausible_typo(word, candidate):

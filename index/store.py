@@ -48,7 +48,7 @@ from index.corpus import NoteLimits, discover_note_files, note_digest
 from index.integrity import has_checksums, verify_generation, write_checksums
 from index.lang import Lang, paragraph_langs
 from index.model import Chunk
-from index.packed import PACKED, Packed, write_packed, write_packed_lists
+from index.packed import PACKED, Packed, read_cognates, write_packed, write_packed_lists
 from index.packed import problem as packed_problem
 from index.posting_tap import PostingTap
 from index.streaming import stream_chunks
@@ -499,7 +499,8 @@ def _write_generation(
     _write_json(folder / "manifest.json", manifest)
     if tap.active:  # a document's number is its chunk's position in chunks.json
         terms, lists = tap.packed_lists(written)
-        write_packed_lists(folder, Packed(written, terms, lists, range(written)))
+        cognates = read_cognates(folder)
+        write_packed_lists(folder, Packed(written, terms, lists, range(written), cognates))
     else:
         write_packed(folder, _chunk_ids(folder / "chunks.json"))
     # The checksums go last: a folder without them is never treated as complete. The packed

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from index.cognates import cognate_root, cognates_of, mine_cognates
+from index.cognates import (
+    PackedCognates,
+    cognate_root,
+    cognates_of,
+    count_words,
+    mine_cognates,
+)
 
 
 def test_cognates_share_a_root_across_languages():
@@ -42,3 +48,19 @@ def test_a_word_finds_its_cognate_in_the_other_language_only():
 def test_a_word_missing_from_the_notes_still_finds_its_cognate():
     table = mine_cognates({"en": Counter({"generator": 3}), "es": Counter()})
     assert cognates_of("generador", table) == ["generator"]
+
+
+def test_packed_table_gives_what_the_mined_one_gives() -> None:
+    table = mine_cognates(
+        count_words(
+            [
+                ("es", ["probabilidad", "generador", "lineal", "congruencial"]),
+                ("en", ["probability", "generator", "linear", "congruential", "probabilities"]),
+            ]
+        )
+    )
+    packed = PackedCognates(table)
+    assert len(packed) == len(table)
+    for word in ("probabilidad", "probability", "generador", "linear", "suceso", "lineales"):
+        assert cognates_of(word, packed) == cognates_of(word, table)
+    assert cognates_of("generador", packed) == ["generator"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from index.chunk_records import ChunkRecords
+from index.chunk_records import BLOCK, ChunkRecords
 from index.chunker import chunk_text
 from index.lang import paragraph_langs
+from index.model import Chunk
 from index.packed import PACKED
 from index.search import open_searcher
 from index.spelling import SpellingCorrector, one_edit
@@ -102,6 +103,27 @@ def test_chunk_records_decode_the_chunks_the_index_was_built_from(tmp_path):
     pretty = json.dumps([chunk_to_json(c) for c in expected], indent=2).encode()
     assert ChunkRecords(pretty).all() == expected
     assert ChunkRecords(b"[]").all() == [] and ChunkRecords(b"[\n]").all() == []
+
+
+def test_chunk_records_read_from_a_file_span_many_compressed_blocks(tmp_path):
+    chunks = [
+        Chunk(f"id{i}", f"n{i % 7}.md", i, i + 1, ("Notes", f"Topic {i}"), f"Topic {i}",
+              f"Passage {i} about queues, ñandú and λ; " * (1 + i % 40), "en")
+        for i in range(300)
+    ]  # fmt: skip
+    lines = ",\n".join(json.dumps(chunk_to_json(c), ensure_ascii=False) for c in chunks)
+    path = tmp_path / "chunks.json"
+    path.write_text(f"[\n{lines}\n]\n", "utf-8")
+    assert path.stat().st_size > 10 * BLOCK  # several blocks
+    records = ChunkRecords.read(path)
+    assert len(records) == len(chunks)
+    for position in (299, 0, 150, 151, 1, 298):  # out of order: blocks inflated anew
+        assert records.chunk(position) == chunks[position]
+    assert records.all() == chunks
+    assert records.by_id("id42") == chunks[42]
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"[]")
+    assert ChunkRecords.read(empty).all() == []
 
 
 def test_a_speller_over_shared_terms_ignores_terms_counted_zero():
