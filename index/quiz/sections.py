@@ -32,7 +32,8 @@ MAX_CELL_TERM = 40
 MAX_CELL_WORDS = 5
 MAX_DEFINITION = 180  # a longer first sentence is a paragraph, not a definition
 _CELL = re.compile(r"^(?P<head>[^:·]{1,30}?):\s+(?P<value>.+)$")
-_CELL_MARKUP = re.compile(r"[`$\\{}^=|<>#\[\]]|\*\*|https?://|TODO", re.IGNORECASE)
+# "TODO" is a note-taker's marker only in capitals: "todos los elementos" is Spanish prose.
+_CELL_MARKUP = re.compile(r"[`$\\{}^=|<>#\[\]]|\*\*|(?i:https?://)|\bTODO\b")
 _EXAMPLE_HEADERS = frozenset(
     word_list("example examples ejemplo ejemplos usage uso syntax sintaxis code codigo output")
 )
@@ -45,7 +46,10 @@ _DEFINES = re.compile(
 # A section opening on its heading without naming it: "## Módulo de un vector" then "Es la
 # distancia entre …" (Zettel notes, where the title is the term).
 _OPENS = re.compile(
-    r"^(?:es|it is|it's|is)\s+(?P<desc>(?:an?|the|un|una|el|la)\s.+)$",
+    r"^(?:(?:es|son|it is|it's|is|are|they are|se trata de)\s+"
+    r"(?P<desc>(?:an?|the|un|una|unos|unas|el|la|los|las)\s.+)|"
+    r"(?:consiste en|consists of|se define como|is defined as|refers to|se refiere a)\s+"
+    r"(?P<act>[^\W\d_].+))$",
     re.IGNORECASE,
 )
 _WORDY = re.compile(r"[^\W\d_]{3,}")
@@ -336,10 +340,11 @@ def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
                 continue
         elif not _sentence_term(term):
             continue
-        end = _SENTENCE_END.search(match.group("desc"))
+        body = match.group("desc") or match.group("act")  # "act": "Consiste en despejar …"
+        end = _SENTENCE_END.search(body)
         if (end.group(0) if end else line.text.rstrip()[-1:]).startswith(":"):
             continue  # "… with the following definition:": the definition is below
-        desc = match.group("desc")[: end.start()] if end else match.group("desc")
+        desc = body[: end.start()] if end else body
         desc = desc.strip(" ,.")
         if _EXAMPLE.search(desc):
             continue  # "a container for metrics (e.g. …)": the example would be asked too
@@ -353,7 +358,8 @@ def heading_definitions(lines: Sequence[NoteLine]) -> list[HeadingDefinition]:
         content = [w for w in _WORDY.findall(desc) if normalise(w) not in _ARTICLES]
         if len(content) < (2 if ended else 4) or re.search(r"\d{6,}", desc):
             continue  # "a graph": too little; "un 1706782930-grafo": a link's file name
-        capital = desc[:1].upper() + desc[1:]
+        # "Consiste en calcular …" opens on an infinitive, which alone would read as a step.
+        capital = line.text if match.group("desc") is None else desc[:1].upper() + desc[1:]
         if fact_problem(capital, line.path, line.chunk.source) is not None:
             continue
         is_heading = term == heading
@@ -414,8 +420,13 @@ def _name_kind(term: str, lang: str) -> str:
     if of_a:
         return "of:" + " ".join(stem_words(of_a.group("noun")))
     words = stem_words(term)
-    if len(words) < 2 or re.search(r"\s(?:de|of|del)\s", term, re.IGNORECASE):
-        return ""  # "Algoritmo de Prim": the genus decides
+    if len(words) < 2:
+        return ""
+    named_after = re.match(r"^(?P<head>[^\W\d_]+)\s+(?:de|del)\s+[^\W\d_]", term)
+    if named_after and lang == "es":
+        return "head:" + stem_words(named_after.group("head"))[0]  # "Método de igualación"
+    if re.search(r"\s(?:de|of|del)\s", term, re.IGNORECASE):
+        return ""  # "Theorem of …", "Grado de exactitud para …": the genus decides
     return "head:" + (words[0] if lang == "es" else words[-1])
 
 
@@ -442,7 +453,11 @@ def _same_place(first: HeadingDefinition, second: HeadingDefinition) -> bool:
         return False
     if first.heading:
         return len(a.path) >= 3 and a.path[:-1] == b.path[:-1]
-    return a.path == b.path
+    if a.path == b.path:
+        return True
+    # Terms defined in one chapter of a note ("Performance" over "Latency is the time …" and
+    # "Throughput is the number …"): below the file's title, one topic's terms are one kind.
+    return len(a.path) >= 2 and len(b.path) >= 2 and a.path[:2] == b.path[:2]
 
 
 def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
