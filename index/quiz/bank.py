@@ -26,6 +26,7 @@ from index.quiz.candidates import (
 from index.quiz.conditional import condition_candidates
 from index.quiz.conflicts import FigureIndex
 from index.quiz.distractors import TermPool
+from index.quiz.duplicates import drop_duplicates
 from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
@@ -202,7 +203,8 @@ def _candidates(
 def _select(
     candidates: list[Candidate], expansions: dict[str, set[str]], brands: frozenset[str]
 ) -> list[QuizItem]:
-    """Keep good candidates only: above the kind's bar, passing every rule, one item per line."""
+    """Keep good candidates only: above the kind's bar, passing every rule, one item per line,
+    one item per fact (index.quiz.duplicates)."""
     best_per_line: dict[tuple[str, int, str], Candidate] = {}
     for candidate in candidates:
         item = candidate.item
@@ -213,7 +215,7 @@ def _select(
         if current is None or (candidate.score, item.id) > (current.score, current.item.id):
             best_per_line[key] = candidate
     chosen: dict[str, QuizItem] = {}
-    for candidate in best_per_line.values():
+    for candidate in drop_duplicates(best_per_line.values()):
         chosen.setdefault(candidate.item.id, candidate.item)
     return sorted(chosen.values(), key=lambda item: (item.source, item.line, item.kind, item.id))
 
