@@ -30,6 +30,7 @@ from index.quiz.duplicates import drop_duplicates
 from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
+from index.quiz.mix import mix_quiz_items
 from index.quiz.kinds import Candidate, cloze_candidate, match_candidate, numeric_candidate
 from index.quiz.rules import passes
 from index.quiz.sections import heading_candidates, table_candidates
@@ -236,14 +237,27 @@ def _answer_key(item: QuizItem) -> str:
 
 
 def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizItem]:
-    """``count`` items chosen by ``seed``, spread over sources and sections; same seed, same list.
-
-    The bank is built once per set of chunks (cached), so repeated calls are cheap.
+    """``count`` items chosen by ``seed``, spread over sources, sections and kinds; same seed,
+    same list. The bank is built once per set of chunks (cached), so repeated calls are cheap.
     """
     bank = build_question_bank(chunks)
     if count <= 0 or not bank:
         return []
-    rng = random.Random(seed)
+    mixed = mix_quiz_items(_spread(bank, random.Random(seed)))
+    picked: list[QuizItem] = []
+    answers_used: set[str] = set()  # one quiz should not ask for "SSL" twice
+    for item in mixed:
+        if len(picked) < count and _answer_key(item) not in answers_used:
+            picked.append(item)
+            answers_used.add(_answer_key(item))
+    taken = {item.id for item in picked}
+    rest = [item for item in mixed if item.id not in taken]
+    return picked + rest[: count - len(picked)]
+
+
+def _spread(bank: Sequence[QuizItem], rng: random.Random) -> list[QuizItem]:
+    """Every item of ``bank``, in a seeded order that takes each source and section in turn."""
+    count = len(bank)
     groups: dict[tuple[str, str], list[QuizItem]] = defaultdict(list)
     for item in bank:
         groups[(item.source, item.path[0] if item.path else "")].append(item)
