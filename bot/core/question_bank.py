@@ -10,8 +10,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
-from index.model import Chunk
 from bot.core import srs
+from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
 from index.quiz.mix import mix_quiz_items
 

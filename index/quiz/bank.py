@@ -30,8 +30,8 @@ from index.quiz.duplicates import drop_duplicates
 from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
-from index.quiz.mix import mix_quiz_items
 from index.quiz.kinds import Candidate, cloze_candidate, match_candidate, numeric_candidate
+from index.quiz.mix import mix_quiz_items
 from index.quiz.rules import passes
 from index.quiz.sections import heading_candidates, table_candidates
 from index.quiz.structured import compare_candidates, define_candidates, not_in_list_candidates
