@@ -3,8 +3,10 @@ the first questions, both in ``studybot quiz`` and in the bot's order of new ite
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
+import index.quiz.bank as bank_module
 from bot.core.question_bank import QuizBank
 from index.quiz import QuizItem
 from index.quiz.mix import mix_quiz_items
@@ -16,7 +18,7 @@ def _item(number: int, kind: str) -> QuizItem:
         kind=kind,
         lang="en",
         question=f"Question {number}?",
-        options=("a", "b", "c", "d"),
+        options=(f"key {number}", "b", "c", "d"),
         answer=0,
         explanation=f"line {number} — notes.md:{number}",
         source=f"file{number % 3}.md",
@@ -51,3 +53,18 @@ def test_the_bots_new_item_order_mixes_kinds_and_is_stable():
     assert sorted(order) == sorted(bank.item_ids)
     first = Counter(item.kind for i in order[:10] if (item := bank.get(i)) is not None)
     assert first["numeric"] <= 6, first
+
+
+def test_a_quiz_takes_one_item_per_section_before_a_second(monkeypatch):
+    tables = [
+        dataclasses.replace(_item(200 + n, "match"), path=("Volume types",), source="a.md")
+        for n in range(3)
+    ]
+    others = [
+        dataclasses.replace(_item(300 + n, "numeric"), path=(f"Topic {n}",)) for n in range(6)
+    ]
+    monkeypatch.setattr(bank_module, "build_question_bank", lambda chunks: tables + others)
+    quiz = bank_module.generate_quiz([], count=6, seed=11)
+    assert len(quiz) == 6
+    assert sum(item.path == ("Volume types",) for item in quiz) == 1
+    assert len(bank_module.generate_quiz([], count=9, seed=11)) == 9

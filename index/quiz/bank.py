@@ -246,10 +246,17 @@ def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizIt
     mixed = mix_quiz_items(_spread(bank, random.Random(seed)))
     picked: list[QuizItem] = []
     answers_used: set[str] = set()  # one quiz should not ask for "SSL" twice
-    for item in mixed:
-        if len(picked) < count and _answer_key(item) not in answers_used:
+    sections_used: set[tuple[str, tuple[str, ...]]] = set()  # nor three rows of one table
+    for fresh_section in (True, False):
+        for item in mixed:
+            section = (item.source, item.path)
+            if len(picked) >= count or _answer_key(item) in answers_used:
+                continue
+            if fresh_section and section in sections_used:
+                continue
             picked.append(item)
             answers_used.add(_answer_key(item))
+            sections_used.add(section)
     taken = {item.id for item in picked}
     rest = [item for item in mixed if item.id not in taken]
     return picked + rest[: count - len(picked)]
