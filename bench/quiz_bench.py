@@ -215,7 +215,7 @@ def funnel_tables(banks: Sequence[CorpusBank]) -> list[Table]:
         )
     stages.notes.append(
         "Fact lines: lines no line rule sets aside. Same line: passing candidates that lost to a "
-        "better one about the same line."
+        "better one about the same line or the same fact."
     )
     names = [corpus.name for corpus in banks]
     lines_table = _histogram(

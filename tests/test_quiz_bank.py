@@ -73,8 +73,9 @@ def test_bank_is_healthy_in_every_kind_and_language(bank):
     """Precision over recall, yet still a bank: figures, terms, comparisons, in both languages."""
     kinds = Counter(item.kind for item in bank)
     langs = Counter(item.lang for item in bank)
-    # 79 before the seed-97 grading's BAD patterns were filtered, 69 after
-    assert len(bank) >= 65, kinds
+    # 79 before the seed-97 grading's BAD patterns were filtered, 69 after; 67 before the
+    # same fact stated twice (two files, two sections) was asked once, 66 after
+    assert len(bank) >= 64, kinds
     assert kinds["numeric"] >= 40, kinds
     # 9 before; the IO1-for-"IOPS" match and the "___ Hardware appliance" cloze were BAD
     # 6 before round 2, whose accent rule set aside the FAIR "[Tipos de Volumenes EBS]" cloze

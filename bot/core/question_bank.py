@@ -10,8 +10,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
+from bot.core import srs
 from index.model import Chunk
 from index.quiz import QuizItem, build_question_bank
+from index.quiz.mix import mix_quiz_items
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,12 @@ class QuizBank:
     def by_key(self, key: str) -> QuizItem | None:
         """The item behind a "Read the note" button's key (None once the notes changed)."""
         return self._by_key.get(key)
+
+    def new_item_order(self, item_ids: Iterable[str], seed: int | str) -> list[str]:
+        """``item_ids`` in a stable per-seed shuffle whose kinds alternate (index.quiz.mix), so
+        a day's new questions are not all figures when the bank mostly is."""
+        shuffled = [item for i in srs.order_new_items(item_ids, seed) if (item := self.get(i))]
+        return [item.id for item in mix_quiz_items(shuffled)]
 
     def passage(self, item: QuizItem) -> str | None:
         """The text of the chunk ``item`` was made from, when known."""

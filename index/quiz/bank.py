@@ -26,10 +26,12 @@ from index.quiz.candidates import (
 from index.quiz.conditional import condition_candidates
 from index.quiz.conflicts import FigureIndex
 from index.quiz.distractors import TermPool
+from index.quiz.duplicates import drop_duplicates
 from index.quiz.genus import genus_candidates
 from index.quiz.groups import definition_runs, groups_by_term, list_groups
 from index.quiz.item import QuizItem
 from index.quiz.kinds import Candidate, cloze_candidate, match_candidate, numeric_candidate
+from index.quiz.mix import mix_quiz_items
 from index.quiz.rules import passes
 from index.quiz.sections import heading_candidates, table_candidates
 from index.quiz.structured import compare_candidates, define_candidates, not_in_list_candidates
@@ -202,7 +204,8 @@ def _candidates(
 def _select(
     candidates: list[Candidate], expansions: dict[str, set[str]], brands: frozenset[str]
 ) -> list[QuizItem]:
-    """Keep good candidates only: above the kind's bar, passing every rule, one item per line."""
+    """Keep good candidates only: above the kind's bar, passing every rule, one item per line,
+    one item per fact (index.quiz.duplicates)."""
     best_per_line: dict[tuple[str, int, str], Candidate] = {}
     for candidate in candidates:
         item = candidate.item
@@ -213,7 +216,7 @@ def _select(
         if current is None or (candidate.score, item.id) > (current.score, current.item.id):
             best_per_line[key] = candidate
     chosen: dict[str, QuizItem] = {}
-    for candidate in best_per_line.values():
+    for candidate in drop_duplicates(best_per_line.values()):
         chosen.setdefault(candidate.item.id, candidate.item)
     return sorted(chosen.values(), key=lambda item: (item.source, item.line, item.kind, item.id))
 
@@ -234,14 +237,34 @@ def _answer_key(item: QuizItem) -> str:
 
 
 def generate_quiz(chunks: Sequence[Chunk], count: int, seed: int) -> list[QuizItem]:
-    """``count`` items chosen by ``seed``, spread over sources and sections; same seed, same list.
-
-    The bank is built once per set of chunks (cached), so repeated calls are cheap.
+    """``count`` items chosen by ``seed``, spread over sources, sections and kinds; same seed,
+    same list. The bank is built once per set of chunks (cached), so repeated calls are cheap.
     """
     bank = build_question_bank(chunks)
     if count <= 0 or not bank:
         return []
-    rng = random.Random(seed)
+    mixed = mix_quiz_items(_spread(bank, random.Random(seed)))
+    picked: list[QuizItem] = []
+    answers_used: set[str] = set()  # one quiz should not ask for "SSL" twice
+    sections_used: set[tuple[str, tuple[str, ...]]] = set()  # nor three rows of one table
+    for fresh_section in (True, False):
+        for item in mixed:
+            section = (item.source, item.path)
+            if len(picked) >= count or _answer_key(item) in answers_used:
+                continue
+            if fresh_section and section in sections_used:
+                continue
+            picked.append(item)
+            answers_used.add(_answer_key(item))
+            sections_used.add(section)
+    taken = {item.id for item in picked}
+    rest = [item for item in mixed if item.id not in taken]
+    return picked + rest[: count - len(picked)]
+
+
+def _spread(bank: Sequence[QuizItem], rng: random.Random) -> list[QuizItem]:
+    """Every item of ``bank``, in a seeded order that takes each source and section in turn."""
+    count = len(bank)
     groups: dict[tuple[str, str], list[QuizItem]] = defaultdict(list)
     for item in bank:
         groups[(item.source, item.path[0] if item.path else "")].append(item)

@@ -106,6 +106,8 @@ class TermPool:
                 continue
             if entry.shape != shape or len(entry.term) > MAX_OPTION:
                 continue
+            if not same_kind(answer, entry.term):
+                continue
             if answer_specific and not entry.specific:
                 continue
             best: tuple[float, int] | None = None
@@ -149,6 +151,26 @@ class TermPool:
             if len(chosen) == count:
                 break
         return chosen
+
+
+_VERB_FORM = re.compile(r"^(?:to\s+[^\W\d_]+|[^\W\d_]{3,}(?:ing|[aei]rse))$", re.IGNORECASE)
+MAX_WORD_GAP = 1  # "SNS" beside "Simple Queue Service for fan-out" is another kind of thing
+
+
+def _signature(term: str) -> tuple[bool, bool, bool]:
+    """How a term is written: opens lower-case, holds a digit, reads as a verb form (one word
+    in -ing or a reflexive infinitive, '-arse', or 'to …')."""
+    first = next((ch for ch in term if ch.isalpha()), "")
+    return first.islower(), any(ch.isdigit() for ch in term), bool(_VERB_FORM.match(term))
+
+
+def same_kind(answer: str, term: str) -> bool:
+    """Whether ``term`` is written as the same kind of thing as ``answer``: the same case at the
+    start, digits or none, verb form or none, and about as many words. A lower-case word beside
+    names, a code beside words, or "Deploying" beside nouns gives the key away."""
+    if _signature(answer) != _signature(term):
+        return False
+    return abs(len(answer.split()) - len(term.split())) <= MAX_WORD_GAP
 
 
 def _form(option: str, brands: Set[str]) -> dict[str, bool]:

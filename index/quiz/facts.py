@@ -155,14 +155,23 @@ _DATED_OR_COURSE = re.compile(
     r"hoy|a la fecha|a d[ií]a de hoy|este a[ñn]o|el a[ñn]o pasado|recientemente|por ahora|"
     r"todav[ií]a no|a[uú]n no|por el momento|profe|profes|profesor|profesora|professor|prof|"
     r"teacher|lecturer|docente|catedr[aá]tico|in class|in lecture|en clase|la clase|"
-    r"this course|este curso|el curso|syllabus|temario|midterm|final exam)\b",
+    r"this course|este curso|el curso|syllabus|temario|midterm|final exam|"
+    r"(?:for|in|at|on) the exam|exam tips?|para el examen|(?:en|para) el parcial|"
+    r"this (?:semester|term)|este (?:semestre|cuatrimestre)|homework|deberes)\b",
+    re.IGNORECASE,
+)
+# A price ("$1/month", "0,10 USD por hora", "5 euros"): set by a vendor, and it changes.
+_PRICE = re.compile(
+    r"(?<![\w$\\])[$€£]\s?\d[\d.,]*\s?(?:/\s?[a-z]+\b|per\b|por\b|an?\s+(?:month|hour|year)|"
+    r"al\s+(?:mes|año)|each\b|cada\b)|\d\s?(?:usd|eur|dollars?|d[oó]lares|euros?|cents?|centavos)\b",
     re.IGNORECASE,
 )
 
 
 def dated_or_course(text: str) -> bool:
-    """A fact of a moment or of one course: 'currently', 'hoy en día', 'el profe dijo'."""
-    return bool(_DATED_OR_COURSE.search(text))
+    """A fact of a moment or of one course: 'currently', 'hoy en día', 'el profe dijo', a
+    price, what counts 'for the exam'."""
+    return bool(_DATED_OR_COURSE.search(text) or _PRICE.search(text))
 
 
 def opinion(text: str) -> bool:

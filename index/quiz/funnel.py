@@ -29,7 +29,8 @@ class Funnel:
 
     @property
     def duplicates(self) -> int:
-        """Passing candidates left out because a better one asks about the same line."""
+        """Passing candidates left out because a better one asks about the same line or the
+        same fact (index.quiz.duplicates)."""
         passing = sum(self.candidates.values()) - sum(self.below_bar.values())
         return passing - sum(self.rule_rejections.values()) - sum(self.shipped.values())
 

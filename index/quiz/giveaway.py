@@ -293,3 +293,74 @@ def number_word_leak(question: str, answer: str, distractors: Sequence[str]) -> 
         return False
     given = {int(n) for n in re.findall(r"(?<![\d.,])\d{1,2}(?![\d.,]\d)", question)}
     return spelt <= given
+
+
+# A grammar note beside the blank names the key's form: "the ___ (plural: loci) of a gene".
+_FORM_NOTE = re.compile(
+    r"\(\s*(?:pl|plural|sing|singular|sg|fem|femenino|masc|masculino)\b\.?\s*(?:de\b)?[:=]?\s*"
+    r"[^()]*\)",
+    re.IGNORECASE,
+)
+# A numbered reference beside the blank, "(17.4)", "§ 3.2", "art. 12.1": where the fact sits,
+# which recalls the key without knowing it.
+_NAMED_REFERENCE = re.compile(
+    r"(?:§|\bart\.|\barts?\b|\bart[ií]culo|\barticle|\bsecci[oó]n|\bsection|\bsec\.)"
+    r"\s*\d+(?:\.\d+)*[a-z]?",
+    re.IGNORECASE,
+)
+_BARE_REFERENCE = re.compile(r"\(\s*\d{1,3}(?:\.\d{1,3})+[a-z]?\s*\)")
+NEAR_BLANK = 25  # characters between the blank and a cue beside it
+
+
+def cue_beside_blank(question: str, bare_numbers: bool = True) -> str | None:
+    """A grammar note or numbered reference within a few characters of the blank, if any.
+
+    A bare "(17.4)" counts only with ``bare_numbers``: beside a numeric blank it may be a
+    figure of the fact itself.
+    """
+    blank = question.find("___")
+    if blank < 0:
+        return None
+    patterns = [("grammar note", _FORM_NOTE), ("numbered reference", _NAMED_REFERENCE)]
+    if bare_numbers:
+        patterns.append(("numbered reference", _BARE_REFERENCE))
+    for name, pattern in patterns:
+        for match in pattern.finditer(question):
+            gap = match.start() - (blank + 3) if match.start() >= blank else blank - match.end()
+            if 0 <= gap <= NEAR_BLANK:
+                return name
+    return None
+
+
+# Singular and plural endings that no crude stemmer joins: locus/loci, criterion/criteria,
+# analysis/analyses, datum/data, index/indices, luz/luces.
+_NUMBER_ENDINGS = (
+    ("us", "i"),
+    ("um", "a"),
+    ("on", "a"),
+    ("is", "es"),
+    ("ex", "ices"),
+    ("ix", "ices"),
+    ("z", "ces"),
+    ("a", "ae"),
+)
+
+
+def other_number_forms(word: str) -> set[str]:
+    """The word's irregular singular or plural forms (unchecked: 'bus' gives 'bi')."""
+    forms: set[str] = set()
+    for singular, plural in _NUMBER_ENDINGS:
+        if word.endswith(singular) and len(word) > len(singular) + 2:
+            forms.add(word[: -len(singular)] + plural)
+        if word.endswith(plural) and len(word) > len(plural) + 2:
+            forms.add(word[: -len(plural)] + singular)
+    return forms
+
+
+def number_form_leak(question: str, answer: str) -> bool:
+    """The stem writes a word of the key in its other number: 'loci' for the key 'locus'."""
+    asked = set(normalise(question).split())
+    for word in normalise(answer).split():
+        if len(word) >= 4 and other_number_forms(word) & asked:
+            return True
+    return False

@@ -10,12 +10,14 @@ from index.quiz.candidates import term_shape
 from index.quiz.distractors import are_variants, lengths_compatible, odd_one_out, parse_number
 from index.quiz.giveaway import (
     code_letters_leak,
+    cue_beside_blank,
     derivable_number,
     derivable_power,
     enumerates_count,
     initials_leak,
     is_power_of_two,
     lone_precise_number,
+    number_form_leak,
     number_word_leak,
     odd_form,
     shared_stem,
@@ -399,6 +401,8 @@ def problems(
         part = shared_stem(item.question, answer, distractors)
         if part is not None:
             found.append(f"question shares the stem of the answer's {part!r}")
+        if number_form_leak(item.question, answer):
+            found.append("the question writes the answer in its other number")
         if number_word_leak(item.question, answer, distractors):
             found.append("the answer spells out a figure of the question")
         if item.kind != "acronym" and initials_leak(item.question, answer):
@@ -413,6 +417,9 @@ def problems(
     blank = item.question.find("___")
     if blank < 0 and item.kind in ("cloze", "numeric"):
         found.append("cloze without a blank")
+    cue = cue_beside_blank(item.question, bare_numbers=item.kind != "numeric")
+    if cue is not None:
+        found.append(f"a {cue} beside the blank gives the answer away")
     if blank >= 0 and in_example_clause(item.question, blank):
         found.append("the blank is inside an example clause")
     if blank >= 0 and item.kind == "cloze" and in_enumeration(item.question, blank, blank + 3):

@@ -256,7 +256,7 @@ async def prepare_daily_posts(
         for chat_id in sorted(won):
             subscription = by_chat[chat_id]
             bank = banks[chat_id]
-            order = srs.order_new_items(askable(bank.item_ids, retired[chat_id]), chat_id)
+            order = bank.new_item_order(askable(bank.item_ids, retired[chat_id]), chat_id)
             if kinds[chat_id] == "private":
                 student = students[chat_id]
                 zone = student.timezone

@@ -73,12 +73,18 @@ async def pick_items(
             )
             waiting = await unanswered_items(session, chat_id, user_id, moment - UNANSWERED_WINDOW)
             ids = await next_items_for_user(
-                session, user_id, item_ids, moment, count=count + len(waiting), tz=tz
+                session,
+                user_id,
+                bank.new_item_order(item_ids, user_id),
+                moment,
+                count=count + len(waiting),
+                tz=tz,
+                shuffle_new=False,
             )
             ids = [item_id for item_id in ids if item_id not in waiting][:count]
         else:
             posted = await items_posted_in_chat(session, chat_id)
-            ids = srs.pick_group_items(posted, srs.order_new_items(item_ids, chat_id), count)
+            ids = srs.pick_group_items(posted, bank.new_item_order(item_ids, chat_id), count)
     return [item for item_id in ids if (item := bank.get(item_id)) is not None]
 
 
