@@ -256,3 +256,18 @@ def test_a_refusal_raised_in_the_worker_process_keeps_its_reason() -> None:
     assert "empty" in refused.value.msgid and refused.value.params == {"name": "empty.md"}
     intake = in_worker_process(read_upload, "a.md", b"# A\n\nalpha\n", LIMITS)
     assert intake.files == {"a.md": b"# A\n\nalpha\n"}
+
+
+def test_a_notebook_s_footprint_counts_what_an_open_one_holds(tmp_path: Path) -> None:
+    from bot.core.notebook_cache import FOOTPRINT_CACHES
+    from index.packed import PACKED
+    from index.store import current_generation
+
+    notes = indexed_notes(tmp_path, 1, chapter("enzyme", 200))
+    generation = current_generation(notes.root / "index")
+    assert generation is not None
+    held = (generation / PACKED).stat().st_size + (generation / "chunks.json").stat().st_size
+    assert index_footprint(notes.root / "index") == held + FOOTPRINT_CACHES
+    # without its packed file a notebook is read from Whoosh into memory: a bigger estimate
+    (generation / PACKED).unlink()
+    assert index_footprint(notes.root / "index") > held + FOOTPRINT_CACHES

@@ -33,13 +33,13 @@ from index.store import (
 log = logging.getLogger(__name__)
 
 DEMO_FOLDER = "Demo"  # where the shipped notes sit inside a chat's notes when kept beside them
-# Memory an open notebook may take, per byte of its index generation on disk (Whoosh segment,
-# chunks.json, ...; not the packed search data, which repeats them). Opened from its packed file,
-# tracemalloc puts a 200 KB notebook at about 1.6× after a few searches (5 MB of notes: 1.1×;
-# read from Whoosh alone, 3.5× and 2.9×); ``python -m bench --only notebooks`` prints the
-# ratio it measures. The rest covers result caches and snippets. The question bank is a few KB:
-# left out.
-FOOTPRINT_PER_INDEX_BYTE = 10
+# What an open notebook may hold beyond its files: result and snippet caches filled by use.
+# An open notebook maps packed.bin and keeps chunks.json's records compressed, so it holds at
+# most those two files plus this; ``python -m bench --only notebooks`` checks the estimate against
+# the resident memory a notebook read in full adds (about 0.5-0.9 of it on the shared corpora).
+# The question bank is a few KB: left out.
+FOOTPRINT_CACHES = 256 * 1024
+FOOTPRINT_UNPACKED = 3  # per byte of a generation without packed.bin (read from Whoosh)
 
 
 def _index_notes(root: str, limits: NoteLimits | None = None) -> None:
@@ -121,16 +121,15 @@ class IndexOptions:
 
 def index_footprint(index_dir: Path) -> int:
     """The estimated memory, in bytes, of a notebook whose index is in ``index_dir`` once open
-    and fully read (0: no index yet)."""
+    and fully read (0: no index yet): its packed search data and passages, and caches."""
     generation = current_generation(index_dir)
     if generation is None:
         return 0
-    on_disk = sum(
-        path.stat().st_size
-        for path in generation.iterdir()
-        if path.is_file() and path.name != PACKED  # a copy of what the others hold
-    )
-    return FOOTPRINT_PER_INDEX_BYTE * on_disk
+    if not (generation / PACKED).is_file():  # opened from Whoosh: copies of its postings
+        files = [path for path in generation.iterdir() if path.is_file()]
+        return FOOTPRINT_UNPACKED * sum(path.stat().st_size for path in files) + FOOTPRINT_CACHES
+    held = sum((generation / name).stat().st_size for name in (PACKED, "chunks.json"))
+    return held + FOOTPRINT_CACHES
 
 
 def build_index(root: Path, options: IndexOptions | None = None) -> Searcher:
