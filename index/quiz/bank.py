@@ -12,13 +12,13 @@ from index.model import Chunk
 from index.quiz.acronym_items import acronym_candidates
 from index.quiz.brands import brand_words
 from index.quiz.candidates import (
-    GENERIC_TERMS,
     NoteLine,
     TermJudge,
     acronym_expansions,
     definitions,
     note_lines,
     number_facts,
+    subject_terms,
     tidy_term,
     unit_family,
     vocabulary,
@@ -99,7 +99,8 @@ def _candidates(
     brands = brand_words(chunk.text for chunk in chunks)
     figures = FigureIndex(lines)
     judge = TermJudge(lines)
-    defs = definitions(lines, judge)
+    generic = subject_terms(chunks, brands)
+    defs = definitions(lines, judge, generic)
     pool = TermPool(judge.specific, brands)
     for definition in defs:
         pool.add(definition.term, definition.line)
@@ -117,7 +118,7 @@ def _candidates(
     vocab = {
         key: term
         for key, term in vocabulary(defs, chunks).items()
-        if key not in GENERIC_TERMS and judge.specific(term)
+        if key not in generic and judge.specific(term)
     }
     defined = {normalise(d.term) for d in defs}
     # How many chunks mention each vocabulary term, to keep blanks on specific terms.

@@ -440,11 +440,27 @@ def _split_definition(text: str) -> tuple[str, str] | None:
     return None
 
 
-GENERIC_TERMS = frozenset({"aws", "amazon", "aws amazon", "amazon aws", "cloud", "nube"})
+SUBJECT_SHARE = 0.2  # of the passages: a word in this many is what the notes are about
 
 
-def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> list[Definition]:
-    """Term/description pairs, without generic labels (terms 'defined' in many unrelated places).
+def subject_terms(chunks: Sequence[Chunk], brands: frozenset[str]) -> frozenset[str]:
+    """Words too general to be an answer: the notes' own subject (a word in at least
+    ``SUBJECT_SHARE`` of the passages: "aws" in cloud notes, "célula" in biology ones) and the
+    prefixes that open many of their names (``brands``), learned from the notes, not listed."""
+    counts: Counter[str] = Counter()
+    for chunk in chunks:
+        counts.update(set(normalise(chunk.text).split()))
+    floor = max(3, SUBJECT_SHARE * len(chunks))
+    return frozenset(word for word, count in counts.items() if count >= floor) | brands
+
+
+def definitions(
+    lines: Sequence[NoteLine],
+    judge: TermJudge | None = None,
+    generic: frozenset[str] = frozenset(),
+) -> list[Definition]:
+    """Term/description pairs, without generic labels (terms 'defined' in many unrelated places,
+    and the notes' ``generic`` subject words: ``subject_terms``).
 
     With a ``judge``, a term must be a specific name, unless it belongs to an enumeration
     (three or more definitions close together in one chunk, like Cluster / Spread / Partition).
@@ -464,7 +480,7 @@ def definitions(lines: Sequence[NoteLine], judge: TermJudge | None = None) -> li
         desc_words = normalise(desc).split()
         if len(desc_words) <= 6 and any(word in _HEADING_DESC_WORDS for word in desc_words):
             continue  # "DynamoDB - Security & Other Features": a heading
-        if len(desc) < 12 or len(desc.split()) < 3 or normalise(term) in GENERIC_TERMS:
+        if len(desc) < 12 or len(desc.split()) < 3 or normalise(term) in generic:
             continue
         if line.text.rstrip(" .").endswith(f"({term})"):
             # "… (CMR)": only a real acronym, one the notes use elsewhere too, is worth asking.
