@@ -144,6 +144,20 @@ def without_trailing_math(text: str) -> str | None:
     return result
 
 
+# "$m$ filas", "a set $S$": a formula that is one letter reads as the letter ("$14$ days"
+# stays markup: a figure written as math is a formula to the notes).
+_SYMBOL_MATH = re.compile(r"\$(?P<symbol>[A-Za-z])\$")
+
+
+def with_plain_symbols(text: str) -> str | None:
+    """The line with each one-symbol formula written plainly ('una matriz con $m$ filas' →
+    'una matriz con m filas'), or None when it has none, or any other formula ('$A^{-1}$')."""
+    if "$$" in text or not _SYMBOL_MATH.search(text):
+        return None
+    plain = _SYMBOL_MATH.sub(lambda match: match.group("symbol"), text)
+    return None if "$" in plain else plain
+
+
 def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
     """Every non-meta line of every chunk, cleaned, with its source line number, its language
     and, when it is not a fact worth asking about, why not."""
@@ -178,6 +192,10 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                 before_math = without_trailing_math(text)
                 if before_math and fact_problem(before_math, chunk.path, chunk.source) is None:
                     text, problem = before_math, None
+            if problem == "code or markup":
+                plain = with_plain_symbols(text)
+                if plain and fact_problem(plain, chunk.path, chunk.source) is None:
+                    text, problem = plain, None
             if problem is None and typos.has_typo(text, deep=lang == "es"):
                 problem = "typo"
             heading_deep = chunk_lang == "es"

@@ -512,6 +512,11 @@ def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
                 continue  # a cycle is a walk too: "a walk that …" would fit both
             if contains_phrase(definition.description, other.term):
                 continue  # "… the system state changes": System State is ruled out unread
+            own = set(stem_words(other.term)) - set(stem_words(definition.term))
+            own.discard(_genus(definition.description))  # "Grafo simple" for "un grafo …"
+            # every word naming it apart is in the definition: it may be a second answer
+            if own and own <= set(stem_words(definition.description)):
+                continue  # "distinto número de filas y columnas": Matriz fila may fit it too
             if not lengths_compatible([definition.term, *chosen, other.term]):
                 continue  # "Ciclo" among "Vértice de corte": the odd length stands out
             chosen.append(other.term)

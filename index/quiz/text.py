@@ -17,6 +17,7 @@ _META = re.compile(
     r"\bchmod\b|\bsudo\b|\$\s|\bs3://|@[\w-]+\.|\bputty\b|\b[A-Z0-9]+_[A-Z0-9_]+\b|\w=\w",
     re.IGNORECASE,
 )
+_INLINE_FORMULA = re.compile(r"\$(?=[^\s$])[^$\n]+?(?<=[^\s$])\$(?!\d)")
 
 
 def strip_accents(text: str) -> str:
@@ -132,7 +133,8 @@ def is_meta_line(text: str) -> bool:
         return True
     if re.fullmatch(r"[\W_]+\d*", stripped):
         return True
-    return bool(_META.search(text))
+    # An inline formula is no shell prompt: the "$ " that closes "$m$ filas" is not "$ ls".
+    return bool(_META.search(_INLINE_FORMULA.sub("x", text)))
 
 
 def word_list(text: str) -> list[str]:
