@@ -1,59 +1,149 @@
-"""The postings of a generation as Whoosh's writer receives them, so that the packed search data
-(``index.packed``) is made in the same pass as the index, not by reading every posting list back.
+"""The postings of a generation as Whoosh's writer receives them, held grouped by field and term
+in place of its posting pool, so that the packed search data (``index.packed``) is made in the
+same pass as the index and the commit writes each term's list in one go.
 
 Whoosh has no hook for this: its ``SegmentWriter`` hands each posting to its pool (``pool.add``)
-and each field length to its per-document writer (``perdocwriter.add_field``), and the tap wraps
-those two calls on one writer. Reading the lists back cost a quarter of a build (a matcher per
-term, walked in Python). The lists are what a reader would give: lengths go through Whoosh's own
-one-byte quantisation (``length_to_byte``), and the weights are the pool's. A writer without
-those attributes (another Whoosh) leaves the tap inactive, and the build reads the index back.
+and each field length to its per-document writer (``perdocwriter.add_field``). The tap takes the
+pool's place and wraps the length call on one writer. Reading the lists back cost a quarter of a
+build (a matcher per term, walked in Python), and Whoosh's own pool kept a tuple per posting and
+sorted them all at commit; ``GroupedCodec``'s field writer then fills Whoosh's posting blocks a
+block at a time instead of a posting at a time, through Whoosh's own block and term-info code,
+so the files are byte for byte those of the W3 codec. The lists are what a reader would give:
+lengths go through Whoosh's one-byte quantisation (``length_to_byte``), weights are stored as
+its 4-byte floats. A writer without those attributes (another Whoosh) leaves the tap inactive,
+and the build reads the index back.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool
 
 from index.postings import FIELDS, PackedField, bm25_packed_lists
 from index.sorted_terms import SortedTerms
 
+# One term's postings: document numbers (in the order they came), weights, encoded values.
+_TermPostings = tuple[array, array, list[bytes | None]]
+
+
+class GroupedPostings:
+    """Every posting of a segment, field → term bytes → its lists. Iterating gives Whoosh's
+    ``(fieldname, term bytes, docnum, weight, value)`` tuples in its pool's sorted order, for
+    any field writer; ``GroupedCodec``'s takes the lists whole."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, dict[bytes, _TermPostings]] = {}
+        self.spelling = False  # a posting for Whoosh's spelling words (docnum -1) came
+
+    def __iter__(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
+        for fieldname in sorted(self.by_field):
+            by_term = self.by_field[fieldname]
+            for tbytes in sorted(by_term):
+                docnums, weights, values = by_term[tbytes]
+                for docnum, weight, value in zip(docnums, weights, values, strict=True):
+                    yield fieldname, tbytes, docnum, weight, value
+
+
+class _GroupedPool:
+    """Stands for a ``SegmentWriter``'s ``PostingPool``: keeps the postings in arrays by term
+    (documents arrive in order, so each list is already sorted) instead of sorting tuples."""
+
+    def __init__(self, grouped: GroupedPostings) -> None:
+        self._grouped = grouped
+        self._values: dict[bytes, bytes] = {}  # one object per distinct encoded value
+        self.fieldnames: set[str] = set()
+
+    def add(self, item: tuple) -> None:
+        fieldname, tbytes, docnum, weight, value = item
+        by_term = self._grouped.by_field.get(fieldname)
+        if by_term is None:
+            by_term = self._grouped.by_field[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        found = by_term.get(tbytes)
+        if found is None:
+            found = by_term[tbytes] = (array("i"), array("d"), [])
+        if docnum < 0:
+            self._grouped.spelling = True
+        found[0].append(docnum)
+        found[1].append(weight)
+        found[2].append(self._values.setdefault(value, value) if value is not None else value)
+
+    def iter_postings(self) -> GroupedPostings:
+        return self._grouped
+
+    def cleanup(self) -> None:
+        """Nothing to remove: the pool never spills to disk."""
+
+
+class _GroupedFieldWriter(W3FieldWriter):
+    """W3's field writer, fed whole posting lists: each block of ``blocklimit`` postings goes to
+    Whoosh's block writer at once (its own pickling, term info and term table), not through its
+    per-posting ``add`` and checks."""
+
+    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
+        if not isinstance(items, GroupedPostings) or lengths is not None or items.spelling:
+            super().add_postings(schema, lengths, items)
+            return
+        for fieldname in sorted(items.by_field):
+            by_term = items.by_field[fieldname]
+            self.start_field(fieldname, schema[fieldname])
+            for tbytes in sorted(by_term):
+                self._add_term(tbytes, *by_term[tbytes])
+            self.finish_field()
+
+    def _add_term(
+        self, tbytes: bytes, docnums: array, weights: array, values: list[bytes | None]
+    ) -> None:
+        # What ``start_term``, one ``add`` per posting and ``finish_term`` leave in the writer,
+        # a block at a time: the block's ids (4-byte), weights (4-byte floats), the non-empty
+        # values, and its highest weight (from 0, as ``add_posting`` keeps it).
+        self.start_term(tbytes)
+        postings = self._postwriter
+        limit = postings._blocklimit
+        for start in range(0, len(docnums), limit):
+            if start:
+                postings._write_block()
+            block = slice(start, start + limit)
+            postings._ids = array("I", docnums[block])
+            postings._weights = array("f", weights[block])
+            postings._values = [value for value in values[block] if value]
+            postings._maxweight = max(0, max(weights[block]))
+        self.finish_term()
+
+
+class GroupedCodec(W3Codec):
+    """Whoosh's W3 codec, whose field writer takes a ``PostingTap``'s grouped postings whole;
+    the files are the same as W3's with the same settings."""
+
+    def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
+        return _GroupedFieldWriter(self, storage, segment)
+
 
 class PostingTap:
-    """Postings and field lengths of ``fields`` captured from one Whoosh writer."""
+    """Postings and field lengths of ``fields`` captured from one Whoosh writer, whose pool it
+    replaces (every field's postings are kept, for the writer's commit)."""
 
     def __init__(self, writer: Any, fields: tuple[str, ...] = FIELDS) -> None:
-        self._fields = frozenset(fields)
+        self._fields = fields
         self._writer = writer
-        # field → term → (document numbers, term frequencies); documents arrive in order
-        self._lists: dict[str, dict[str, tuple[array, array]]] = {name: {} for name in fields}
+        self._grouped = GroupedPostings()
         self._lengths: dict[str, dict[int, int]] = {name: {} for name in fields}
         pool = getattr(writer, "pool", None)
         per_doc = getattr(writer, "perdocwriter", None)
-        self.active = callable(getattr(pool, "add", None)) and callable(
-            getattr(per_doc, "add_field", None)
+        self.active = (
+            isinstance(pool, PostingPool)
+            and not pool.runs
+            and not pool.current
+            and callable(getattr(per_doc, "add_field", None))
         )
         if self.active:
-            pool.add = self._posting(pool.add)  # type: ignore[union-attr]
+            writer.pool = _GroupedPool(self._grouped)
             per_doc.add_field = self._length(per_doc.add_field)  # type: ignore[union-attr]
-
-    def _posting(self, add: Callable[[tuple], None]) -> Callable[[tuple], None]:
-        lists, fields = self._lists, self._fields
-
-        def tapped(item: tuple) -> None:
-            add(item)
-            fieldname, tbytes, docnum, weight, _ = item
-            if fieldname in fields:
-                term = tbytes.decode("utf-8")
-                found = lists[fieldname].get(term)
-                if found is None:
-                    found = lists[fieldname][term] = (array("I"), array("f"))
-                found[0].append(docnum)
-                found[1].append(weight)
-
-        return tapped
 
     def _length(self, add_field: Callable[..., None]) -> Callable[..., None]:
         lengths, writer = self._lengths, self._writer
@@ -67,11 +157,17 @@ class PostingTap:
 
     def packed_lists(self, doc_count: int) -> tuple[SortedTerms, dict[str, PackedField]]:
         """The shared sorted term list and each field's packed BM25 lists, as
-        ``PostingsTable.packed_lists`` gives them for the committed index."""
+        ``PostingsTable.packed_lists`` gives them for the committed index (after the commit)."""
         lengths = {
             name: [by_doc.get(d, 0) for d in range(doc_count)]
             for name, by_doc in self._lengths.items()
         }
-        found = bm25_packed_lists(doc_count, lengths, self._lists)
-        self._lists = {name: {} for name in self._lists}
-        return found
+        lists = {
+            name: {
+                tbytes.decode("utf-8"): (docnums, array("f", weights))
+                for tbytes, (docnums, weights, _) in self._grouped.by_field.get(name, {}).items()
+            }
+            for name in self._fields
+        }
+        self._grouped.by_field.clear()
+        return bm25_packed_lists(doc_count, lengths, lists)

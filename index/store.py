@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 
 from index.acronyms import mine_acronyms
@@ -50,7 +49,7 @@ from index.lang import Lang, paragraph_langs
 from index.model import Chunk
 from index.packed import PACKED, Packed, read_cognates, write_packed, write_packed_lists
 from index.packed import problem as packed_problem
-from index.posting_tap import PostingTap
+from index.posting_tap import GroupedCodec, PostingTap
 from index.streaming import stream_chunks
 
 log = logging.getLogger(__name__)
@@ -58,10 +57,12 @@ log = logging.getLogger(__name__)
 CURRENT = "CURRENT"
 _KEEP_GENERATIONS = 2
 _BROKEN = ".broken-"  # prefix of a generation set aside after failing its check
-# Whoosh's in-memory pool before it spills sorted runs to disk: the indexer's memory bound.
+# Whoosh's in-memory pool before it spills sorted runs to disk, when the tap cannot stand in for
+# it (the tap keeps every posting in arrays, a few bytes each: a 500 KB notebook's are ~2 MB).
 _WRITER_LIMIT_MB = 48
 # Posting blocks stored uncompressed: a tenth off a 200 KB notebook's build, for 18% more disk.
-_CODEC = W3Codec(compression=0)
+# The W3 codec, fed the tap's grouped postings a block at a time (the same files).
+_CODEC = GroupedCodec(compression=0)
 # No per-term minimum and maximum field lengths (Whoosh's block-quality shortcuts for its own
 # scorer, which is never used: index.postings scores), so committing does not look up a
 # document's length for every posting; the lengths themselves are still stored.
@@ -75,6 +76,7 @@ _CODE_FILES = (
     "chunker.py",
     "corpus.py",
     "streaming.py",
+    "posting_tap.py",
     "integrity.py",
     "lang.py",
     "parse.py",
