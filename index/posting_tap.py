@@ -16,12 +16,16 @@ and the build reads the index back.
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.compat import dumps
+from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numlists import delta_encode
 from whoosh.writing import PostingPool
 
 from index.postings import FIELDS, PackedField, bm25_packed_lists
@@ -99,21 +103,71 @@ class _GroupedFieldWriter(W3FieldWriter):
     def _add_term(
         self, tbytes: bytes, docnums: array, weights: array, values: list[bytes | None]
     ) -> None:
-        # What ``start_term``, one ``add`` per posting and ``finish_term`` leave in the writer,
-        # a block at a time: the block's ids (4-byte), weights (4-byte floats), the non-empty
-        # values, and its highest weight (from 0, as ``add_posting`` keeps it).
-        self.start_term(tbytes)
+        """One term's posting list and its term-table entry, as ``start_term``, an ``add`` per
+        posting and ``finish_term`` write them (``W3PostingsWriter._write_block`` and
+        ``W3TermInfo``): the same bytes, with one file write and no per-posting checks."""
         postings = self._postwriter
-        limit = postings._blocklimit
-        for start in range(0, len(docnums), limit):
-            if start:
-                postings._write_block()
-            block = slice(start, start + limit)
-            postings._ids = array("I", docnums[block])
-            postings._weights = array("f", weights[block])
-            postings._values = [value for value in values[block] if value]
-            postings._maxweight = max(0, max(weights[block]))
-        self.finish_term()
+        limit, compression = postings._blocklimit, postings._compression
+        fixed_size = self._format.fixed_value_size()
+        info = W3TermInfo()
+        start = self._postfile.tell()
+        pieces = [WHOOSH3_HEADER_MAGIC]
+        count = len(docnums)
+        for at in range(0, count, limit):
+            ids = array("I", docnums[at : at + limit])
+            block_weights = array("f", weights[at : at + limit])
+            # the highest weight as ``add_posting`` keeps it: from 0, of the weights as given
+            top_weight = max(0, max(weights[at : at + limit]))
+            info._weight += sum(block_weights)
+            info._df += len(ids)
+            info._maxweight = max(info._maxweight, top_weight)
+            if info._minid is None:
+                info._minid = ids[0]
+            info._maxid = ids[-1]
+            block_values = [value for value in values[at : at + limit] if value]
+            databytes = dumps(
+                (
+                    tuple(delta_encode(ids)),
+                    _mini_weights(block_weights),
+                    _mini_values(block_values, fixed_size),
+                ),
+                2,
+            )
+            if compression:
+                databytes = zlib.compress(databytes, compression)
+            infobytes = dumps(
+                (len(ids), ids[-1], top_weight, compression, _NO_LENGTH, _NO_LENGTH), 2
+            )
+            size = len(infobytes) + len(databytes)
+            pieces.append(pack_int(-size if at + limit >= count else size))
+            pieces.append(infobytes)
+            pieces.append(databytes)
+        written = b"".join(pieces)
+        self._postfile.write(written)
+        info.set_extent(start, len(written))
+        self._tindex.add(pack_ushort(self._fieldid) + tbytes, info.to_bytes())
+
+
+# ``length_to_byte`` of a block without field lengths: its minimum None, its maximum 0, both 0
+_NO_LENGTH = length_to_byte(None)
+
+
+def _mini_weights(weights: array) -> float | tuple[float, ...] | None:
+    """``W3PostingsWriter._mini_weights``: None when all are 1, one number when all are equal."""
+    if weights.count(1.0) == len(weights):
+        return None
+    if weights.count(weights[0]) == len(weights):
+        return weights[0]
+    return tuple(weights)
+
+
+def _mini_values(values: list[bytes], fixed_size: int | None) -> object:
+    """``W3PostingsWriter._mini_values``: fixed-size values joined, none when of size 0."""
+    if fixed_size is None or fixed_size < 0:
+        return tuple(values)
+    if fixed_size == 0:
+        return None
+    return b"".join(values)
 
 
 class GroupedCodec(W3Codec):

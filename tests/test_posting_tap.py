@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
@@ -47,9 +48,10 @@ def _segment_files(folder: Path, codec: W3Codec, *, tapped: bool) -> dict[str, s
     }
 
 
-def test_the_tapped_commit_writes_the_files_of_whooshs_own_codec(tmp_path):
-    plain = W3Codec(compression=0)
-    grouped = GroupedCodec(compression=0)
+@pytest.mark.parametrize("compression", [0, 3])
+def test_the_tapped_commit_writes_the_files_of_whooshs_own_codec(tmp_path, compression):
+    plain = W3Codec(compression=compression)
+    grouped = GroupedCodec(compression=compression)
     plain.length_stats = grouped.length_stats = False
     expected = _segment_files(tmp_path / "plain", plain, tapped=False)
     assert _segment_files(tmp_path / "grouped", grouped, tapped=True) == expected
