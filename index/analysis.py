@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
@@ -180,6 +180,23 @@ def _stemmed_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
 def words(text: str) -> list[str]:
     """The main token of every word, in order: "¿Cuántas réplicas?" → ["cuantas", "replicas"]."""
     return [tokens[0] for _, tokens, _, _ in iter_words(text)]
+
+
+def words_in_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """``words(text[start:end])`` for each ``(start, end)`` of ``spans`` (in order, apart, none
+    cutting a word, as paragraphs are), from one analysis of ``text``: the one its index fields
+    have just made, when they have."""
+    found: list[list[str]] = []
+    analysed = _analysed(text)
+    at = 0
+    for start, end in spans:
+        while at < len(analysed) and analysed[at][2] < start:
+            at += 1
+        first = at
+        while at < len(analysed) and analysed[at][2] < end:
+            at += 1
+        found.append([tokens[0] for _, tokens, _, _ in analysed[first:at]])
+    return found
 
 
 @lru_cache(maxsize=65536)

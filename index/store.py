@@ -40,12 +40,12 @@ from index.analysis import (
     NotesFrequency,
     exact_analyzer,
     stemmed_analyzer,
-    words,
+    words_in_spans,
 )
 from index.cognates import count_words, mine_cognates
 from index.corpus import NoteLimits, discover_note_files, note_digest
 from index.integrity import has_checksums, verify_generation, write_checksums
-from index.lang import Lang, paragraph_langs
+from index.lang import Lang, paragraph_spans
 from index.model import Chunk
 from index.packed import PACKED, Packed, read_cognates, write_packed, write_packed_lists
 from index.packed import problem as packed_problem
@@ -444,9 +444,10 @@ def build_generation(
 def _write_generation(
     folder: Path, chunks: Iterable[Chunk], manifest: dict, progress: bool
 ) -> None:
-    """One pass over the chunks: each goes to the Whoosh writer (which spills to disk past
-    ``_WRITER_LIMIT_MB``), to ``chunks.json`` (written as it comes) and to the acronym and word
-    counts; nothing holds all the chunks at once."""
+    """One pass over the chunks: each goes to the Whoosh writer (its postings to the tap's
+    arrays, or to Whoosh's pool, which spills to disk past ``_WRITER_LIMIT_MB``), to
+    ``chunks.json`` (written as it comes) and to the acronym and word counts (from the index
+    fields' analysis of the text); nothing holds all the chunks at once."""
     ix = whoosh_index.create_in(str(folder), build_schema())
     writer = ix.writer(limitmb=_WRITER_LIMIT_MB, codec=_CODEC)
     tap = PostingTap(writer)
@@ -476,10 +477,15 @@ def _write_generation(
                     out.write(json.dumps(chunk_to_json(chunk), ensure_ascii=False))
                     written += 1
                     lang: Lang = "es" if chunk.lang == "es" else "en"
-                    counted.append((lang, words(head)))
+                    counted.append((lang, words_in_spans(head, [(0, len(head))])[0]))
+                    paragraphs = paragraph_spans(chunk.text, lang)
+                    spans = [(start, end) for _, start, end in paragraphs]
                     counted.extend(
-                        (found, words(paragraph))
-                        for found, paragraph in paragraph_langs(chunk.text, lang)
+                        zip(
+                            (found for found, _, _ in paragraphs),
+                            words_in_spans(chunk.text, spans),
+                            strict=True,
+                        )
                     )
                     if len(counted) >= 256:
                         _add_counts(counts, counted)
