@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
 from whoosh.compat import dumps
-from whoosh.system import pack_int, pack_ushort
+from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import delta_encode
-from whoosh.writing import PostingPool
+from whoosh.writing import PostingPool, SegmentWriter
 
+from index.analysis import NotesFrequency, NotesTokenizer
 from index.postings import FIELDS, PackedField, bm25_packed_lists
 from index.sorted_terms import SortedTerms
 
@@ -60,14 +62,19 @@ class _GroupedPool:
     def __init__(self, grouped: GroupedPostings) -> None:
         self._grouped = grouped
         self._values: dict[bytes, bytes] = {}  # one object per distinct encoded value
+        self._frequencies: dict[int, bytes] = {}  # a ``NotesFrequency`` value, by frequency
         self.fieldnames: set[str] = set()
 
-    def add(self, item: tuple) -> None:
-        fieldname, tbytes, docnum, weight, value = item
+    def _terms(self, fieldname: str) -> dict[bytes, _TermPostings]:
         by_term = self._grouped.by_field.get(fieldname)
         if by_term is None:
             by_term = self._grouped.by_field[fieldname] = {}
             self.fieldnames.add(fieldname)
+        return by_term
+
+    def add(self, item: tuple) -> None:
+        fieldname, tbytes, docnum, weight, value = item
+        by_term = self._terms(fieldname)
         found = by_term.get(tbytes)
         if found is None:
             found = by_term[tbytes] = (array("i"), array("d"), [])
@@ -77,11 +84,81 @@ class _GroupedPool:
         found[1].append(weight)
         found[2].append(self._values.setdefault(value, value) if value is not None else value)
 
+    def add_field(self, fieldname: str, field: Any, value: object, docnum: int) -> int:
+        """Add one document's postings of an indexed field, as ``SegmentWriter.add_document``
+        adds them (no boosts), and return the field's length (0 when it is not scorable). A
+        ``NotesTokenizer`` field's counted terms go straight into the arrays."""
+        by_term = self._terms(fieldname)
+        length = 0
+        notes = (
+            isinstance(value, str)
+            and isinstance(field.analyzer, NotesTokenizer)
+            and type(field.format) is NotesFrequency
+        )
+        if not notes:
+            for tbytes, frequency, weight, encoded in field.index(value):
+                self.add((fieldname, tbytes, docnum, weight, encoded))
+                length += frequency
+            return length if field.scorable else 0
+        boost, encoded_of = field.format.field_boost, self._frequencies
+        for text, frequency in Counter(field.analyzer.texts(value)).items():
+            tbytes = text.encode("utf-8")
+            found = by_term.get(tbytes)
+            if found is None:
+                found = by_term[tbytes] = (array("i"), array("d"), [])
+            encoded = encoded_of.get(frequency)
+            if encoded is None:
+                encoded = encoded_of[frequency] = pack_uint(frequency)
+            found[0].append(docnum)
+            found[1].append(frequency * boost)
+            found[2].append(encoded)
+            length += frequency
+        return length if field.scorable else 0
+
     def iter_postings(self) -> GroupedPostings:
         return self._grouped
 
     def cleanup(self) -> None:
         """Nothing to remove: the pool never spills to disk."""
+
+
+class GroupedWriter(SegmentWriter):
+    """Whoosh's segment writer, whose ``add_document`` (once a ``PostingTap`` holds its pool)
+    gives each field's postings to the tap whole, not one ``pool.add`` at a time. Documents
+    with boosts or fields that keep vectors, spelling words or columns take Whoosh's own way."""
+
+    def add_document(self, **fields: Any) -> None:
+        pool, schema = self.pool, self.schema
+        if not isinstance(pool, _GroupedPool) or any(name.startswith("_") for name in fields):
+            super().add_document(**fields)
+            return
+        self._check_state()
+        fieldnames = sorted(fields)
+        self._check_fields(schema, fieldnames)
+        if not all(_plain(schema[name]) for name in fieldnames):
+            super().add_document(**fields)
+            return
+        perdocwriter, docnum = self.perdocwriter, self.docnum
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = pool.add_field(fieldname, field, value, docnum) if field.indexed else 0
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+
+def _plain(field: Any) -> bool:
+    """A field ``GroupedWriter`` writes itself: no vectors, spelling words or column."""
+    return not field.vector and not field.separate_spelling() and not field.column_type
 
 
 class _GroupedFieldWriter(W3FieldWriter):

@@ -49,7 +49,7 @@ from index.lang import Lang, paragraph_spans
 from index.model import Chunk
 from index.packed import PACKED, Packed, read_cognates, write_packed, write_packed_lists
 from index.packed import problem as packed_problem
-from index.posting_tap import GroupedCodec, PostingTap
+from index.posting_tap import GroupedCodec, GroupedWriter, PostingTap
 from index.streaming import stream_chunks
 
 log = logging.getLogger(__name__)
@@ -449,7 +449,7 @@ def _write_generation(
     ``chunks.json`` (written as it comes) and to the acronym and word counts (from the index
     fields' analysis of the text); nothing holds all the chunks at once."""
     ix = whoosh_index.create_in(str(folder), build_schema())
-    writer = ix.writer(limitmb=_WRITER_LIMIT_MB, codec=_CODEC)
+    writer = GroupedWriter(ix, limitmb=_WRITER_LIMIT_MB, codec=_CODEC)
     tap = PostingTap(writer)
     seen: set[str] = set()
     counted: list[tuple[str, list[str]]] = []

@@ -1,5 +1,6 @@
-"""The tap in place of Whoosh's posting pool: the commit writes the same Whoosh files as the
-plain W3 codec does, with lists long enough to span several posting blocks."""
+"""The tap in place of Whoosh's posting pool, and the writer that hands it whole fields: the
+commit writes the same Whoosh files as Whoosh's own writer and W3 codec do, with lists long
+enough to span several posting blocks."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
-from index.posting_tap import GroupedCodec, PostingTap
+from index.posting_tap import GroupedCodec, GroupedWriter, PostingTap
 from index.store import build_schema
 
 # A word in every document (its list spans three 128-posting blocks), words in some, and one
@@ -26,11 +27,13 @@ DOCUMENTS = [
 ]
 
 
-def _segment_files(folder: Path, codec: W3Codec, *, tapped: bool) -> dict[str, str]:
-    """Each file inside the segment (named by extension) → its SHA-256."""
+def _segment_files(
+    folder: Path, codec: W3Codec, *, tapped: bool, grouped_writer: bool = False
+) -> dict[str, str]:
+    """Each file inside the segment (named without the segment's id) → its SHA-256."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
-    writer = ix.writer(codec=codec)
+    writer = GroupedWriter(ix, codec=codec) if grouped_writer else ix.writer(codec=codec)
     tap = PostingTap(writer) if tapped else None
     assert tap is None or tap.active
     for document in DOCUMENTS:
@@ -48,13 +51,19 @@ def _segment_files(folder: Path, codec: W3Codec, *, tapped: bool) -> dict[str, s
     }
 
 
+@pytest.mark.parametrize("grouped_writer", [False, True])
 @pytest.mark.parametrize("compression", [0, 3])
-def test_the_tapped_commit_writes_the_files_of_whooshs_own_codec(tmp_path, compression):
+def test_the_tapped_commit_writes_the_files_of_whooshs_own_codec(
+    tmp_path, compression, grouped_writer
+):
     plain = W3Codec(compression=compression)
     grouped = GroupedCodec(compression=compression)
     plain.length_stats = grouped.length_stats = False
     expected = _segment_files(tmp_path / "plain", plain, tapped=False)
-    assert _segment_files(tmp_path / "grouped", grouped, tapped=True) == expected
+    built = _segment_files(
+        tmp_path / "grouped", grouped, tapped=True, grouped_writer=grouped_writer
+    )
+    assert built == expected
     assert {".col", ".pst", ".trm"} <= {name[name.rfind(".") :] for name in expected}
 
 
