@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Frequency
@@ -231,6 +232,13 @@ class NotesTokenizer(Tokenizer):
         for _, tokens, _, _ in _analysed(value):
             yield from self._texts(tokens)
 
+    def term_counts(self, value: str) -> Counter[str]:
+        """How often each of ``texts(value)`` comes, counted in one pass."""
+        analysed = _analysed(value)
+        if self.stemmed:
+            return Counter(chain.from_iterable(_stemmed_tokens(word[1]) for word in analysed))
+        return Counter([word[1][0] for word in analysed])
+
     def __call__(
         self,
         value: str,
@@ -271,7 +279,7 @@ class NotesFrequency(Frequency):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
-        for text, frequency in Counter(analyzer.texts(value)).items():
+        for text, frequency in analyzer.term_counts(value).items():
             yield text, frequency, frequency * boost, pack_uint(frequency)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -101,7 +100,7 @@ class _GroupedPool:
                 length += frequency
             return length if field.scorable else 0
         boost, encoded_of = field.format.field_boost, self._frequencies
-        for text, frequency in Counter(field.analyzer.texts(value)).items():
+        for text, frequency in field.analyzer.term_counts(value).items():
             tbytes = text.encode("utf-8")
             found = by_term.get(tbytes)
             if found is None:
