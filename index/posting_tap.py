@@ -253,6 +253,13 @@ class GroupedCodec(W3Codec):
     def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
         return _GroupedFieldWriter(self, storage, segment)
 
+    def new_segment(self, storage: Any, indexname: str) -> Any:
+        """A segment of Whoosh's own W3 codec with these settings: the segment is pickled into
+        the index's table of contents, so readers need nothing of this module."""
+        plain = W3Codec.__new__(W3Codec)
+        plain.__dict__.update(self.__dict__)
+        return plain.new_segment(storage, indexname)
+
 
 class PostingTap:
     """Postings and field lengths of ``fields`` captured from one Whoosh writer, whose pool it

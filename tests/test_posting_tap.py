@@ -71,3 +71,11 @@ def test_the_grouped_codec_without_a_tap_writes_the_same_files(tmp_path):
     plain, grouped = W3Codec(compression=0), GroupedCodec(compression=0)
     expected = _segment_files(tmp_path / "plain", plain, tapped=False)
     assert _segment_files(tmp_path / "grouped", grouped, tapped=False) == expected
+
+
+def test_the_index_names_whooshs_own_codec_for_its_readers(tmp_path):
+    _segment_files(tmp_path / "grouped", GroupedCodec(compression=0), tapped=True)
+    (segment,) = FileStorage(str(tmp_path / "grouped")).open_index()._segments()
+    assert type(segment.codec()) is W3Codec
+    toc = next((tmp_path / "grouped").glob("*.toc")).read_bytes()
+    assert b"posting_tap" not in toc
