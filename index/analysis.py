@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Frequency
@@ -182,6 +183,23 @@ def words(text: str) -> list[str]:
     return [tokens[0] for _, tokens, _, _ in iter_words(text)]
 
 
+def words_in_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """``words(text[start:end])`` for each ``(start, end)`` of ``spans`` (in order, apart, none
+    cutting a word, as paragraphs are), from one analysis of ``text``: the one its index fields
+    have just made, when they have."""
+    found: list[list[str]] = []
+    analysed = _analysed(text)
+    at = 0
+    for start, end in spans:
+        while at < len(analysed) and analysed[at][2] < start:
+            at += 1
+        first = at
+        while at < len(analysed) and analysed[at][2] < end:
+            at += 1
+        found.append([tokens[0] for _, tokens, _, _ in analysed[first:at]])
+    return found
+
+
 @lru_cache(maxsize=65536)
 def stems(word: str) -> tuple[str, ...]:
     """The English and Spanish stems of a folded word: "hibernar" → ("hibernar", "hibern")."""
@@ -213,6 +231,13 @@ class NotesTokenizer(Tokenizer):
         """The terms of ``value``, as the tokens would carry them (no Token objects)."""
         for _, tokens, _, _ in _analysed(value):
             yield from self._texts(tokens)
+
+    def term_counts(self, value: str) -> Counter[str]:
+        """How often each of ``texts(value)`` comes, counted in one pass."""
+        analysed = _analysed(value)
+        if self.stemmed:
+            return Counter(chain.from_iterable(_stemmed_tokens(word[1]) for word in analysed))
+        return Counter([word[1][0] for word in analysed])
 
     def __call__(
         self,
@@ -254,7 +279,7 @@ class NotesFrequency(Frequency):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
-        for text, frequency in Counter(analyzer.texts(value)).items():
+        for text, frequency in analyzer.term_counts(value).items():
             yield text, frequency, frequency * boost, pack_uint(frequency)
 
 

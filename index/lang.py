@@ -71,11 +71,21 @@ def paragraph_langs(text: str, default: Lang) -> list[tuple[Lang, str]]:
     """Each paragraph of a passage with its own language: notes switch language from one
     paragraph to the next (an English quote in Spanish notes). A paragraph without evidence
     either way takes ``default`` (the passage's language)."""
-    return [
-        (detect_lang_or(paragraph, default), paragraph)
-        for paragraph in _PARAGRAPH_BREAK.split(text)
-        if paragraph.strip()
-    ]
+    return [(lang, text[start:end]) for lang, start, end in paragraph_spans(text, default)]
+
+
+def paragraph_spans(text: str, default: Lang) -> list[tuple[Lang, int, int]]:
+    """``paragraph_langs`` with each paragraph as its ``(start, end)`` in ``text``: the pieces
+    between blank lines that are not blank themselves."""
+    found: list[tuple[Lang, int, int]] = []
+    breaks = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text)]
+    start = 0
+    for end, after in [*breaks, (len(text), len(text))]:
+        paragraph = text[start:end]
+        if paragraph.strip():
+            found.append((detect_lang_or(paragraph, default), start, end))
+        start = after
+    return found
 
 
 def function_word(word: str) -> bool:

@@ -227,7 +227,7 @@ def bm25_weights(
     n = max(1, doc_count)
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
     pairs = zip(docnums, frequencies, strict=True)
-    return array("f", (idf * tf * (k1 + 1) / (tf + norms[d]) for d, tf in pairs))
+    return array("f", [idf * tf * (k1 + 1) / (tf + norms[d]) for d, tf in pairs])
 
 
 def bm25_packed_lists(
