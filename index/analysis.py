@@ -179,8 +179,9 @@ def _stemmed_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def words(text: str) -> list[str]:
-    """The main token of every word, in order: "¿Cuántas réplicas?" → ["cuantas", "replicas"]."""
-    return [tokens[0] for _, tokens, _, _ in iter_words(text)]
+    """The main token of every word, in order: "¿Cuántas réplicas?" → ["cuantas", "replicas"];
+    from the analysis the index fields made of ``text``, when they have."""
+    return [tokens[0] for _, tokens, _, _ in _analysed(text)]
 
 
 def words_in_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:

@@ -67,16 +67,11 @@ def detect_lang(text: str) -> Lang:
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
-def paragraph_langs(text: str, default: Lang) -> list[tuple[Lang, str]]:
-    """Each paragraph of a passage with its own language: notes switch language from one
-    paragraph to the next (an English quote in Spanish notes). A paragraph without evidence
-    either way takes ``default`` (the passage's language)."""
-    return [(lang, text[start:end]) for lang, start, end in paragraph_spans(text, default)]
-
-
 def paragraph_spans(text: str, default: Lang) -> list[tuple[Lang, int, int]]:
-    """``paragraph_langs`` with each paragraph as its ``(start, end)`` in ``text``: the pieces
-    between blank lines that are not blank themselves."""
+    """Each paragraph of a passage, as its ``(start, end)`` in ``text``, with its own language:
+    notes switch language from one paragraph to the next (an English quote in Spanish notes).
+    Paragraphs are the pieces between blank lines that are not blank themselves; one without
+    evidence either way takes ``default`` (the passage's language)."""
     found: list[tuple[Lang, int, int]] = []
     breaks = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text)]
     start = 0

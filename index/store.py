@@ -40,6 +40,7 @@ from index.analysis import (
     NotesFrequency,
     exact_analyzer,
     stemmed_analyzer,
+    words,
     words_in_spans,
 )
 from index.cognates import count_words, mine_cognates
@@ -478,7 +479,7 @@ def _write_generation(
                     out.write(json.dumps(chunk_to_json(chunk), ensure_ascii=False))
                     written += 1
                     lang: Lang = "es" if chunk.lang == "es" else "en"
-                    counted.append((lang, words_in_spans(head, [(0, len(head))])[0]))
+                    counted.append((lang, words(head)))
                     paragraphs = paragraph_spans(chunk.text, lang)
                     spans = [(start, end) for _, start, end in paragraphs]
                     counted.extend(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from index.chunk_records import BLOCK, ChunkRecords
 from index.chunker import chunk_text
-from index.lang import paragraph_langs
+from index.lang import paragraph_spans
 from index.model import Chunk
 from index.packed import PACKED
 from index.search import open_searcher
@@ -162,4 +162,4 @@ def test_each_paragraph_has_its_own_language():
         "La memoria virtual es una técnica del sistema operativo.\n\n"
         "The page table maps virtual pages to physical frames.\n\nTLB"
     )
-    assert [lang for lang, _ in paragraph_langs(text, "es")] == ["es", "en", "es"]
+    assert [lang for lang, _, _ in paragraph_spans(text, "es")] == ["es", "en", "es"]
