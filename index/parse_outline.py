@@ -14,6 +14,7 @@ Breadcrumb: (banner section, block heading, topic line), skipping repeats.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from index.parse_text import (
 )
 
 _HEAVY_SEPARATOR_CHARS = frozenset("#*=")
+_PARENTHESES = re.compile(r"\([^()]*\)")
 _MAX_TOPIC_CHARS = 70
 _MAX_TOPIC_WORDS = 9
 _MAX_BANNER_CHARS = 80
@@ -190,7 +192,9 @@ def _looks_like_topic(line: Line) -> bool:
         return False
     if text[0].islower() or text.endswith((",", ";")) or "://" in text:
         return False
-    if ". " in text or len(text.split()) > _MAX_TOPIC_WORDS:
+    # "Revolución Industrial - segunda (aprox. 1870-1914)": an abbreviation in an aside is not
+    # a sentence's end
+    if ". " in _PARENTHESES.sub("", text) or len(text.split()) > _MAX_TOPIC_WORDS:
         return False
     return any(ch.isalpha() for ch in text)
 

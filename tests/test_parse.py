@@ -241,6 +241,27 @@ def test_standalone_remark_is_not_taken_for_a_topic_title():
     assert [s.title for s in sections] == ["S3"]
 
 
+def test_an_abbreviation_in_a_topics_aside_does_not_make_it_a_sentence():
+    text = "\n".join(
+        [
+            "Historia",
+            "-----",
+            "Revolución Industrial - primera (aprox. 1760 - 1840)",
+            "  - Empieza en Gran Bretaña",
+            "",
+            "Revolución Industrial - segunda (aprox. 1870-1914)",
+            "  - Acero barato: convertidor Bessemer (1856)",
+            "",
+            "Se estudia en clase. Ver apuntes",
+            "  - esto no es un tema",
+        ]
+    )
+    _, sections = parse_note(text)
+    titles = [s.title for s in sections]
+    assert "Revolución Industrial - segunda (aprox. 1870-1914)" in titles
+    assert "Se estudia en clase. Ver apuntes" not in titles
+
+
 # --- cleaning ----------------------------------------------------------------------------------
 
 
