@@ -72,6 +72,8 @@ def _clean_title(title: str) -> str:
     title = re.sub(r"^\[[^\]]*\]\s*", "", title)
     title = re.sub(r"\s*[-–]?\s*PART\s*[\d,\s]+$", "", title, flags=re.IGNORECASE)
     title = re.sub(r"^(?:\d{1,2}|[IVX]{1,4})[.)]\s+(?=\S)", "", title)  # "3. Ciclo de Krebs"
+    # "Etapa 3: Ciclo de Krebs", "Part II - Mitosis": the step's number says nothing of the topic
+    title = re.sub(r"^[^\W\d_]+\s+(?:\d{1,2}|[IVX]{1,4})\s*[:.\-–]\s+(?=\w)", "", title)
     if len(title) > 45:  # "Ciclo de Krebs (= ciclo del ácido cítrico = …)": the name before
         title = re.sub(r"\s*\([^()]*\)\s*$", "", title)
     return title.strip(" -–")
@@ -120,11 +122,16 @@ def _category_heading(title: str) -> bool:
     return title.isupper() and " " not in title.strip() and len(letters) >= 6
 
 
+_CODE_NAME = re.compile(r"[A-Z][A-Za-z]?\d{1,2}")
+
+
 def _usable_title(title: str, answer: str, skip: Set[str]) -> bool:
     if not title or len(title) > 45 or len(title.split()) > 6 or title.endswith("…"):
         return False
-    if len(re.findall(r"[^\W\d_]", title)) < 3 or not title[:1].isalpha():
+    if not title[:1].isalpha():
         return False
+    if len(re.findall(r"[^\W\d_]", title)) < 3 and not _CODE_NAME.fullmatch(title):
+        return False  # "A)", "1b"; but "S3" and "EC2" name services
     if normalise(title) in GENERIC_TITLES or normalise(title) in skip:
         return False
     if _category_heading(title):
@@ -190,7 +197,11 @@ def subject_prefix(
     for raw_title in reversed(titles):
         title = _clean_title(raw_title)
         if not _usable_title(title, answer, skip):
-            continue
+            # "Fermentación (sin O2)" over a blank of 2: the name without its aside still
+            # covers the line, better than the wider heading above it would
+            title = re.sub(r"\s*\([^()]*\)\s*$", "", title)
+            if not _usable_title(title, answer, skip):
+                continue
         if own and not verb_first and not contains_phrase(title, own):
             return ""
         return f"[{title}] "
