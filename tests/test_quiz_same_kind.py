@@ -49,3 +49,24 @@ def test_same_kind_compares_case_digits_verb_form_and_word_count():
     assert not same_kind("Mitosis", "Division by a contractile ring")
     assert not same_kind("Kinesis", "Kinesis2")
     assert same_kind("Failover", "Latency-based")
+
+
+def test_a_sub_item_is_not_a_sibling_of_the_items_above_it():
+    from index.chunker import chunk_text
+    from index.quiz.candidates import note_lines
+    from index.quiz.groups import list_groups
+
+    text = (
+        "# Mitosis\n\nFases (PMAT):\n\n"
+        "1. Profase: la cromatina se condensa.\n"
+        "2. Metafase: cromosomas en la placa ecuatorial.\n"
+        "3. Anafase: se separan las cromátidas.\n"
+        "4. Telofase: se forma la envoltura nuclear.\n"
+        "- Citocinesis: división del citoplasma.\n"
+        "  - Animal: anillo contráctil de actina.\n"
+        "  - Vegetal: fragmoplasto y placa celular.\n"
+    )
+    groups = list_groups(note_lines(chunk_text("bio.md", text)))
+    assert [group.terms for group in groups] == [
+        ("Profase", "Metafase", "Anafase", "Telofase", "Citocinesis")
+    ]

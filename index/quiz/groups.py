@@ -52,6 +52,8 @@ def definition_runs(defs: Sequence[Definition]) -> list[Group]:
             last is not None
             and last.line.chunk_index == definition.line.chunk_index
             and 0 < definition.line.line_no - last.line.line_no <= MAX_GAP
+            # "Telofase: …" then "  - Animal: …" under "Citocinesis": a sub-item is not a phase
+            and definition.line.parent == last.line.parent
         ):
             runs[-1].append(definition)
         else:
@@ -88,14 +90,18 @@ def list_groups(lines: Sequence[NoteLine]) -> list[Group]:
             continue
         items: list[NoteLine] = []
         cursor = index + 1
+        last_line_no = lines[index].line_no
         while cursor < len(lines):
             line = lines[cursor]
             if line.chunk_index != lines[index].chunk_index or not line.bullet:
                 break
-            if line.line_no - (items[-1].line_no if items else lines[index].line_no) > MAX_GAP:
+            if line.line_no - last_line_no > MAX_GAP:
                 break
-            items.append(line)
+            last_line_no = line.line_no
             cursor += 1
+            if items and line.parent != items[0].parent:
+                continue  # "  - Animal: …" under "Citocinesis": a sub-item, not an item
+            items.append(line)
         terms = [_item_term(line) for line in items]
         if items and all(terms) and len(_distinct([t for t in terms if t])) >= MIN_GROUP - 1:
             groups.append(
