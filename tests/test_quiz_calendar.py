@@ -1,6 +1,6 @@
-"""Wrong options for days of the month and years are days and years ("48 julio" and the year
-3000 gave the answer away in a blind grading), and a student's own labels ("Pendiente: …")
-are not terms to ask about."""
+"""A day of the month is not asked (trivia, and a weekday can give it away), wrong options for
+years are years (the year 3000 gave the answer away in a blind grading), and a student's own
+labels ("Pendiente: …", "Condiciones terribles: …") are not terms to ask about."""
 
 from __future__ import annotations
 
@@ -27,11 +27,12 @@ def test_days_and_years_are_told_from_other_numbers(number, question, kind):
     assert calendar_kind(number, "", question) == kind
 
 
-def test_a_day_of_the_month_gets_other_days():
+def test_a_day_of_the_month_is_not_asked():
     question = "[San Martín] Completa: ___ julio 1821: declara la independencia del Perú"
-    options = numeric_options("28", "", "", "count", (), question, "seed")
-    assert options is not None and len(options) == 3
-    assert all(1 <= int(option) <= 31 and option != "28" for option in options)
+    assert numeric_options("28", "", "", "count", (), question, "seed") is None
+    # the same count elsewhere in a line is a figure to learn
+    other = "[Glucólisis] Completa: la glucólisis tiene ___ reacciones en el citosol"
+    assert numeric_options("28", "", "", "count", (), other, "seed") is not None
 
 
 def test_a_year_gets_other_years_not_far_and_not_in_the_future():
@@ -41,9 +42,27 @@ def test_a_year_gets_other_years_not_far_and_not_in_the_future():
     assert all(1770 <= int(option) <= 1830 and option != "1804" for option in options)
 
 
-@pytest.mark.parametrize("label", ["Pendiente", "TODO", "Ver también", "Referencias", "Links"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Pendiente",
+        "TODO",
+        "Ver también",
+        "Referencias",
+        "Links",
+        "Condiciones terribles",
+        "Acero barato",
+        "Nuevos países líderes",
+        "Main features",
+    ],
+)
 def test_a_students_own_labels_are_not_terms(label):
     assert not looks_like_term(label)
+
+
+@pytest.mark.parametrize("name", ["New Deal", "Segunda Internacional", "Log Group", "Key pair"])
+def test_names_with_a_common_adjective_are_still_terms(name):
+    assert looks_like_term(name)
 
 
 def test_a_numbered_or_long_heading_still_names_its_section():

@@ -189,3 +189,34 @@ def test_an_answer_spelling_out_the_questions_figures_is_given_away():
     assert not number_word_leak(question, "Three-Fifths Compromise", numbered)
     leaky = item(question=question, options=("Three-Fifths Compromise", *rivals), answer=0)
     assert "the answer spells out a figure of the question" in problems(leaky)
+
+
+@pytest.mark.parametrize("key", ["64", "16", "256"])
+def test_a_size_that_is_a_power_of_two_gets_powers_of_two(key):
+    question = "[HDFS] Complete: a block is a segment of data on HDFS (___)"
+    options = numeric_options(key, "MB", "", "size", (), question, "seed")
+    assert options is not None and len(options) == 3
+    values = [int(option.removesuffix("MB")) for option in options]
+    assert all(is_power_of_two(value) for value in values), options
+    assert len({*values, int(key)}) == 4
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("[DNS] Complete: ___ root servers (a.root-servers.net … m.root-servers.net)", True),
+        ("[Grades] Complete: ___ grades, from A to E", True),
+        ("[Levels] Complete: ___ levels (1 - 7) in the OSI model", True),
+        ("[DNS] Complete: ___ root server identities, hundreds of instances", False),
+        ("[Levels] Complete: ___ layers, with TCP at layer 4 and HTTP at 7", False),
+    ],
+)
+def test_a_range_in_the_stem_that_spans_the_count_gives_it_away(question, counted):
+    answer = {"DNS": "13", "Grades": "5", "Levels": "7"}[question[1:].split("]")[0]]
+    numeric = item(
+        kind="numeric",
+        question=question,
+        options=(answer, "9", "20", "25"),
+        answer=0,
+    )
+    assert ("a range in the question counts the answer" in problems(numeric)) is counted

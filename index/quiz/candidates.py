@@ -265,6 +265,30 @@ _NOT_IN_TERMS = frozenset(
         "requires becomes run runs corre"
     )
 )
+# Judging or generic adjectives: "Condiciones terribles", "Acero barato", "Nuevos países
+# líderes" and "Main features" are a student's labels for a point, not names of things.
+_EVALUATIVE = frozenset(
+    word_list(
+        "terrible terribles horrible horribles barato barata baratos baratas caro cara caros "
+        "caras nuevo nueva nuevos nuevas buen bueno buena buenos buenas malo mala malos malas "
+        "importante importantes principal principales grandes varios varias otros otras "
+        "distintos distintas diferentes mejores peores main new important cheap expensive "
+        "terrible good bad better worse other various different big huge"
+    )
+)
+
+
+def _label_phrase(words: Sequence[str]) -> bool:
+    """Two or more words judging or sorting rather than naming: an evaluative adjective in
+    lower case, or opening a phrase whose other words are all lower case ("New Deal" names)."""
+    if len(words) < 2:
+        return False
+    if any(word in _EVALUATIVE for word in words[1:]):
+        return True
+    rest_lower = all(word[:1].islower() for word in words[1:])
+    return words[0].casefold() in _EVALUATIVE and rest_lower
+
+
 _KEEP_SMALL = frozenset({"of", "for", "de", "del", "to", "on", "in", "en", "at", "as", "a", "the"})
 _IMPERATIVES = frozenset(
     word_list(
@@ -329,6 +353,8 @@ def looks_like_term(term: str) -> bool:
     if sum(word.casefold() in _FUNCTION_WORDS for word in words) > 1:
         return False
     if any(word.casefold() in _NOT_IN_TERMS for word in words):
+        return False
+    if _label_phrase(words):
         return False
     if words[0].casefold() in _IMPERATIVES or normalise(words[0]) in _LECTURE_WORDS:
         return False  # a step ("Push Image") or a lecture title ("Comparison of …")

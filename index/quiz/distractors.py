@@ -465,7 +465,6 @@ _WORD_BEFORE_BLANK = re.compile(r"([^\W\d_]+)\.?\s+(?:de\s+)?___")
 _YEAR_CUES = frozenset(
     word_list("en in año year años years desde since hasta until circa del año ca antes before")
 )
-_DAY_STEPS = (3, -3, 5, -5, 7, -7, 2, -2, 10, -10, 12, -12)
 _YEAR_STEPS = (4, -4, 8, -8, 12, -12, 2, -2, 20, -20, 30, -30)
 
 
@@ -490,9 +489,7 @@ def calendar_kind(number: str, unit: str, question: str) -> str | None:
     return "year" if cue or month_before or other_year else None
 
 
-def _calendar_values(value: int, kind: str) -> list[int]:
-    if kind == "day":
-        return [value + step for step in _DAY_STEPS if 1 <= value + step <= 28]
+def _calendar_values(value: int) -> list[int]:
     latest = max(value, date.today().year)
     return [value + step for step in _YEAR_STEPS if value + step <= latest]
 
@@ -501,14 +498,17 @@ def numeric_options(
     number: str, unit: str, joiner: str, family: str, nearby: Sequence[str], question: str, key: str
 ) -> list[str] | None:
     """Three wrong numbers in the answer's unit, written like the answer, or None when none fit.
-    Days of the month and years get other days and years near them."""
+    Years get other years near them. A day of the month is not asked: a strict examiner calls
+    "Valmy (___ sept 1792)" trivia, and beside another date its weekday can give it away."""
     parsed = parse_number(number)
     if parsed is None:
         return None
     value, style = parsed
     calendar = calendar_kind(number, unit, question)
-    if calendar is not None:
-        picks = [str(v) for v in _calendar_values(int(value), calendar)]
+    if calendar == "day":
+        return None
+    if calendar == "year":
+        picks = [str(v) for v in _calendar_values(int(value))]
         nearest = [p for p in picks if not re.search(rf"(?<!\d){p}(?!\d)", question)][:6]
         _seeded(key).shuffle(nearest)
         return nearest[:3] if len(nearest) >= 3 else None
@@ -542,6 +542,17 @@ def numeric_options(
     if nines is not None:
         for option in nines:
             offer(option)
+        return chosen if len(chosen) == 3 else None
+    if family == "size" and is_power_of_two(value) and value >= 4:
+        # 64MB beside 40MB and 120MB: sizes of memory and blocks go by powers of two
+        powers = [
+            power
+            for power in (value / 2, value * 2, value / 4, value * 4, value * 8, value / 8)
+            if power >= 1 and power == int(power)
+        ][:4]
+        rng.shuffle(powers)  # else the key would always be the third smallest
+        for power in powers:
+            offer(format_number(power, style))
         return chosen if len(chosen) == 3 else None
     near_values = []
     for other in nearby if unit else ():  # bare numbers nearby count different things

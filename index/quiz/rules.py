@@ -139,6 +139,30 @@ def numbers_its_members(question: str, count: int) -> bool:
     return re.search(pattern, question, re.IGNORECASE) is not None
 
 
+_RANGE = re.compile(
+    r"(?<![\w])(?P<first>[a-zA-Z]|\d{1,3})(?P<tail>[.)][\w.-]*)?\s*"
+    r"(?:…|\.\.\.|–|-|to|hasta|through)\s*(?P<last>[a-zA-Z]|\d{1,3})(?P=tail)?(?![\w])"
+)
+
+
+def range_spans_count(question: str, count: int) -> bool:
+    """'(a.root-servers.net … m.root-servers.net)' beside '___ root servers': the range of
+    letters or numbers the stem spells out counts the answer (a to m is 13)."""
+    for match in _RANGE.finditer(question):
+        first, last = match.group("first"), match.group("last")
+        if first.isdigit() != last.isdigit():
+            continue
+        if first.isdigit():
+            span = int(last) - int(first) + 1
+        elif first.islower() == last.islower():
+            span = ord(last) - ord(first) + 1
+        else:
+            continue
+        if span == count and span > 2:
+            return True
+    return False
+
+
 def _acronym_spells_answer(question: str, answer: str, expansions: Mapping[str, Set[str]]) -> bool:
     """An acronym of the question whose expansion holds every word of the answer: "PRRs" in
     the stem gives away "Receptors" (pattern-recognition receptors)."""
@@ -358,6 +382,8 @@ def problems(
                 found.append("the other numbers of the question give the answer")
             if not unit and whole and numbers_its_members(item.question, int(answer_value)):
                 found.append("the question numbers the counted things up to the answer")
+            if not unit and whole and range_spans_count(item.question, int(answer_value)):
+                found.append("a range in the question counts the answer")
             if not unit and _ONE_FOR_EACH.search(item.question):
                 found.append("a count of one per something the question does not give")
             if lone_precise_number(numbers, item.answer):
