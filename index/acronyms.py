@@ -11,6 +11,7 @@ version, "GP2"), so "Custom Metric (ASG)" or "EC2 - VM" are not mined.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
@@ -18,7 +19,8 @@ from index.analysis import fold
 from index.model import Chunk
 
 _ACRONYM = r"[A-Z][A-Za-z0-9]{1,7}"
-_WORD = r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
+# letters of any script: "Frontera de Posibilidades de Producción (FPP)" is one expansion
+_WORD = r"[^\W\d_][^\W_]*(?:-[^\W_]+)*"
 _BACKWARD = re.compile(rf"((?:{_WORD}[ ]+){{1,10}})\((?P<acr>{_ACRONYM})\)")
 # What ``_BACKWARD`` cannot match without, found far faster: its scan tries up to ten words
 # before every word of a line, the most costly part of mining
@@ -105,9 +107,15 @@ def _plain_initials(letters: str, expansion: str) -> bool:
     return all(w[:1].isupper() for w in words) and "".join(w[0] for w in words).lower() == letters
 
 
+def _unaccented(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _segments(word: str) -> list[str]:
+    """Camel-case and hyphenated pieces, read without accents ("Producción" is one piece)."""
     pieces: list[str] = []
-    for part in word.split("-"):
+    for part in _unaccented(word).split("-"):
         pieces.extend(_SEGMENT.findall(part) or ([part] if part else []))
     return pieces
 

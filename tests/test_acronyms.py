@@ -151,3 +151,15 @@ def test_the_sense_defined_in_more_places_comes_first():
     table = mine_acronyms([one_note, *others])
     assert table["ic"][0] == "Integrated Circuit"
     assert table["ic"][1] == "Instruction Count"
+
+
+def test_an_expansion_with_accented_letters_is_mined_whole():
+    mined = mine_acronyms(
+        [
+            "FPP (Frontera de Posibilidades de Producción) = PPF en inglés.",
+            "El Retículo Endoplasmático Rugoso (RER) sintetiza proteínas.",
+        ],
+        most=None,
+    )
+    assert mined["fpp"] == ["Frontera de Posibilidades de Producción"]
+    assert mined["rer"] == ["Retículo Endoplasmático Rugoso"]
