@@ -337,7 +337,7 @@ def problems(
         found.append(f"unknown language {item.lang!r}")
     if not item.question.strip() or len(item.question) > MAX_QUESTION:
         found.append("question empty or longer than 300 characters")
-    least = 3
+    least = 2 if item.kind == "compare" else 3
     if not least <= len(item.options) <= 4:
         found.append(f"needs {least} to 4 options")
     if not 0 <= item.answer < len(item.options):
