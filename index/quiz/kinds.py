@@ -359,6 +359,11 @@ def cloze_candidate(
     return Candidate(_item("cloze", line, question, term, [t for t, _ in siblings]), score, line)
 
 
+_COMPOUND_BEFORE = re.compile(r"\d\s?(?:h|hs|hrs?|min)\s*$", re.IGNORECASE)
+_COMPOUND_AFTER = re.compile(r"\s*\d+\s?(?:s|seg|secs?|min)\b", re.IGNORECASE)
+_SINGULAR_ENTRY = re.compile(r"\s+[a-zñáéíóú]+(?<!s)\b(?!\s*[:=])")
+
+
 def numeric_candidate(
     fact: NumberFact, nearby: Sequence[str], skip: Set[str] = frozenset()
 ) -> Candidate | None:
@@ -392,6 +397,10 @@ def numeric_candidate(
         return None  # "900 seg. (15 minutos)": the same figure in other words next to it
     if re.search(r"\s[-–—]\s*$", line.text[: fact.start]) and not line.text[fact.end :].strip(" ."):
         return None  # "… - Puede cambiarse el tipo - 54%": a figure of what?
+    if _COMPOUND_BEFORE.search(before) or _COMPOUND_AFTER.match(after):
+        return None  # "23 h ___ 4 s": minutes of an hour, which no wrong option may pass 59
+    if fact.start == 0 and not fact.unit and _SINGULAR_ENTRY.match(line.text[fact.end :]):
+        return None  # "15 vida e integridad física": an article's number, not a count of lives
     prefix = subject_prefix(line, answer, skip)
     if prefix is None:
         return None
