@@ -109,3 +109,18 @@ def test_a_line_of_bare_jargon_takes_the_language_of_its_word_endings():
     chunks = chunk_text("apuntes.txt", text)
     line = next(line for line in note_lines(chunks) if line.text.startswith("Reliability"))
     assert line.lang == "en"
+
+
+def test_a_run_of_slash_separated_facts_is_not_a_stem():
+    text = (
+        "# API Gateway\n\n## Caching\n\n"
+        "- Caching is configured per stage / Default TTL 5 minutes / can be up to 1 hour\n"
+        "- The default cache time to live of a stage is 300 seconds for every method.\n"
+    )
+    lines = note_lines(chunk_text("n.md", text))
+    asked = {}
+    for line in lines:
+        for fact in number_facts(line):
+            asked[fact.number + fact.joiner + fact.unit] = numeric_candidate(fact, ())
+    assert asked["5 minutes"] is None
+    assert asked["300 seconds"] is not None

@@ -391,6 +391,8 @@ def numeric_candidate(
         return None  # "… to 16 bits is 1111 1111 1111 0001": a worked example, count the digits
     if len(re.findall(r"(?<![\w])[a-e]\)\s?\w", line.text)) >= 2:
         return None  # "a)expedited (…), b)standard (…), c)bulk (___)": a run of facts
+    if line.text.count(" / ") >= 2:
+        return None  # "Caching per stage / Default TTL ___ / up to 1hour / …": a run of facts
     after = line.text[fact.end : fact.end + 25]
     before = line.text[max(0, fact.start - 25) : fact.start]
     if re.match(r"\W{0,3}\(\s*~?\d", after) or re.search(r"\d\s?[^\W\d]*\W{0,3}\(\s*~?$", before):
