@@ -211,8 +211,11 @@ def thin_property(prop: str) -> bool:
 
 
 def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
-    """From an 'X vs Y' line followed by 'p vs q' lines: which of X and Y has p (or q)?"""
-    out: list[tuple[str, Candidate]] = []
+    """From an 'X vs Y' line followed by 'p vs q' lines: which of X and Y has p (or q)?
+
+    One item per comparison, on its most telling property: two options are a coin toss to a
+    strict examiner (FAIR at best), so a note of many comparisons must not fill a quiz."""
+    out: list[tuple[str, int, Candidate]] = []
     for index, head in enumerate(lines):
         compared = None if head.bullet else _COMPARED.match(head.text)
         if compared is None:
@@ -240,7 +243,12 @@ def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
             if len(question) > MAX_QUESTION:
                 continue
             item = _item("compare", line, question, answer, [(x, y)[1 - side]])
-            out.append((normalise(prop), Candidate(item, 2.4, line)))
+            out.append((normalise(prop), index, Candidate(item, 2.4, line)))
     # "Space unlimited (EBS)" on two lines: the same property, maybe on both sides
-    asked = Counter(prop for prop, _ in out)
-    return [candidate for prop, candidate in out if asked[prop] == 1]
+    asked = Counter(prop for prop, _, _ in out)
+    best: dict[int, tuple[int, Candidate]] = {}
+    for prop, block, candidate in out:
+        telling = len(_PROPERTY_WORD.findall(prop))
+        if asked[prop] == 1 and (block not in best or telling > best[block][0]):
+            best[block] = (telling, candidate)
+    return [candidate for _, candidate in best.values()]
