@@ -124,3 +124,16 @@ def test_a_run_of_slash_separated_facts_is_not_a_stem():
             asked[fact.number + fact.joiner + fact.unit] = numeric_candidate(fact, ())
     assert asked["5 minutes"] is None
     assert asked["300 seconds"] is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "typo"),
+    [
+        ("- S3 IA should be used for for data not accessed often, for 30 days at least", True),
+        ("- El límite es de de 300 mensajes por segundo sin batching", True),
+        ("- S3 IA should be used for data not accessed often, for 30 days at least", False),
+    ],
+)
+def test_a_doubled_word_is_a_slip(text, typo):
+    (line,) = note_lines(chunk_text("n.md", "# S3\n\n" + text + "\n"))
+    assert (line.problem == "typo") is typo

@@ -201,8 +201,10 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                 plain = with_plain_symbols(text)
                 if plain and fact_problem(plain, chunk.path, chunk.source) is None:
                     text, problem = plain, None
-            if problem is None and typos.has_typo(text, deep=lang == "es"):
-                problem = "typo"
+            if problem is None and (
+                typos.has_typo(text, deep=lang == "es") or _DOUBLED_WORD.search(text)
+            ):
+                problem = "typo"  # "used for for data": a slip a stem would copy
             heading_deep = chunk_lang == "es"
             if problem is None and chunk.path and typos.has_typo(chunk.path[-1], heading_deep):
                 problem = "typo in its heading"  # "AWS CloudWath Alarms" would head the stem
@@ -210,6 +212,9 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                 NoteLine(chunk, index, line_no, text, lang, problem, bullet, parent, beside)
             )
     return lines
+
+
+_DOUBLED_WORD = re.compile(r"\b([^\W\d_]{2,})\s+\1\b", re.IGNORECASE)
 
 
 def _indent(raw: str) -> int:
