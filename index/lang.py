@@ -59,6 +59,24 @@ def detect_lang_or(text: str, default: Lang) -> Lang:
     return default
 
 
+_ENGLISH_ENDINGS = re.compile(r"(?:ility|ilities|tion|tions|ness|ment|ments|ing|ity)$")
+_SPANISH_ENDINGS = re.compile(r"(?:idad|idades|ción|ciones|sión|siones|mente|miento|mientos)$")
+
+
+def word_ending_lang(text: str) -> Lang | None:
+    """The language a line of bare jargon leans to by its words' endings, when it has no
+    function words at all: "Reliability: … durability / … availability" reads as English,
+    "Escalabilidad y replicación" as Spanish; None when the endings do not tell."""
+    words = _WORD.findall(text.lower())
+    english = sum(bool(_ENGLISH_ENDINGS.search(word)) for word in words)
+    spanish = sum(bool(_SPANISH_ENDINGS.search(word)) for word in words)
+    if english >= 2 and spanish == 0:
+        return "en"
+    if spanish >= 2 and english == 0:
+        return "es"
+    return None
+
+
 def detect_lang(text: str) -> Lang:
     """``"es"`` when the passage reads as Spanish, else ``"en"`` (also for empty or odd input)."""
     return detect_lang_or(text, "en")

@@ -30,6 +30,7 @@ from index.parse_text import (
 
 _HEAVY_SEPARATOR_CHARS = frozenset("#*=")
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_ENUMERATOR = re.compile(r"^(?:[^\W\d_]+\s+)?(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5}|[a-z])[.)]\s+")
 _MAX_TOPIC_CHARS = 70
 _MAX_TOPIC_WORDS = 9
 _MAX_BANNER_CHARS = 80
@@ -193,8 +194,9 @@ def _looks_like_topic(line: Line) -> bool:
     if text[0].islower() or text.endswith((",", ";")) or "://" in text:
         return False
     # "Revolución Industrial - segunda (aprox. 1870-1914)": an abbreviation in an aside is not
-    # a sentence's end
-    if ". " in _PARENTHESES.sub("", text) or len(text.split()) > _MAX_TOPIC_WORDS:
+    # a sentence's end, nor is the dot of a number ("TEMA 1. CONCEPTO", "2. Tipos de …")
+    bare = _ENUMERATOR.sub("", _PARENTHESES.sub("", text))
+    if ". " in bare or len(text.split()) > _MAX_TOPIC_WORDS:
         return False
     return any(ch.isalpha() for ch in text)
 

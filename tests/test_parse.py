@@ -262,6 +262,27 @@ def test_an_abbreviation_in_a_topics_aside_does_not_make_it_a_sentence():
     assert "Se estudia en clase. Ver apuntes" not in titles
 
 
+def test_a_numbered_topic_line_is_a_topic_not_a_sentence():
+    text = "\n".join(
+        [
+            "DERECHO CONSTITUCIONAL - apuntes",
+            "Grupo B, prof. Sanz. Examen tipo test.",
+            "",
+            "TEMA 1. CONCEPTO DE CONSTITUCIÓN",
+            "",
+            "\ta) Constitución de EE.UU.: firmada en 1787.",
+            "",
+            "TEMA 2. HISTORIA CONSTITUCIONAL",
+            "",
+            "\t- 1812 Constitución de Cádiz",
+        ]
+    )
+    _, sections = parse_note(text)
+    titles = [s.title for s in sections]
+    assert "TEMA 1. CONCEPTO DE CONSTITUCIÓN" in titles
+    assert "TEMA 2. HISTORIA CONSTITUCIONAL" in titles
+
+
 # --- cleaning ----------------------------------------------------------------------------------
 
 

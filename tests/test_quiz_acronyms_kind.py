@@ -90,3 +90,15 @@ def test_a_misspelt_expansion_is_not_asked():
         for c in acronym_candidates(lines, expansions, {"notes.md": frozenset()})
     }
     assert "Harware Security Module" not in asked
+
+
+def test_the_key_is_not_the_option_sharing_most_words_with_the_others():
+    # one word swapped per distractor made the key the common core of all four options
+    skip = {"notes.md": frozenset[str]()}
+    items = [c.item for c in acronym_candidates(_lines(), acronym_expansions(_lines()), skip)]
+    assert items
+    for item in items:
+        words = [set(option.casefold().split()) for option in item.options]
+        shared = [sum(len(w & other) for other in words if other is not w) for w in words]
+        key = shared[item.answer]
+        assert any(shared[i] >= key for i in range(len(shared)) if i != item.answer), item

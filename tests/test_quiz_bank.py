@@ -20,7 +20,7 @@ FRAMES_ES = (
     "¿Qué término",
     "¿Qué describe",
     "¿Cuál de estos NO",
-    "¿Cuál de estas corresponde",
+    "¿cuál corresponde",
     "¿Qué significa la sigla",
 )
 FRAMES_EN = (
@@ -28,7 +28,7 @@ FRAMES_EN = (
     "Which term",
     "Which describes",
     "Which of these is NOT",
-    "Which of these is true of",
+    "which one",
     "stand for?",
 )
 
@@ -75,13 +75,15 @@ def test_bank_is_healthy_in_every_kind_and_language(bank):
     langs = Counter(item.lang for item in bank)
     # 79 before the seed-97 grading's BAD patterns were filtered, 69 after; 67 before the
     # same fact stated twice (two files, two sections) was asked once, 66 after
-    assert len(bank) >= 64, kinds
+    # 68 before the sixth blind grading; 63 after its rules (runs of slash-separated facts,
+    # doubled words, one compare per comparison)
+    assert len(bank) >= 60, kinds
     assert kinds["numeric"] >= 40, kinds
     # 9 before; the IO1-for-"IOPS" match and the "___ Hardware appliance" cloze were BAD
     # 6 before round 2, whose accent rule set aside the FAIR "[Tipos de Volumenes EBS]" cloze
     assert kinds["match"] + kinds["cloze"] + kinds["define"] >= 5, kinds
     # 3 compare before the round-2 grading; "which one matches 'no fees'" was too vague to ask;
-    # 2 before the two-option form (a coin toss) gave way to three options
+    # 2 before one item per comparison
     assert kinds["compare"] >= 1 and kinds["not_in_list"] >= 1, kinds
     assert langs["en"] >= 30 and langs["es"] >= 20, langs
     assert {item.source for item in bank} == {"aws-sa-pro-notes.txt", "aws-saa-apuntes.txt"}
@@ -96,7 +98,7 @@ def test_telegram_quiz_limits_hold(bank):
     for item in bank:
         assert 1 <= len(item.question) <= 300, item
         assert 2 <= len(item.options) <= 10, item
-        assert 3 <= len(item.options) <= 4, item
+        assert len(item.options) == 2 if item.kind == "compare" else 3 <= len(item.options) <= 4
         assert all(1 <= len(option) <= 100 for option in item.options), item
         assert 1 <= len(item.explanation) <= 200, item
         assert 0 <= item.answer < len(item.options)

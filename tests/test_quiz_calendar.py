@@ -95,3 +95,13 @@ def test_a_short_line_that_starts_its_own_entry_is_not_joined_to_the_line_above(
     ]
     texts = [text.strip() for _, text, _ in _logical_lines(raw)]
     assert texts[:2] == [raw[0].strip(), "mayo 1969: Cordobazo"]
+
+
+def test_a_line_of_slash_separated_items_is_not_joined_to_the_next():
+    from index.quiz.candidates import _logical_lines
+
+    raw = [
+        "Scalable Reads / Automated Backups / Auto Scaling Cluster / Multi master support",
+        "stores 6 copies of data to 3 AZs",
+    ]
+    assert [text for _, text, _ in _logical_lines(raw)] == raw

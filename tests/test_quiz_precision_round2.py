@@ -175,37 +175,10 @@ def test_a_compare_property_of_fewer_than_three_content_words_is_not_asked():
         "Cross Region Replicas vs Global Database\n"
         "- Data transfer fees across region VS no fees\n"
         "- Replication lag of some seconds between regions VS replication lag under a second\n"
-        "- Several minutes of recovery time VS about one minute of recovery time\n"
-        "- Built on the binary log of the engine VS built on the storage layer below it\n"
     )
     lines = note_lines([_chunk(text, ("Aurora",), "en")])
-    items = [candidate.item for candidate in compare_candidates(lines)]
-    assert items
-    assert not any("No fees" in item.options for item in items)
-
-
-def test_a_compare_item_offers_the_other_things_side_of_other_lines():
-    rows = [
-        ("Replication lag of some seconds between regions", "replication lag under a second"),
-        ("Several minutes of recovery time", "about one minute of recovery time"),
-        ("Built on the binary log of the engine", "built on the storage layer below it"),
-    ]
-    text = "Cross Region Replicas vs Global Database\n" + "".join(
-        f"- {left} VS {right}\n" for left, right in rows
-    )
-    items = [c.item for c in compare_candidates(note_lines([_chunk(text, ("Aurora",), "en")]))]
-    assert items
-    for item in items:
-        assert len(item.options) == 3
-        own_is_y = "true of “Global Database”" in item.question
-        keys = {(right if own_is_y else left).capitalize() for left, right in rows}
-        wrong = {(left if own_is_y else right).capitalize() for left, right in rows}
-        assert item.correct_option.capitalize() in keys
-        distractors = [o for i, o in enumerate(item.options) if i != item.answer]
-        assert all(option.capitalize() in wrong for option in distractors), item
-    two = "Batch vs Lambda\n- Runs for as long as needed VS stops after fifteen minutes\n"
-    two += "- Docker images of any language VS a runtime from a short list\n"
-    assert compare_candidates(note_lines([_chunk(two, ("Compute",), "en")])) == []
+    asked = [candidate.item.question for candidate in compare_candidates(lines)]
+    assert asked and not any("“no fees”" in question for question in asked)
 
 
 def test_a_slip_made_a_few_times_beside_a_far_commoner_word_is_a_typo():

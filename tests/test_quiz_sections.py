@@ -350,3 +350,60 @@ def test_terms_named_as_properties_of_one_noun_are_one_kind_and_others_are_not()
         assert (
             set(item.options) == vector
         )  # "Regresión lineal" is also "la recta …", not a vector's
+
+
+MIPS_NOTE = """# MIPS
+
+## Load and Store
+
+- The offset is the displacement from the base address in bytes.
+- The base register holds the address of the first byte of the data.
+
+## Procedures
+
+- A callee is a procedure that another procedure calls with jal.
+- A caller is a procedure that saves its registers before a call.
+
+## Arithmetic
+
+- Overflow is a condition that occurs when a result exceeds the range of its data type.
+- Underflow is a condition that occurs when a result is too small for its data type.
+"""
+
+
+def test_terms_of_other_sections_of_a_chapter_are_not_distractors():
+    # a chapter defines offsets, callees and overflows: three kinds of thing
+    bank = build_question_bank(chunk_text("cs/MIPS.md", MIPS_NOTE))
+    for item in bank:
+        assert not {"Offset", "Overflow"} <= set(item.options), item
+
+
+def test_a_shelf_heading_is_no_distractor():
+    from index.quiz.sections import HeadingDefinition, _fair_sibling_heading
+
+    note = "# Matrices\n\n## Similarity\n\nSimilarity is an equivalence relation on matrices.\n"
+    line = next(line for line in note_lines(chunk_text("la/Matrices.md", note)))
+    similarity = HeadingDefinition("Similarity", "an equivalence relation on matrices", line, True)
+    assert _fair_sibling_heading("Determinant", similarity, [])
+    assert not _fair_sibling_heading("Theorems", similarity, [])
+    assert not _fair_sibling_heading("Useful Lemmas", similarity, [])
+
+
+def test_a_table_question_names_the_column_of_its_cell():
+    note = """# Heart
+
+## Chambers
+
+| Chamber | Receives from | Exit valve |
+|---|---|---|
+| Right atrium | venae cavae and the coronary sinus | tricuspid valve, three cusps |
+| Right ventricle | the right atrium through the tricuspid | pulmonary valve, three cusps |
+| Left atrium | the four pulmonary veins | mitral valve, two cusps |
+| Left ventricle | the left atrium through the mitral | aortic valve, three cusps |
+"""
+    lines = note_lines(chunk_text("anatomy/Heart.md", note))
+    items = [c.item for c in table_candidates(lines, file_titles(chunk_text("a.md", "# A\n")))]
+    matches = [item for item in items if item.kind == "table"]
+    assert matches
+    for item in matches:
+        assert "“Receives from: " in item.question or "“Exit valve: " in item.question, item

@@ -187,14 +187,19 @@ def _distractors(
     real: Set[str],
     names: Set[str] = frozenset(),
 ) -> list[str]:
-    """Up to three wrong expansions of ``acronym``, each one word away from the right one.
+    """Three wrong expansions of ``acronym`` that spell its letters, or fewer when none fit.
 
     A name (a word the notes hardly ever write in lower case, in ``names``) swaps only with a
-    name, a common word only with a common word: "Read Cognito Units" for RCU is no rival."""
-    by_place: list[list[str]] = []
+    name, a common word only with a common word: "Read Cognito Units" for RCU is no rival.
+
+    Each distractor swapping a single word of the key would make the key the one option
+    sharing words with all the others (a blind grade called it a convergence giveaway), so
+    the swaps are balanced: with three places varied, each distractor swaps two of them; with
+    two, one each and both; every option then shares as many words with the others.
+    """
+    alternatives: dict[int, list[str]] = {}
     for index, word in enumerate(words):
         if len(word) < MIN_WORD:
-            by_place.append([])
             continue
         last = index == len(words) - 1
         own = stem(word.casefold())
@@ -206,18 +211,26 @@ def _distractors(
             and not any(_alike(other, kept) for kept in words)
             and (other in names) == (word.casefold() in names)
         )
-        variants = []
-        for other in swaps:
-            phrase = [*words[:index], _styled(other, word), *words[index + 1 :]]
-            text = " ".join(phrase)
-            if normalise(text) not in real:
-                variants.append(text)
-        start = _pick(acronym + str(index), len(variants)) if variants else 0
-        by_place.append(variants[start:] + variants[:start])
+        if swaps:
+            start = _pick(acronym + str(index), len(swaps))
+            alternatives[index] = [_styled(other, word) for other in swaps[start:] + swaps[:start]]
+    places = sorted(alternatives, reverse=True)  # the last word, naming the thing, first
+    if len(places) >= 3:
+        first, second, third = places[:3]
+        plans = [{second: 0, third: 0}, {first: 0, third: 0}, {first: 0, second: 0}]
+    elif len(places) == 2:
+        first, second = places
+        plans = [{first: 0}, {second: 0}, {first: 0, second: 0}]
+    elif len(places) == 1:
+        plans = [{places[0]: rank} for rank in range(3)]
+    else:
+        return []
     chosen: list[str] = []
-    # one swap per place first (the last word first), then more from the richest places
-    for round_ in range(3):
-        for place in reversed(range(len(words))):
-            if len(by_place[place]) > round_ and len(chosen) < 3:
-                chosen.append(by_place[place][round_])
+    for plan in plans:
+        if any(rank >= len(alternatives[place]) for place, rank in plan.items()):
+            continue
+        phrase = [alternatives[i][plan[i]] if i in plan else word for i, word in enumerate(words)]
+        text = " ".join(phrase)
+        if normalise(text) not in real and text not in chosen:
+            chosen.append(text)
     return chosen

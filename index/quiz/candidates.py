@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.acronyms import mine_acronyms, spells_out
-from index.lang import Lang, detect_lang_or
+from index.lang import Lang, detect_lang_or, lang_scores, word_ending_lang
 from index.model import Chunk
 from index.quiz.citations import citation_spans
 from index.quiz.facts import TypoSpotter, fact_problem
@@ -107,6 +107,9 @@ def _logical_lines(raw_lines: Sequence[str]) -> list[tuple[int, str, bool]]:
             len(raw.rstrip()) >= WRAP_WIDTH
             and not re.search(r"[.:;!?]\s*$", raw)
             and not stripped.startswith("#")
+            # "Scalable Reads / Automated Backups / … / Multi master support": a run of items,
+            # not prose, so "stores 6 copies …" below is a line of its own
+            and stripped.count(" / ") < 2
         )
     return out
 
@@ -187,6 +190,8 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
             )
             line_no = chunk.source_line(offset)
             lang = detect_lang_or(text, chunk_lang)
+            if lang_scores(text) == (0.0, 0.0):
+                lang = word_ending_lang(text) or lang  # a line of jargon: the frame follows it
             problem = fact_problem(text, chunk.path, chunk.source)
             if problem == "code or markup":
                 before_math = without_trailing_math(text)
@@ -196,8 +201,10 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                 plain = with_plain_symbols(text)
                 if plain and fact_problem(plain, chunk.path, chunk.source) is None:
                     text, problem = plain, None
-            if problem is None and typos.has_typo(text, deep=lang == "es"):
-                problem = "typo"
+            if problem is None and (
+                typos.has_typo(text, deep=lang == "es") or _DOUBLED_WORD.search(text)
+            ):
+                problem = "typo"  # "used for for data": a slip a stem would copy
             heading_deep = chunk_lang == "es"
             if problem is None and chunk.path and typos.has_typo(chunk.path[-1], heading_deep):
                 problem = "typo in its heading"  # "AWS CloudWath Alarms" would head the stem
@@ -205,6 +212,9 @@ def note_lines(chunks: Sequence[Chunk]) -> list[NoteLine]:
                 NoteLine(chunk, index, line_no, text, lang, problem, bullet, parent, beside)
             )
     return lines
+
+
+_DOUBLED_WORD = re.compile(r"\b([^\W\d_]{2,})\s+\1\b", re.IGNORECASE)
 
 
 def _indent(raw: str) -> int:

@@ -485,6 +485,8 @@ def calendar_kind(number: str, unit: str, question: str) -> str | None:
     if len(number) != 4 or not 1000 <= value <= 2100 or is_power_of_two(value):
         return None
     cue = before is not None and before.group(1).casefold() in _YEAR_CUES
+    # "___ Constitución de Cádiz", "___ Felipe González …": a chronology's entry opens on its year
+    cue = cue or (after is not None and after.group(1)[:1].isupper())
     other_year = any(1000 <= int(y) <= 2100 for y in re.findall(r"(?<!\d)\d{4}(?!\d)", question))
     return "year" if cue or month_before or other_year else None
 

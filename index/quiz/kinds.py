@@ -359,6 +359,11 @@ def cloze_candidate(
     return Candidate(_item("cloze", line, question, term, [t for t, _ in siblings]), score, line)
 
 
+_COMPOUND_BEFORE = re.compile(r"\d\s?(?:h|hs|hrs?|min)\s*$", re.IGNORECASE)
+_COMPOUND_AFTER = re.compile(r"\s*\d+\s?(?:s|seg|secs?|min)\b", re.IGNORECASE)
+_SINGULAR_ENTRY = re.compile(r"\s+[a-zñáéíóú]+(?<!s)\b(?!\s*[:=])")
+
+
 def numeric_candidate(
     fact: NumberFact, nearby: Sequence[str], skip: Set[str] = frozenset()
 ) -> Candidate | None:
@@ -386,12 +391,18 @@ def numeric_candidate(
         return None  # "… to 16 bits is 1111 1111 1111 0001": a worked example, count the digits
     if len(re.findall(r"(?<![\w])[a-e]\)\s?\w", line.text)) >= 2:
         return None  # "a)expedited (…), b)standard (…), c)bulk (___)": a run of facts
+    if line.text.count(" / ") >= 2:
+        return None  # "Caching per stage / Default TTL ___ / up to 1hour / …": a run of facts
     after = line.text[fact.end : fact.end + 25]
     before = line.text[max(0, fact.start - 25) : fact.start]
     if re.match(r"\W{0,3}\(\s*~?\d", after) or re.search(r"\d\s?[^\W\d]*\W{0,3}\(\s*~?$", before):
         return None  # "900 seg. (15 minutos)": the same figure in other words next to it
     if re.search(r"\s[-–—]\s*$", line.text[: fact.start]) and not line.text[fact.end :].strip(" ."):
         return None  # "… - Puede cambiarse el tipo - 54%": a figure of what?
+    if _COMPOUND_BEFORE.search(before) or _COMPOUND_AFTER.match(after):
+        return None  # "23 h ___ 4 s": minutes of an hour, which no wrong option may pass 59
+    if fact.start == 0 and not fact.unit and _SINGULAR_ENTRY.match(line.text[fact.end :]):
+        return None  # "15 vida e integridad física": an article's number, not a count of lives
     prefix = subject_prefix(line, answer, skip)
     if prefix is None:
         return None

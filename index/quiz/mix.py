@@ -5,14 +5,14 @@ Items are taken in their given order (already spread over files and sections), o
 time: the next kind is the one furthest below its share, a kind's share growing with the square
 root of how many items it holds. Fifty numeric items and eight acronyms give about seven
 figures for every three acronyms, not fifty for eight; a kind that runs out leaves the rest to
-the others.
+the others. Two-option items (compare) get a third of their share.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from index.quiz.item import QuizItem
@@ -20,12 +20,26 @@ from index.quiz.item import QuizItem
 T = TypeVar("T")
 
 
-def mix_kinds(items: Iterable[T], kind_of: Callable[[T], str], count: int | None = None) -> list[T]:
-    """Up to ``count`` (default: all) of ``items``, reordered so kinds alternate by share."""
+# Two options are a coin toss: a strict examiner grades them FAIR at best, so a note full of
+# "X vs Y" sections gets a few of them in a quiz, not a third of it.
+KIND_WEIGHT = {"compare": 0.35}
+
+
+def mix_kinds(
+    items: Iterable[T],
+    kind_of: Callable[[T], str],
+    count: int | None = None,
+    kind_weight: Mapping[str, float] | None = None,
+) -> list[T]:
+    """Up to ``count`` (default: all) of ``items``, reordered so kinds alternate by share;
+    ``kind_weight`` scales a kind's share (default 1)."""
+    kind_weight = kind_weight or {}
     queues: dict[str, deque[tuple[int, T]]] = defaultdict(deque)
     for position, item in enumerate(items):
         queues[kind_of(item)].append((position, item))
-    weights = {kind: math.sqrt(len(queue)) for kind, queue in queues.items()}
+    weights = {
+        kind: math.sqrt(len(queue)) * kind_weight.get(kind, 1.0) for kind, queue in queues.items()
+    }
     total = sum(len(queue) for queue in queues.values())
     limit = total if count is None else min(count, total)
     taken: Counter[str] = Counter()
@@ -41,4 +55,4 @@ def mix_kinds(items: Iterable[T], kind_of: Callable[[T], str], count: int | None
 
 
 def mix_quiz_items(items: Sequence[QuizItem], count: int | None = None) -> list[QuizItem]:
-    return mix_kinds(items, lambda item: item.kind, count)
+    return mix_kinds(items, lambda item: item.kind, count, KIND_WEIGHT)

@@ -145,6 +145,22 @@ _RANGE = re.compile(
 )
 
 
+_BARE_NUMBER = re.compile(r"(?<![\w.,/])\d{1,4}(?![\d.,]\d|\w)")
+
+
+def sequence_gives_it(question: str, value: int) -> bool:
+    """'… 9 non- · 10 dec- · ___ undec- · 12 dodec-': the numbers beside the blank step
+    evenly through it, so the answer is read off the sequence."""
+    blank = question.find("___")
+    if blank < 0:
+        return False
+    before = [int(n) for n in _BARE_NUMBER.findall(question[:blank])]
+    after = [int(n) for n in _BARE_NUMBER.findall(question[blank + 3 :])]
+    if len(before) >= 2 and before[-1] - before[-2] == value - before[-1] != 0:
+        return True
+    return bool(before and after and value - before[-1] == after[0] - value != 0)
+
+
 def range_spans_count(question: str, count: int) -> bool:
     """'(a.root-servers.net … m.root-servers.net)' beside '___ root servers': the range of
     letters or numbers the stem spells out counts the answer (a to m is 13)."""
@@ -337,7 +353,7 @@ def problems(
         found.append(f"unknown language {item.lang!r}")
     if not item.question.strip() or len(item.question) > MAX_QUESTION:
         found.append("question empty or longer than 300 characters")
-    least = 3
+    least = 2 if item.kind == "compare" else 3
     if not least <= len(item.options) <= 4:
         found.append(f"needs {least} to 4 options")
     if not 0 <= item.answer < len(item.options):
@@ -384,6 +400,8 @@ def problems(
                 found.append("the question numbers the counted things up to the answer")
             if not unit and whole and range_spans_count(item.question, int(answer_value)):
                 found.append("a range in the question counts the answer")
+            if whole and sequence_gives_it(item.question, int(answer_value)):
+                found.append("the numbers around the blank step evenly through the answer")
             if not unit and _ONE_FOR_EACH.search(item.question):
                 found.append("a count of one per something the question does not give")
             if lone_precise_number(numbers, item.answer):

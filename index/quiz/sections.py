@@ -27,6 +27,14 @@ from index.quiz.kinds import (
 from index.quiz.structured import DEFINE_FRAME, MAX_DESCRIPTION_RATIO
 from index.quiz.text import contains_phrase, normalise, stem_words, word_list
 
+TABLE_DEFINE_FRAME = {
+    "en": "Which describes “{term}” ({header})?",
+    "es": "¿Qué describe a «{term}» ({header})?",
+}
+# a column headed so says nothing the frame does not
+_DESCRIBING_HEADERS = frozenset(
+    word_list("description descripción descripcion definition definición definicion meaning")
+)
 MIN_ROWS = 4  # the answer and three distractors from its own column
 MAX_CELL_TERM = 40
 MAX_CELL_WORDS = 5
@@ -230,8 +238,11 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
                 if not prefix:
                     continue  # "Which term matches: 'stop one or more containers'?" of what?
                 # Both ways; the bank keeps the better one that passes every rule per line.
+                # the column's header says what the cell is: "Receives from: SVC, IVC" and
+                # "Exit valve: mitral" tell a chamber apart, "mitral" alone may not
+                header = table.headers[column]
                 for candidate in (
-                    _table_match(line, prefix, terms, index, ranked, desc),
+                    _table_match(line, prefix, terms, index, ranked, f"{header}: {desc}"),
                     _table_define(line, prefix, table, terms, index, column),
                 ):
                     if candidate is not None:
@@ -286,8 +297,10 @@ def _table_define(
     lengths = [len(option) for option in (answer, *others)]
     if max(lengths) > MAX_DESCRIPTION_RATIO * min(lengths):
         return None
-    template = DEFINE_FRAME.get(line.lang, DEFINE_FRAME["en"])
-    question = prefix + template.format(term=terms[index])
+    header = table.headers[column]
+    frames = DEFINE_FRAME if header.casefold() in _DESCRIBING_HEADERS else TABLE_DEFINE_FRAME
+    template = frames.get(line.lang, frames["en"])
+    question = prefix + template.format(term=terms[index], header=header)
     if len(question) > MAX_QUESTION:
         return None
     return Candidate(_item("define", line, question, answer, others), 2.9, line)
@@ -453,11 +466,12 @@ def _same_place(first: HeadingDefinition, second: HeadingDefinition) -> bool:
         return False
     if first.heading:
         return len(a.path) >= 3 and a.path[:-1] == b.path[:-1]
-    if a.path == b.path:
-        return True
-    # Terms defined in one chapter of a note ("Performance" over "Latency is the time …" and
-    # "Throughput is the number …"): below the file's title, one topic's terms are one kind.
-    return len(a.path) >= 2 and len(b.path) >= 2 and a.path[:2] == b.path[:2]
+    # One section and the sections nested in it ("Organelles" › "Membranes"), read at the
+    # line (small sections share a chunk), below the note's title. Not sibling sections: a
+    # chapter ("MIPS") defines an offset under one, a callee under another, an overflow under
+    # a third, three kinds of thing, and a strict examiner rejects one offered for another.
+    short, long = sorted((first.line.path, second.line.path), key=len)
+    return len(short) >= 3 and long[: len(short)] == short
 
 
 def heading_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
@@ -547,6 +561,15 @@ def _parent_key(line: NoteLine) -> tuple[str, tuple[str, ...]]:
     return line.chunk.source, tuple(line.path[:-1])
 
 
+_SHELVES = frozenset(
+    word_list(
+        "theorems teoremas lemmas lemas definitions definiciones examples ejemplos exercises "
+        "ejercicios rules reglas methods metodos applications aplicaciones proofs corollaries "
+        "corolarios notation notacion"
+    )
+)
+
+
 def _fair_sibling_heading(
     heading: str, definition: HeadingDefinition, chosen: Sequence[str]
 ) -> bool:
@@ -558,6 +581,8 @@ def _fair_sibling_heading(
     words = set(normalise(heading).split())
     if words & GENERIC_TITLES or words & _NOT_A_NAME or practice_section((heading,), ""):
         return False
+    if words & _SHELVES:
+        return False  # "Theorems" is a shelf of many things, no rival to "Similarity"
     if term_shape(heading) != term_shape(definition.term) or not _latin(heading):
         return False
     if any(are_variants(heading, option) for option in (definition.term, *chosen)):

@@ -1,5 +1,5 @@
 """Kinds read from the notes' structure: term → definition, "which is NOT in the list", and
-what is true of one of two compared things ("X vs Y") and not of the other.
+which of two compared things ("X vs Y") has a property.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ NOT_IN_LIST_FRAME = {
     "es": "¿Cuál de estos NO figura en «{head}»?",
 }
 COMPARE_FRAME = {
-    "en": "Which of these is true of “{own}”, not of “{other}”?",
-    "es": "¿Cuál de estas corresponde a «{own}» y no a «{other}»?",
+    "en": "“{x}” or “{y}”: which one matches “{text}”?",
+    "es": "«{x}» o «{y}»: ¿cuál corresponde a «{text}»?",
 }
 MAX_OUTSIDER_DISTANCE = 150  # lines between a list and the list its outsider comes from
 MAX_DESCRIPTION_RATIO = 2.2  # a much longer or shorter right answer stands out
@@ -210,37 +210,12 @@ def thin_property(prop: str) -> bool:
     return len(words) < MIN_PROPERTY_WORDS
 
 
-def _contrasts(lines: Sequence[NoteLine], index: int) -> list[tuple[NoteLine, str, str]]:
-    """The 'p vs q' bullets under the 'X vs Y' line ``lines[index]``: (line, X's p, Y's q)."""
-    head = lines[index]
-    found = []
-    for line in lines[index + 1 : index + 12]:
-        if line.chunk_index != head.chunk_index or not line.bullet or line.problem == "typo":
-            break
-        sides = _VS.split(line.text)
-        if len(sides) == 2:
-            found.append((line, sides[0].strip(" .;,"), sides[1].strip(" .;,")))
-    return found
-
-
-def _capital(prop: str) -> str:
-    return prop[:1].upper() + prop[1:]  # "no-single thread …" beside "Several minutes …"
-
-
-def _askable(prop: str, x: str, y: str) -> bool:
-    if thin_property(prop) or contains_phrase(prop, x) or contains_phrase(prop, y):
-        return False
-    return fact_problem(prop[:1].upper() + prop[1:], (), "") is None
-
-
 def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
-    """From an 'X vs Y' line followed by 'p vs q' lines: which of these is true of Y, not of X?
+    """From an 'X vs Y' line followed by 'p vs q' lines: which of X and Y has p (or q)?
 
-    The key is Y's side of one line; the distractors are X's side of the other lines, each
-    false of Y because Y has the other side there. With two options the item would be a coin
-    toss (a strict examiner's word), so a comparison gives one only when it has three lines.
-    """
-    out: list[tuple[str, Candidate]] = []
+    One item per comparison, on its most telling property: two options are a coin toss to a
+    strict examiner (FAIR at best), so a note of many comparisons must not fill a quiz."""
+    out: list[tuple[str, int, Candidate]] = []
     for index, head in enumerate(lines):
         compared = None if head.bullet else _COMPARED.match(head.text)
         if compared is None:
@@ -248,37 +223,32 @@ def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
         x, y = compared.group("x").strip(), compared.group("y").strip()
         if are_variants(x, y) or len(x) > MAX_OPTION or len(y) > MAX_OPTION:
             continue
-        contrasts = _contrasts(lines, index)
-        for line, p, q in contrasts:
+        for line in lines[index + 1 : index + 12]:
+            if line.chunk_index != head.chunk_index or not line.bullet or line.problem == "typo":
+                break
+            sides = _VS.split(line.text)
+            if len(sides) != 2:
+                continue
             side = _pick(line.text, 2)
-            key, own, other = (q, y, x) if side else (p, x, y)
-            if not _askable(key, x, y) or shared_stem(key, own, [other]):
+            prop = sides[side].strip(" .;,")
+            answer = (x, y)[side]
+            if thin_property(prop) or contains_phrase(prop, x) or contains_phrase(prop, y):
                 continue
-            own_sides = {normalise(c[2] if side else c[1]) for c in contrasts}
-            distractors: list[str] = []
-            for other_line, other_p, other_q in contrasts:
-                wrong = other_p if side else other_q  # the other thing's side of another line
-                if other_line is line or normalise(wrong) in own_sides:
-                    continue  # "Space unlimited (EBS)" on both sides: true of both
-                if not _askable(wrong, x, y) or len(wrong) > MAX_OPTION:
-                    continue
-                if any(are_variants(wrong, taken) for taken in (key, *distractors)):
-                    continue
-                distractors.append(wrong)
-            if len(distractors) < 2 or len(key) > MAX_OPTION:
+            if fact_problem(prop[:1].upper() + prop[1:], (), "") not in (None,):
                 continue
-            key, distractors = _capital(key), [_capital(d) for d in distractors[:3]]
-            if max(map(len, (key, *distractors))) > MAX_DESCRIPTION_RATIO * min(
-                map(len, (key, *distractors))
-            ):
-                continue  # a much longer or shorter right answer stands out
-            prefix = subject_prefix(head, own, own_subject=False) or ""
+            if shared_stem(prop, answer, [(x, y)[1 - side]]):
+                continue
             template = COMPARE_FRAME.get(line.lang, COMPARE_FRAME["en"])
-            question = prefix + template.format(own=own, other=other)
+            question = template.format(x=x, y=y, text=prop)
             if len(question) > MAX_QUESTION:
                 continue
-            item = _item("compare", line, question, key, distractors)
-            out.append((normalise(key), Candidate(item, 2.4, line)))
-    # the same property asked from two comparisons may be true of both things somewhere
-    asked = Counter(prop for prop, _ in out)
-    return [candidate for prop, candidate in out if asked[prop] == 1]
+            item = _item("compare", line, question, answer, [(x, y)[1 - side]])
+            out.append((normalise(prop), index, Candidate(item, 2.4, line)))
+    # "Space unlimited (EBS)" on two lines: the same property, maybe on both sides
+    asked = Counter(prop for prop, _, _ in out)
+    best: dict[int, tuple[int, Candidate]] = {}
+    for prop, block, candidate in out:
+        telling = len(_PROPERTY_WORD.findall(prop))
+        if asked[prop] == 1 and (block not in best or telling > best[block][0]):
+            best[block] = (telling, candidate)
+    return [candidate for _, candidate in best.values()]

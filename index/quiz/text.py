@@ -14,7 +14,8 @@ _SPACES = re.compile(r"\s+")
 _META = re.compile(
     r"\(\d{1,2}:\d{2}\)|\[(?:advanced)?demo\]|section quiz|https?://|www\.|\bssh\s+-|"
     r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|\b[\w-]+\.(?:pem|txt|html?|json|ya?ml|py|sh|zip|conf)\b|"
-    r"\bchmod\b|\bsudo\b|\$\s|\bs3://|@[\w-]+\.|\bputty\b|\b[A-Z0-9]+_[A-Z0-9_]+\b|\w=\w",
+    r"\bchmod\b|\bsudo\b|\$\s|\bs3://|@[\w-]+\.|\bputty\b|\b[A-Z0-9]+_[A-Z0-9_]+\b|\w=\w|"
+    r"\?\?",  # a question to oneself: "??? difference between Endpoints and …"
     re.IGNORECASE,
 )
 _INLINE_FORMULA = re.compile(r"\$(?=[^\s$])[^$\n]+?(?<=[^\s$])\$(?!\d)")
@@ -72,10 +73,12 @@ def _link_text(match: re.Match[str]) -> str:
 _ASIDE_MARKER = r"(?:ojo|nb|n\.b\.|nota|note|importante|important|atenci[oó]n|cuidado|warning)"
 # "ver seminar 7", "see lecture 3", "véase tema 2": where the course says more, not a fact.
 _XREF = (
-    r"(?:ver|v[eé]ase|see|cf\.?)\s+(?:(?:el|la|los|las|the|also|tambi[eé]n)\s+)?"
+    r"(?:ver|v[eé]ase|see|cf\.?|look\s+at|check|rewatch|revisar|repasar|mirar)\s+"
+    r"(?:(?:el|la|los|las|the|also|tambi[eé]n)\s+)?"
     r"(?:seminar|seminario|clase|class|lecture|lecci[oó]n|tema|unit|unidad|cap[ií]tulo|cap\.|"
     r"chapter|ch\.|slides?|diapositivas?|page|p[aá]gina|pp?\.|week|semana|tutorial|"
-    r"sesi[oó]n|session|pr[aá]ctica|practical|handout|ejercicio|exercise)s?\s*\.?\s*\d+[a-z]?"
+    r"sesi[oó]n|session|pr[aá]ctica|practical|handout|ejercicio|exercise|video|v[ií]deo)s?"
+    r"\s*\.?\s*\d+[a-z]?(?:\s+(?:again|otra\s+vez|de\s+nuevo))?"
 )
 _ASIDES = (
     (re.compile(rf"^\(\s*{_ASIDE_MARKER}\s*[:!-]\s*(.+)\)\.?$", re.IGNORECASE), r"\1"),
