@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from index.search import CACHE_BYTES, Searcher, open_searcher
-from index.sized_lru import ENTRY_OVERHEAD, SizedLRU
 from index.store import ensure_index, load_index_chunks
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -33,25 +32,6 @@ def queries(index_dir: Path) -> list[str]:
         if len(words) >= 2:
             found[" ".join(words[:2])] = None
     return [query for query in found if query][:150]
-
-
-def test_sized_lru_drops_the_least_recently_used_to_fit_its_budget() -> None:
-    lru: SizedLRU[str, int] = SizedLRU(3 * (ENTRY_OVERHEAD + 100))
-    for key in "abc":
-        assert lru.put(key, 1, 100)
-    assert lru.get("a") == 1  # "b" is now the least recently used
-    lru.put("d", 1, 100)
-    assert "b" not in lru and all(key in lru for key in "acd")
-    assert lru.held == 3 * (ENTRY_OVERHEAD + 100)
-    lru.put("e", 1, 250)  # twice the size of one: two go
-    assert lru.held <= lru.budget and list(lru._entries) == ["d", "e"]
-
-
-def test_sized_lru_does_not_keep_a_value_bigger_than_its_budget() -> None:
-    lru: SizedLRU[str, int] = SizedLRU(1000)
-    lru.put("small", 1, 10)
-    assert not lru.put("big", 1, 1000)
-    assert "big" not in lru and "small" in lru
 
 
 def test_caches_stay_within_their_budget_after_many_distinct_queries(
