@@ -14,7 +14,6 @@ import logging
 import threading
 import time
 from array import array
-from collections import OrderedDict
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,8 @@ from index.glossary import translations
 from index.model import Chunk, Hit, SearchResult
 from index.packed import read_cognates, read_packed
 from index.postings import EAGER_LIMIT, FIELDS, PostingsTable
-from index.snippet import PreparedText, prepare, snippet_of
+from index.search_cache import SearchCache
+from index.snippet import snippet_of
 from index.spelling import SpellingCorrector
 from index.store import current_generation
 
@@ -38,8 +38,9 @@ log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 1000
 MAX_CONCEPTS = 16
 MAX_LIMIT = 50
-_CACHE_SIZE = 512
-_SNIPPET_CACHE = 256  # passages whose snippet analysis is kept
+# What a searcher's caches (``index.search_cache``) may hold, in estimated bytes; an open
+# notebook is budgeted this much for them (``bot.core.notebook_cache.index_footprint``).
+CACHE_BYTES = 256 * 1024
 _REFRESH_EVERY = 1.0  # seconds between checks of the CURRENT pointer
 
 # Field weights: headings above the body, exact forms above stems.
@@ -98,8 +99,6 @@ class _Snapshot:
     expansions: dict[str, list[tuple[tuple[str, ...], str]]]  # first word's stem → (words, acronym)
     vocabulary: Container[str]
     speller: SpellingCorrector
-    # snippets' analysis, by chunk id: the most recently shown ones only
-    prepared: OrderedDict[str, PreparedText] = field(default_factory=OrderedDict)
     # root → its "lang:word" entries, one per line
     cognates: PackedCognates = field(default_factory=lambda: PackedCognates({}))
 
@@ -286,13 +285,15 @@ def score_concepts(
 class Searcher:
     """A long-lived, thread-safe searcher over the live index generation."""
 
-    def __init__(self, index_dir: Path, *, eager: bool = True) -> None:
+    def __init__(
+        self, index_dir: Path, *, eager: bool = True, cache_bytes: int = CACHE_BYTES
+    ) -> None:
         self.index_dir = Path(index_dir)
         self._eager = eager  # False: posting lists and snippets read on first use, whatever size
         self._lock = threading.RLock()
         self._refresh_lock = threading.Lock()
         self._snapshot = _Snapshot.empty()
-        self._cache: OrderedDict[tuple[str, str, int], SearchResult] = OrderedDict()
+        self._cache = SearchCache(cache_bytes)
         self._checked_at = 0.0
         self.refresh()
 
@@ -320,7 +321,7 @@ class Searcher:
                 continue
             with self._lock:
                 self._snapshot = snapshot
-                self._cache.clear()
+                self._cache.clear()  # a search still on the old one may add to it: harmless
             return True
         return False
 
@@ -337,6 +338,10 @@ class Searcher:
     @property
     def generation(self) -> str:
         return self._snapshot.generation
+
+    def cache_bytes(self) -> int:
+        """The estimated memory its caches hold now (at most the ``cache_bytes`` it was given)."""
+        return self._cache.held
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -358,18 +363,12 @@ class Searcher:
             snapshot = self._snapshot
             limit = max(0, min(int(limit), MAX_LIMIT))
             key = (snapshot.generation, text, limit)
-            with self._lock:
-                cached = self._cache.get(key)
-                if cached is not None:
-                    self._cache.move_to_end(key)
-                    # A fresh list: callers may reorder or trim the hits they get.
-                    return SearchResult(cached.query, list(cached.hits), cached.suggestion)
+            cached = self._cache.result(key)  # new objects: callers may change what they get
+            if cached is not None:
+                return cached
             result = self._search(snapshot, text, limit)
-            with self._lock:
-                self._cache[key] = result
-                if len(self._cache) > _CACHE_SIZE:
-                    self._cache.popitem(last=False)
-            return SearchResult(result.query, list(result.hits), result.suggestion)
+            self._cache.keep_result(key, result)
+            return result
         except Exception:  # a search must never take the bot down
             log.exception("search failed for %r", text[:200])
             return SearchResult(query=text)
@@ -396,25 +395,11 @@ class Searcher:
             if position < 0:
                 continue
             chunk = snapshot.records.chunk(position)
-            snippet = snippet_of(self._prepared(snapshot, chunk), highlight)
+            snippet = snippet_of(self._cache.prepared(chunk), highlight)
             hits.append(
                 Hit(len(hits) + 1, final, chunk, snippet.html, _path_at(chunk, snippet.focus))
             )
         return SearchResult(query=text, hits=hits, suggestion=suggestion)
-
-    def _prepared(self, snapshot: _Snapshot, chunk: Chunk) -> PreparedText:
-        """A passage's snippet analysis, kept for the ``_SNIPPET_CACHE`` most recent ones."""
-        with self._lock:
-            prepared = snapshot.prepared.get(chunk.id)
-            if prepared is not None:
-                snapshot.prepared.move_to_end(chunk.id)
-                return prepared
-        prepared = prepare(chunk.text)
-        with self._lock:
-            snapshot.prepared[chunk.id] = prepared
-            if len(snapshot.prepared) > _SNIPPET_CACHE:
-                snapshot.prepared.popitem(last=False)
-        return prepared
 
     # -- query analysis ------------------------------------------------------------------------
 
@@ -556,10 +541,13 @@ def _apply_corrections(text: str, corrections: list[tuple[int, int, str]]) -> st
     return " ".join("".join(pieces).split())
 
 
-def open_searcher(index_dir: Path, *, eager: bool = True) -> Searcher:
+def open_searcher(
+    index_dir: Path, *, eager: bool = True, cache_bytes: int = CACHE_BYTES
+) -> Searcher:
     """A searcher over the index in ``index_dir`` (empty until an index exists there);
-    ``eager=False`` opens faster, each posting list and snippet read when first needed."""
-    return Searcher(Path(index_dir), eager=eager)
+    ``eager=False`` opens faster, each posting list and snippet read when first needed;
+    ``cache_bytes``: what its caches may hold (estimated)."""
+    return Searcher(Path(index_dir), eager=eager, cache_bytes=cache_bytes)
 
 
 def _path_at(chunk: Chunk, offset: int) -> tuple[str, ...]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,26 +30,39 @@ def tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
-class WordPositions:
-    """Token or stem → the indexes of the words that have it, in order: one array of all the
-    indexes and each key's range in it, not a small array per key (a cached passage held a
-    thousand objects). The key strings are the analysis caches' own."""
+def _packed(values: list[int]) -> array:
+    """``values`` in 2-byte slots when they fit (a passage rarely has 65536 characters)."""
+    return array("H" if not values or max(values) < 1 << 16 else "I", values)
 
-    __slots__ = ("_flat", "_ranges")
+
+class WordPositions:
+    """Token or stem → the indexes of the words that have it, in order: the keys sorted in a
+    tuple (bisected), every key's indexes in one array and where each key's run starts in
+    another; no object per key (a dict of starts was over half of a cached passage). The key
+    strings are the analysis caches' own."""
+
+    __slots__ = ("_keys", "_starts", "_flat")
 
     def __init__(self, positions: dict[str, list[int]]) -> None:
-        self._flat = array("I")
-        self._ranges: dict[str, int] = {}  # key → its start in ``_flat``; its end follows it
-        for key, indexes in positions.items():
-            self._ranges[key] = len(self._flat)
-            self._flat.append(len(indexes))
-            self._flat.extend(indexes)
+        self._keys = tuple(sorted(positions))
+        flat: list[int] = []
+        starts = [0]
+        for key in self._keys:
+            flat.extend(positions[key])
+            starts.append(len(flat))
+        self._flat = _packed(flat)
+        self._starts = _packed(starts)
 
     def get(self, key: str, default: Sequence[int] = ()) -> Sequence[int]:
-        at = self._ranges.get(key)
-        if at is None:
+        at = bisect_left(self._keys, key)
+        if at == len(self._keys) or self._keys[at] != key:
             return default
-        return self._flat[at + 1 : at + 1 + self._flat[at]]
+        return self._flat[self._starts[at] : self._starts[at + 1]]
+
+    def nbytes(self) -> int:
+        """The estimated memory held: the tuple and the arrays (not the keys)."""
+        size = sys.getsizeof(self) + sys.getsizeof(self._keys)
+        return size + sys.getsizeof(self._starts) + sys.getsizeof(self._flat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +70,19 @@ class PreparedText:
     """A passage ready for snippets: tidied text, word spans, and word positions by token/stem."""
 
     text: str
-    # Packed (a notebook keeps hundreds of these): word i spans text[spans[2i]:spans[2i + 1]]
+    # Packed (a searcher keeps many of these): word i spans text[spans[2i]:spans[2i + 1]]
     spans: array
     positions: WordPositions  # token or stem → word indexes, in order
     code: tuple[tuple[int, int, str], ...] = ()  # code blocks in ``text``: start, end, language
 
     def span(self, word_index: int) -> tuple[int, int]:
         return self.spans[2 * word_index], self.spans[2 * word_index + 1]
+
+    def nbytes(self) -> int:
+        """The estimated memory this analysis holds (what a cache of them counts)."""
+        size = sys.getsizeof(self) + sys.getsizeof(self.text) + sys.getsizeof(self.spans)
+        size += self.positions.nbytes() + sys.getsizeof(self.code)
+        return size + sum(sys.getsizeof(block) + sys.getsizeof(block[2]) for block in self.code)
 
 
 def _segments(text: str) -> list[tuple[str, str | None]]:
@@ -116,7 +137,7 @@ def prepare(text: str) -> PreparedText:
         text = "".join(parts)
     else:
         text = tidy(text)
-    spans = array("I")
+    spans: list[int] = []
     positions: dict[str, list[int]] = {}
     for index, (_, tokens, start, end) in enumerate(iter_words(text)):
         spans.extend((start, end))
@@ -125,7 +146,7 @@ def prepare(text: str) -> PreparedText:
             keys.update(stems(token))
         for key in keys:
             positions.setdefault(key, []).append(index)
-    return PreparedText(text, spans, WordPositions(positions), tuple(code))
+    return PreparedText(text, _packed(spans), WordPositions(positions), tuple(code))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from index.corpus import NoteLimits, discover_note_files
 from index.model import Chunk, SearchResult
 from index.packed import PACKED
 from index.quiz import QuizItem, build_question_bank
-from index.search import Searcher, open_searcher
+from index.search import CACHE_BYTES, Searcher, open_searcher
 from index.store import (
     RepairCallback,
     current_generation,
@@ -33,12 +33,13 @@ from index.store import (
 log = logging.getLogger(__name__)
 
 DEMO_FOLDER = "Demo"  # where the shipped notes sit inside a chat's notes when kept beside them
-# What an open notebook may hold beyond its files: result and snippet caches filled by use.
-# An open notebook maps packed.bin and keeps chunks.json's records compressed, so it holds at
-# most those two files plus this; ``python -m bench --only notebooks`` checks the estimate against
-# the resident memory a notebook read in full adds (about 0.5-0.9 of it on the shared corpora).
-# The question bank is a few KB: left out.
-FOOTPRINT_CACHES = 256 * 1024
+# What an open notebook may hold beyond its files: its searcher's result and snippet caches,
+# filled by use and bounded by their estimated bytes (``index.search_cache``). An open notebook
+# maps packed.bin and keeps chunks.json's records compressed, so it holds at most those two files
+# plus this; ``python -m bench --only notebooks`` checks the estimate against the resident memory
+# a notebook read in full adds. The question bank is a few KB: left out, and so are the word and
+# stem caches of ``index.analysis``, which every notebook of the process shares.
+FOOTPRINT_CACHES = CACHE_BYTES
 FOOTPRINT_UNPACKED = 3  # per byte of a generation without packed.bin (read from Whoosh)
 
 
