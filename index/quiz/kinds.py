@@ -122,6 +122,12 @@ def _category_heading(title: str) -> bool:
     return title.isupper() and " " not in title.strip() and len(letters) >= 6
 
 
+def _titles_the_file(title: str, skip: Set[str]) -> bool:
+    """The file's title, or a heading that opens with it ("HISTORIA DEL ARTE - 2º Bachillerato"
+    in "Historia del arte.txt"): the whole file's subject names no line's."""
+    return title in skip or any(" " in known and title.startswith(known + " ") for known in skip)
+
+
 _CODE_NAME = re.compile(r"[A-Z][A-Za-z]?\d{1,2}")
 
 
@@ -132,7 +138,7 @@ def _usable_title(title: str, answer: str, skip: Set[str]) -> bool:
         return False
     if len(re.findall(r"[^\W\d_]", title)) < 3 and not _CODE_NAME.fullmatch(title):
         return False  # "A)", "1b"; but "S3" and "EC2" name services
-    if normalise(title) in GENERIC_TITLES or normalise(title) in skip:
+    if normalise(title) in GENERIC_TITLES or _titles_the_file(normalise(title), skip):
         return False
     if _category_heading(title):
         return False
