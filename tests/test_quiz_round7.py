@@ -86,3 +86,35 @@ def test_a_heading_opening_with_the_files_title_is_no_context():
     line = next(line for line in note_lines(chunks) if line.text.startswith("Rafael"))
     skip = file_titles(chunks)["Historia del arte.txt"]
     assert subject_prefix(line, "Rafael", skip) in ("", None)
+
+
+def test_a_figure_alone_in_an_aside_is_not_asked_and_a_trailing_comma_goes():
+    from index.quiz.candidates import number_facts
+    from index.quiz.kinds import numeric_candidate
+
+    text = (
+        "# HDFS\n\n## Blocks\n\n"
+        "- A block is a segment of data on HDFS (64 MB)\n"
+        "- Rebooting a Multi AZ database swaps the instances (has 30 seconds of downtime)\n"
+        "- Limitado para 300 msg/s sin batching y con batch mucho más,\n"
+    )
+    asked = {}
+    for line in note_lines(chunk_text("n.md", text)):
+        for fact in number_facts(line):
+            asked[fact.number] = numeric_candidate(fact, ())
+    assert asked["64"] is None
+    assert asked["30"] is not None
+    assert asked["300"] is not None and not asked["300"].item.question.endswith(",")
+
+
+def test_bits_are_a_size_with_powers_of_two_and_a_singular():
+    from index.quiz.candidates import unit_family
+    from index.quiz.distractors import numeric_options, unit_for
+
+    assert unit_family("bits") == "size" and unit_family("bit") == "size"
+    assert unit_for("16", "bit") == "bit"  # "a 16 bit register"
+    shift = numeric_options("2", "bits", " ", "size", (), "Complete: shifted by ___", "k")
+    assert shift is not None and "1 bits" not in shift
+    options = numeric_options("32", "bits", " ", "size", (), "Complete: a (___) input", "k")
+    assert options is not None
+    assert {int(option.split()[0]) for option in options} <= {8, 16, 64, 128}

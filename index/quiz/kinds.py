@@ -365,6 +365,8 @@ def cloze_candidate(
     return Candidate(_item("cloze", line, question, term, [t for t, _ in siblings]), score, line)
 
 
+# an aside holding the blank and at most one word beside it: "(___)", "(___ más)", "(max ___)"
+_BARE_ASIDE = re.compile(r"\(\s*___\s*(?:[^\s()]+\s*)?\)|\(\s*[^\s()]+\s+___\s*\)")
 _COMPOUND_BEFORE = re.compile(r"\d\s?(?:h|hs|hrs?|min)\s*$", re.IGNORECASE)
 _COMPOUND_AFTER = re.compile(r"\s*\d+\s?(?:s|seg|secs?|min)\b", re.IGNORECASE)
 _SINGULAR_ENTRY = re.compile(r"\s+[a-zñáéíóú]+(?<!s)\b(?!\s*[:=])")
@@ -405,6 +407,8 @@ def numeric_candidate(
         return None  # "900 seg. (15 minutos)": the same figure in other words next to it
     if re.search(r"\s[-–—]\s*$", line.text[: fact.start]) and not line.text[fact.end :].strip(" ."):
         return None  # "… - Puede cambiarse el tipo - 54%": a figure of what?
+    if _BARE_ASIDE.search(body):
+        return None  # "… on HDFS (___)", "(___ más)": a figure in an aside, said of nothing
     if _COMPOUND_BEFORE.search(before) or _COMPOUND_AFTER.match(after):
         return None  # "23 h ___ 4 s": minutes of an hour, which no wrong option may pass 59
     if fact.start == 0 and not fact.unit and _SINGULAR_ENTRY.match(line.text[fact.end :]):
@@ -414,7 +418,7 @@ def numeric_candidate(
         return None
     template = CLOZE_FRAME.get(line.lang, CLOZE_FRAME["en"])
     room = MAX_QUESTION - len(prefix) - len(template.format(text=""))
-    body = window_around(body, fact.start, fact.start + len(BLANK), room)
+    body = window_around(body, fact.start, fact.start + len(BLANK), room).rstrip(" ,;")
     question = prefix + template.format(text=body)
     distractors = numeric_options(
         fact.number, fact.unit, fact.joiner, family, nearby, question, line.text + "|" + answer

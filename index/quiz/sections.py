@@ -245,8 +245,9 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
                 # the column's header says what the cell is: "Receives from: SVC, IVC" and
                 # "Exit valve: mitral" tell a chamber apart, "mitral" alone may not
                 header = table.headers[column]
+                labelled = desc if header.casefold() in _DESCRIBING_HEADERS else f"{header}: {desc}"
                 for candidate in (
-                    _table_match(line, prefix, terms, index, ranked, f"{header}: {desc}"),
+                    _table_match(line, prefix, terms, index, ranked, labelled),
                     _table_define(line, prefix, table, terms, index, column),
                 ):
                     if candidate is not None:
