@@ -76,8 +76,9 @@ def test_bank_is_healthy_in_every_kind_and_language(bank):
     # 79 before the seed-97 grading's BAD patterns were filtered, 69 after; 67 before the
     # same fact stated twice (two files, two sections) was asked once, 66 after
     # 68 before the sixth blind grading; 63 after its rules (runs of slash-separated facts,
-    # doubled words, one compare per comparison)
-    assert len(bank) >= 60, kinds
+    # doubled words, one compare per comparison); 59 after the seventh's (a figure alone in
+    # an aside)
+    assert len(bank) >= 56, kinds
     assert kinds["numeric"] >= 40, kinds
     # 9 before; the IO1-for-"IOPS" match and the "___ Hardware appliance" cloze were BAD
     # 6 before round 2, whose accent rule set aside the FAIR "[Tipos de Volumenes EBS]" cloze

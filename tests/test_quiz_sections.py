@@ -203,8 +203,8 @@ def test_a_figure_beside_a_worked_binary_example_is_not_asked():
         "is 1111 1111 1111 0001 (decimal -15)"
     )
     assert numeric_bank(line, "Sign Extension") == []
-    plain = (
-        "Sign extension copies the sign bit of a 16 bit immediate into the upper 16 bits of a "
+    plain = (  # (the upper 16 bits of a 32 bit register would give 16 + 16 away)
+        "Sign extension copies the sign bit of a 16 bit immediate into the upper half of a "
         "32 bit register."
     )
     assert numeric_bank(plain, "Sign Extension")  # the same figures, without the worked digits

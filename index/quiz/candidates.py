@@ -592,7 +592,7 @@ _UNITS = (
     "KiB|MiB|GiB|TiB|KB|MB|GB|TB|PB|EB|Kb|Mb|Gb|Tb|ms|milisegundos|milliseconds|"
     "segundos|segundo|seconds|second|secs|sec|seg|minutos|minuto|minutes|minute|mins|min|"
     "horas|hora|hours|hour|hrs|hs|días|dias|día|dia|days|day|semanas|weeks|meses|mes|months|month|"
-    "años|año|years|year|vCPUs|vCPU|IOPS|TPS|RPS"
+    "años|año|years|year|vCPUs|vCPU|IOPS|TPS|RPS|bytes|byte|bits|bit"
 )
 _NUMBER = re.compile(
     r"(?<![\w.,/:$€-])(?P<num>\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)"
@@ -622,7 +622,8 @@ def unit_family(unit: str) -> str:
         return "multiplier"
     if "/s" in folded or folded.endswith("ps"):
         return "rate"
-    if folded in {"kib", "mib", "gib", "tib", "kb", "mb", "gb", "tb", "pb", "eb"}:
+    sizes = {"kib", "mib", "gib", "tib", "kb", "mb", "gb", "tb", "pb", "eb"}
+    if folded in sizes | {"bit", "bits", "byte", "bytes"}:
         return "size"
     if folded in {"vcpu", "vcpus", "iops", "tps", "rps"}:
         return "count"

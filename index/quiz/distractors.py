@@ -526,6 +526,8 @@ def numeric_options(
     def offer(text_number: str) -> None:
         if unit and unit_for(text_number, unit) != unit:
             return  # "1 minute" among "5 minutes": the lone singular stands out
+        if unit.casefold() in ("bits", "bytes") and text_number == "1":
+            return  # "1 bits"; and "16 bit register" keeps its singular, so no plural rule
         option = text_number + joiner + unit
         norm = normalise(option)
         if norm in seen or len(chosen) >= 3:

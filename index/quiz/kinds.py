@@ -122,6 +122,12 @@ def _category_heading(title: str) -> bool:
     return title.isupper() and " " not in title.strip() and len(letters) >= 6
 
 
+def _titles_the_file(title: str, skip: Set[str]) -> bool:
+    """The file's title, or a heading that opens with it ("HISTORIA DEL ARTE - 2º Bachillerato"
+    in "Historia del arte.txt"): the whole file's subject names no line's."""
+    return title in skip or any(" " in known and title.startswith(known + " ") for known in skip)
+
+
 _CODE_NAME = re.compile(r"[A-Z][A-Za-z]?\d{1,2}")
 
 
@@ -132,7 +138,7 @@ def _usable_title(title: str, answer: str, skip: Set[str]) -> bool:
         return False
     if len(re.findall(r"[^\W\d_]", title)) < 3 and not _CODE_NAME.fullmatch(title):
         return False  # "A)", "1b"; but "S3" and "EC2" name services
-    if normalise(title) in GENERIC_TITLES or normalise(title) in skip:
+    if normalise(title) in GENERIC_TITLES or _titles_the_file(normalise(title), skip):
         return False
     if _category_heading(title):
         return False
@@ -359,6 +365,8 @@ def cloze_candidate(
     return Candidate(_item("cloze", line, question, term, [t for t, _ in siblings]), score, line)
 
 
+# an aside holding the blank and at most one word beside it: "(___)", "(___ más)", "(max ___)"
+_BARE_ASIDE = re.compile(r"\(\s*___\s*(?:[^\s()]+\s*)?\)|\(\s*[^\s()]+\s+___\s*\)")
 _COMPOUND_BEFORE = re.compile(r"\d\s?(?:h|hs|hrs?|min)\s*$", re.IGNORECASE)
 _COMPOUND_AFTER = re.compile(r"\s*\d+\s?(?:s|seg|secs?|min)\b", re.IGNORECASE)
 _SINGULAR_ENTRY = re.compile(r"\s+[a-zñáéíóú]+(?<!s)\b(?!\s*[:=])")
@@ -399,6 +407,8 @@ def numeric_candidate(
         return None  # "900 seg. (15 minutos)": the same figure in other words next to it
     if re.search(r"\s[-–—]\s*$", line.text[: fact.start]) and not line.text[fact.end :].strip(" ."):
         return None  # "… - Puede cambiarse el tipo - 54%": a figure of what?
+    if _BARE_ASIDE.search(body):
+        return None  # "… on HDFS (___)", "(___ más)": a figure in an aside, said of nothing
     if _COMPOUND_BEFORE.search(before) or _COMPOUND_AFTER.match(after):
         return None  # "23 h ___ 4 s": minutes of an hour, which no wrong option may pass 59
     if fact.start == 0 and not fact.unit and _SINGULAR_ENTRY.match(line.text[fact.end :]):
@@ -408,7 +418,7 @@ def numeric_candidate(
         return None
     template = CLOZE_FRAME.get(line.lang, CLOZE_FRAME["en"])
     room = MAX_QUESTION - len(prefix) - len(template.format(text=""))
-    body = window_around(body, fact.start, fact.start + len(BLANK), room)
+    body = window_around(body, fact.start, fact.start + len(BLANK), room).rstrip(" ,;")
     question = prefix + template.format(text=body)
     distractors = numeric_options(
         fact.number, fact.unit, fact.joiner, family, nearby, question, line.text + "|" + answer

@@ -161,6 +161,13 @@ def sequence_gives_it(question: str, value: int) -> bool:
     return bool(before and after and value - before[-1] == after[0] - value != 0)
 
 
+def _numbered_variant(question: str, answer: str) -> bool:
+    """'IgA1 & IgA2' in a stem keyed IgA, 'GP2 or GP3' keyed GP: the answer with a number."""
+    if len(answer) < 2 or " " in answer:
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(answer)}\d", question) is not None
+
+
 def range_spans_count(question: str, count: int) -> bool:
     """'(a.root-servers.net … m.root-servers.net)' beside '___ root servers': the range of
     letters or numbers the stem spells out counts the answer (a to m is 13)."""
@@ -435,6 +442,8 @@ def problems(
         # an acronym item names the acronym: its initials are every option's, by design
         if item.kind != "acronym" and answer_leaks(item.question, answer, expansions):
             found.append("answer appears in the question")
+        elif item.kind != "acronym" and _numbered_variant(item.question, answer):
+            found.append("the question names a numbered variant of the answer")
         distractors = [o for i, o in enumerate(item.options) if i != item.answer]
         form = odd_one_out(answer, distractors, brands)
         if form is not None:

@@ -28,8 +28,8 @@ from index.quiz.structured import DEFINE_FRAME, MAX_DESCRIPTION_RATIO
 from index.quiz.text import contains_phrase, normalise, stem_words, word_list
 
 TABLE_DEFINE_FRAME = {
-    "en": "Which describes “{term}” ({header})?",
-    "es": "¿Qué describe a «{term}» ({header})?",
+    "en": "Which “{header}” goes with “{term}”?",
+    "es": "¿Qué «{header}» corresponde a «{term}»?",
 }
 # a column headed so says nothing the frame does not
 _DESCRIBING_HEADERS = frozenset(
@@ -43,7 +43,11 @@ _CELL = re.compile(r"^(?P<head>[^:·]{1,30}?):\s+(?P<value>.+)$")
 # "TODO" is a note-taker's marker only in capitals: "todos los elementos" is Spanish prose.
 _CELL_MARKUP = re.compile(r"[`$\\{}^=|<>#\[\]]|\*\*|(?i:https?://)|\bTODO\b")
 _EXAMPLE_HEADERS = frozenset(
-    word_list("example examples ejemplo ejemplos usage uso syntax sintaxis code codigo output")
+    word_list(
+        "example examples ejemplo ejemplos usage uso syntax sintaxis code codigo output "
+        # free-text columns: "Notes: mucosae, tears; IgA1 & IgA2" describes nothing in order
+        "notes notas comments comentarios observaciones remarks otros other misc"
+    )
 )
 # "A goroutine is a lightweight thread …", "Un pseudografo es un grafo en el que …"
 _DEFINES = re.compile(
@@ -241,8 +245,9 @@ def table_candidates(lines: Sequence[NoteLine], skip: Mapping[str, Set[str]]) ->
                 # the column's header says what the cell is: "Receives from: SVC, IVC" and
                 # "Exit valve: mitral" tell a chamber apart, "mitral" alone may not
                 header = table.headers[column]
+                labelled = desc if header.casefold() in _DESCRIBING_HEADERS else f"{header}: {desc}"
                 for candidate in (
-                    _table_match(line, prefix, terms, index, ranked, f"{header}: {desc}"),
+                    _table_match(line, prefix, terms, index, ranked, labelled),
                     _table_define(line, prefix, table, terms, index, column),
                 ):
                     if candidate is not None:

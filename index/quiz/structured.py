@@ -210,6 +210,10 @@ def thin_property(prop: str) -> bool:
     return len(words) < MIN_PROPERTY_WORDS
 
 
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
 def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
     """From an 'X vs Y' line followed by 'p vs q' lines: which of X and Y has p (or q)?
 
@@ -220,7 +224,8 @@ def compare_candidates(lines: Sequence[NoteLine]) -> list[Candidate]:
         compared = None if head.bullet else _COMPARED.match(head.text)
         if compared is None:
             continue
-        x, y = compared.group("x").strip(), compared.group("y").strip()
+        # "Microeconomía vs macroeconomía": both options written alike, with a capital
+        x, y = (_capitalised(compared.group(side).strip()) for side in ("x", "y"))
         if are_variants(x, y) or len(x) > MAX_OPTION or len(y) > MAX_OPTION:
             continue
         for line in lines[index + 1 : index + 12]:

@@ -9,6 +9,7 @@ from functools import lru_cache
 _BULLET = re.compile(r"^\s*(?:[-*•·.>]+|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
 _BOLD = re.compile(r"\*\*|__|<\/?[a-zA-Z][^>]*>")
 _SPACES = re.compile(r"\s+")
+_STRAY_STAR = re.compile(r"(?<![\w*])\*(?=[^\W\d_])")
 
 # Lines that are about the course, the shell or the network, not about the subject.
 _META = re.compile(
@@ -110,6 +111,7 @@ def clean_line(raw: str) -> str:
     text = _WIKILINK.sub(_link_text, raw)
     text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
     text = _BOLD.sub("", text)
+    text = _STRAY_STAR.sub("", text)  # "Rafael: *La escuela de Atenas": a student's marker
     text = text.replace("\u00a0", " ")
     previous = None
     while previous != text:
