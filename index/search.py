@@ -40,7 +40,7 @@ MAX_CONCEPTS = 16
 MAX_LIMIT = 50
 # What a searcher's caches (``index.search_cache``) may hold, in estimated bytes; an open
 # notebook is budgeted this much for them (``bot.core.notebook_cache.index_footprint``).
-CACHE_BYTES = 256 * 1024
+CACHE_BYTES = 1024 * 1024
 _REFRESH_EVERY = 1.0  # seconds between checks of the CURRENT pointer
 
 # Field weights: headings above the body, exact forms above stems.

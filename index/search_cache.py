@@ -25,7 +25,7 @@ from cachetools import LRUCache
 from index.model import Chunk, Hit, SearchResult
 from index.snippet import PreparedText, prepare
 
-RESULTS_SHARE = 0.6  # of the budget, for results; the rest for snippet analysis
+RESULTS_SHARE = 0.3  # of the budget, for results; the rest for snippet analysis
 # What a cache costs for an entry beyond the size given (its slot, the (value, size) pair, a
 # tuple key): about 200 bytes on CPython 3.11, by tracemalloc.
 ENTRY_OVERHEAD = 200
