@@ -118,3 +118,17 @@ def test_bits_are_a_size_with_powers_of_two_and_a_singular():
     options = numeric_options("32", "bits", " ", "size", (), "Complete: a (___) input", "k")
     assert options is not None
     assert {int(option.split()[0]) for option in options} <= {8, 16, 64, 128}
+
+
+def test_a_number_naming_a_standard_and_a_slide_file_are_not_facts():
+    from index.quiz.candidates import number_facts
+    from index.quiz.text import is_meta_line
+
+    text = (
+        "# Keys\n\n- CloudHSM is a single-tenant HSM cluster validated to FIPS 140 level 3\n"
+        "- A KMS key encrypts at most 4 KB of data directly, more through data keys\n"
+    )
+    lines = note_lines(chunk_text("k.md", text))
+    numbers = {fact.number for line in lines for fact in number_facts(line)}
+    assert "140" not in numbers and "4" in numbers
+    assert is_meta_line('Slides on the course site ("L7-datastructures.pdf"), quiz 3 covers it')

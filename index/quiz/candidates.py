@@ -603,6 +603,7 @@ _RANGE_BEFORE = re.compile(
     r"(?:\d\w{0,3}\s*(?:-|–|to|a|y|and|or|o|/)|(?:from|de|entre|between))\s*$", re.IGNORECASE
 )
 
+_STANDARD_BEFORE = re.compile(r"(?<![\w-])[A-Z]{2,6}\s$")
 _CODE_BEFORE = re.compile(
     r"\b(?:port|ports|puerto|puertos|error|errores|code|código|codigo|status|returns|devuelve|"
     r"http|version|versión|v)\s*$",
@@ -659,6 +660,8 @@ def number_facts(line: NoteLine) -> list[NumberFact]:
         if not unit:
             if _CODE_BEFORE.search(before):
                 continue  # a port, status or error code is an identifier, not a quantity
+            if _STANDARD_BEFORE.search(before):
+                continue  # "FIPS 140", "ISO 9001", "PEP 8": the number names a standard
             if not num.isdigit():
                 continue  # a bare decimal ("99.8 accurate") has no unit to anchor it
             noun = _COUNT_NOUN.match(after)

@@ -14,7 +14,7 @@ _STRAY_STAR = re.compile(r"(?<![\w*])\*(?=[^\W\d_])")
 # Lines that are about the course, the shell or the network, not about the subject.
 _META = re.compile(
     r"\(\d{1,2}:\d{2}\)|\[(?:advanced)?demo\]|section quiz|https?://|www\.|\bssh\s+-|"
-    r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|\b[\w-]+\.(?:pem|txt|html?|json|ya?ml|py|sh|zip|conf)\b|"
+    r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|\b[\w-]+\.(?:pem|txt|html?|json|ya?ml|py|sh|zip|conf|pdf|pptx?|docx?|xlsx?|csv|ipynb)\b|"
     r"\bchmod\b|\bsudo\b|\$\s|\bs3://|@[\w-]+\.|\bputty\b|\b[A-Z0-9]+_[A-Z0-9_]+\b|\w=\w|"
     r"\?\?",  # a question to oneself: "??? difference between Endpoints and …"
     re.IGNORECASE,
