@@ -102,3 +102,16 @@ def test_the_key_is_not_the_option_sharing_most_words_with_the_others():
         shared = [sum(len(w & other) for other in words if other is not w) for w in words]
         key = shared[item.answer]
         assert any(shared[i] >= key for i in range(len(shared)) if i != item.answer), item
+
+
+def test_one_word_with_three_alternatives_is_preferred_to_swapping_two():
+    from index.quiz.acronym_items import _distractors
+
+    pool = {
+        (False, "c"): {"cross", "customer"},
+        (False, "r"): {"relational", "read", "route"},
+        (True, "r"): {"routing"},
+    }
+    options = _distractors("CRR", ["Cross", "Region", "Replication"], pool, set())
+    assert len(options) == 3
+    assert all(o.startswith("Cross ") and o.endswith(" Replication") for o in options), options

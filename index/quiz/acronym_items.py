@@ -192,10 +192,11 @@ def _distractors(
     A name (a word the notes hardly ever write in lower case, in ``names``) swaps only with a
     name, a common word only with a common word: "Read Cognito Units" for RCU is no rival.
 
-    Each distractor swapping a single word of the key would make the key the one option
+    Each distractor swapping a different word of the key would make the key the one option
     sharing words with all the others (a blind grade called it a convergence giveaway), so
-    the swaps are balanced: with three places varied, each distractor swaps two of them; with
-    two, one each and both; every option then shares as many words with the others.
+    the swaps are balanced: three alternatives for one word, or, when no word has three, one
+    each for two words and both together; every option then shares as many words with the
+    others. Two swapped words in every distractor read as word salad to a strict examiner.
     """
     alternatives: dict[int, list[str]] = {}
     for index, word in enumerate(words):
@@ -215,14 +216,13 @@ def _distractors(
             start = _pick(acronym + str(index), len(swaps))
             alternatives[index] = [_styled(other, word) for other in swaps[start:] + swaps[:start]]
     places = sorted(alternatives, reverse=True)  # the last word, naming the thing, first
-    if len(places) >= 3:
-        first, second, third = places[:3]
-        plans = [{second: 0, third: 0}, {first: 0, third: 0}, {first: 0, second: 0}]
-    elif len(places) == 2:
-        first, second = places
+    rich = [place for place in places if len(alternatives[place]) >= 3]
+    if rich:  # one word varies, three ways: "Link Aggregation / Access / Application Groups"
+        place = max(rich, key=lambda p: (len(alternatives[p]) >= 3, p))
+        plans = [{place: rank} for rank in range(3)]
+    elif len(places) >= 2:
+        first, second = places[:2]
         plans = [{first: 0}, {second: 0}, {first: 0, second: 0}]
-    elif len(places) == 1:
-        plans = [{places[0]: rank} for rank in range(3)]
     else:
         return []
     chosen: list[str] = []
