@@ -11,11 +11,10 @@ version, "GP2"), so "Custom Metric (ASG)" or "EC2 - VM" are not mined.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from index.analysis import fold
+from index.analysis import fold, strip_accents
 from index.model import Chunk
 
 _ACRONYM = r"[A-Z][A-Za-z0-9]{1,7}"
@@ -107,15 +106,10 @@ def _plain_initials(letters: str, expansion: str) -> bool:
     return all(w[:1].isupper() for w in words) and "".join(w[0] for w in words).lower() == letters
 
 
-def _unaccented(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _segments(word: str) -> list[str]:
     """Camel-case and hyphenated pieces, read without accents ("Producción" is one piece)."""
     pieces: list[str] = []
-    for part in _unaccented(word).split("-"):
+    for part in strip_accents(word).split("-"):
         pieces.extend(_SEGMENT.findall(part) or ([part] if part else []))
     return pieces
 

@@ -61,10 +61,15 @@ _QUERY_FILLERS = {
 }
 
 
+def strip_accents(text: str) -> str:
+    """Accents stripped, case kept: "Producción" → "Produccion" ("ñ" → "n")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents: "Réplicas" → "replicas" ("ñ" → "n")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return strip_accents(text).lower()
 
 
 @lru_cache(maxsize=4096)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from index.analysis import strip_accents
 
 _BULLET = re.compile(r"^\s*(?:[-*•·.>]+|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
 _BOLD = re.compile(r"\*\*|__|<\/?[a-zA-Z][^>]*>")
@@ -20,11 +21,6 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _INLINE_FORMULA = re.compile(r"\$(?=[^\s$])[^$\n]+?(?<=[^\s$])\$(?!\d)")
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=65536)
